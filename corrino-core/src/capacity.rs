@@ -1,0 +1,200 @@
+//! How many replicas fit on a node, how many nodes `max_replicas` needs, and what stays Pending.
+//!
+//! GPUs are whole and never shared between pods, so packing is arithmetic: a node of `G` GPUs holds
+//! `floor(G / gpus_per_replica)` replicas and leaves the remainder idle. With MIG, the unit is a slice: a node of
+//! `G` GPUs cut into `s` slices each holds `G × s` replicas of one slice. Replicas beyond what the largest allowed
+//! pool holds stay Pending; nothing in Kubernetes warns about that before deploying, so we do.
+
+use serde::{Deserialize, Serialize};
+
+/// What one replica takes from a node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Unit {
+    /// Whole GPUs.
+    Gpus {
+        /// GPUs per replica.
+        per_replica: u32,
+    },
+    /// One MIG slice of the given profile.
+    MigSlice {
+        /// The MIG profile, such as `1g.20gb`.
+        profile: String,
+        /// Slices of that profile per GPU.
+        per_gpu: u32,
+    },
+}
+
+/// Where the node count's upper bound comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeBound {
+    /// `recipe_node_autoscaling_params.max_nodes`.
+    MaxNodes,
+    /// The fixed `recipe_node_pool_size`.
+    PoolSize,
+    /// A shared pool whose size this recipe does not know.
+    Unknown,
+}
+
+/// The capacity plan of a GPU recipe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// The node shape.
+    pub shape: String,
+    /// GPUs per node.
+    pub gpus_per_node: u32,
+    /// What one replica takes.
+    pub unit: Unit,
+    /// Replicas one node holds.
+    pub replicas_per_node: u32,
+    /// GPUs (or, with MIG, slices) left idle on a full node.
+    pub idle_per_node: u32,
+    /// The most replicas the recipe asks for (`max_replicas`, or the fixed replica count).
+    pub max_replicas: u32,
+    /// Nodes needed to run `max_replicas`.
+    pub nodes_needed: u32,
+    /// The most nodes the pool may have, when known.
+    pub max_nodes: Option<u32>,
+    /// Where `max_nodes` comes from.
+    pub node_bound: NodeBound,
+    /// Replicas the largest allowed pool holds, when known.
+    pub replicas_that_fit: Option<u32>,
+    /// Replicas that would stay Pending at `max_replicas`.
+    pub pending_replicas: u32,
+}
+
+/// Computes the capacity plan; `None` when a replica takes nothing countable (no GPUs, or zero per replica).
+#[must_use]
+pub fn plan_capacity(
+    shape: &str,
+    gpus_per_node: u32,
+    unit: Unit,
+    max_replicas: u32,
+    max_nodes: Option<u32>,
+    node_bound: NodeBound,
+) -> Option<Capacity> {
+    let (units_per_node, per_replica) = match &unit {
+        Unit::Gpus { per_replica } => (gpus_per_node, *per_replica),
+        Unit::MigSlice { per_gpu, .. } => (gpus_per_node.checked_mul(*per_gpu)?, 1),
+    };
+    if per_replica == 0 || units_per_node == 0 {
+        return None;
+    }
+    let replicas_per_node = units_per_node / per_replica;
+    let idle_per_node = units_per_node % per_replica;
+    let nodes_needed = if replicas_per_node == 0 {
+        0
+    } else {
+        max_replicas.div_ceil(replicas_per_node)
+    };
+    let replicas_that_fit = max_nodes.map(|n| n.saturating_mul(replicas_per_node));
+    let pending_replicas = replicas_that_fit.map_or(0, |fit| max_replicas.saturating_sub(fit));
+    Some(Capacity {
+        shape: shape.to_owned(),
+        gpus_per_node,
+        unit,
+        replicas_per_node,
+        idle_per_node,
+        max_replicas,
+        nodes_needed,
+        max_nodes,
+        node_bound,
+        replicas_that_fit,
+        pending_replicas,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_example_third_replica_needs_a_second_node() {
+        let c = plan_capacity(
+            "VM.GPU.A10.2",
+            2,
+            Unit::Gpus { per_replica: 1 },
+            3,
+            Some(2),
+            NodeBound::MaxNodes,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.replicas_per_node, c.nodes_needed, c.pending_replicas),
+            (2, 2, 0)
+        );
+    }
+
+    #[test]
+    fn replicas_beyond_max_nodes_stay_pending() {
+        let c = plan_capacity(
+            "VM.GPU.A10.2",
+            2,
+            Unit::Gpus { per_replica: 1 },
+            8,
+            Some(2),
+            NodeBound::MaxNodes,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.nodes_needed, c.replicas_that_fit, c.pending_replicas),
+            (4, Some(4), 4)
+        );
+    }
+
+    #[test]
+    fn gpus_that_do_not_divide_leave_idle_gpus() {
+        let c = plan_capacity(
+            "BM.GPU.A10.4",
+            4,
+            Unit::Gpus { per_replica: 3 },
+            2,
+            Some(1),
+            NodeBound::PoolSize,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.replicas_per_node, c.idle_per_node, c.pending_replicas),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn mig_counts_slices() {
+        let unit = Unit::MigSlice {
+            profile: "1g.20gb".into(),
+            per_gpu: 4,
+        };
+        let c = plan_capacity("BM.GPU.H100.8", 8, unit, 50, Some(1), NodeBound::PoolSize).unwrap();
+        assert_eq!((c.replicas_per_node, c.pending_replicas), (32, 18));
+    }
+
+    #[test]
+    fn unknown_pool_size_means_no_pending_claim() {
+        let c = plan_capacity(
+            "BM.GPU.H100.8",
+            8,
+            Unit::Gpus { per_replica: 2 },
+            8,
+            None,
+            NodeBound::Unknown,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.nodes_needed, c.replicas_that_fit, c.pending_replicas),
+            (2, None, 0)
+        );
+        assert!(
+            plan_capacity(
+                "x",
+                0,
+                Unit::Gpus { per_replica: 1 },
+                1,
+                None,
+                NodeBound::Unknown
+            )
+            .is_none()
+        );
+    }
+}

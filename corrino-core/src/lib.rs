@@ -1,0 +1,40 @@
+//! corrino-core turns an OCI AI Blueprints inference recipe into everything that makes it run and autoscale.
+//!
+//! The pipeline is a chain of pure functions: bytes are read into a bounded tree ([`document`]), converted into a
+//! typed [`Recipe`] while every structural problem is collected ([`recipe`]), and planned ([`mod@plan`]): every
+//! rule runs ([`validate`], [`autoscaling`], [`capacity`]) and the result is a [`Plan`] plus [`Diagnostics`].
+//!
+//! ```
+//! use corrino_core::{PlanOptions, plan_bytes};
+//!
+//! let recipe = br#"{
+//!     "recipe_mode": "service", "deployment_name": "demo",
+//!     "recipe_image_uri": "docker.io/vllm/vllm-openai:v0.9.1",
+//!     "recipe_node_shape": "VM.GPU.A10.2", "recipe_nvidia_gpu_count": 3
+//! }"#;
+//! let (plan, diagnostics) = plan_bytes(recipe, &PlanOptions::default());
+//! assert!(plan.is_some());
+//! assert!(diagnostics.iter().any(|d| d.code.as_str() == "too-many-gpus"));
+//! ```
+//!
+//! corrino-core does no I/O and reads no clock: the same input always gives the same output.
+
+#![deny(missing_docs)]
+
+pub mod autoscaling;
+pub mod capacity;
+pub mod diagnostic;
+pub mod document;
+pub mod plan;
+pub mod promql;
+pub mod recipe;
+pub mod shape;
+pub mod validate;
+pub mod vllm;
+
+pub use capacity::Capacity;
+pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
+pub use document::Format;
+pub use plan::{Plan, PlanOptions, plan, plan_bytes, plan_json, validate_bytes};
+pub use recipe::{CanonicalName, Recipe, RecipeMode};
+pub use shape::{Shape, ShapeCatalog};

@@ -1,0 +1,396 @@
+//! Converting a [`Node`] tree into typed recipe values while collecting every structural problem.
+//!
+//! serde stops at the first error; a recipe author wants them all. So each typed value implements
+//! [`FromNode`], which converts what it can, reports what it cannot (with its JSON pointer), and carries on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer, did_you_mean, suggest};
+use crate::document::Node;
+
+/// Where conversion reports its problems, and which fields were present but unusable.
+///
+/// Later rules consult [`Sink::was_invalid`] so that a field with a wrong type is not also reported as missing.
+#[derive(Debug, Default)]
+pub struct Sink {
+    /// Every problem found so far.
+    pub diagnostics: Diagnostics,
+    invalid: BTreeSet<String>,
+}
+
+impl Sink {
+    /// Records an error that makes the value at `at` unusable.
+    pub fn invalid(&mut self, at: &Pointer, diagnostic: Diagnostic) {
+        self.invalid.insert(at.as_str().to_owned());
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records a problem that does not make the value unusable.
+    pub fn note(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether the value at `at` was present but could not be converted.
+    #[must_use]
+    pub fn was_invalid(&self, at: &str) -> bool {
+        self.invalid.contains(at)
+    }
+}
+
+/// A value that can be built from a [`Node`], reporting problems into a [`Sink`].
+pub trait FromNode: Sized {
+    /// What the value should look like, for messages: "a string", "a non-negative integer".
+    fn expected() -> String;
+
+    /// Converts `node`; on failure reports into `sink` and returns `None`.
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self>;
+}
+
+/// Reports that `node` has the wrong type for `T`.
+pub fn wrong_type<T: FromNode>(node: &Node, at: &Pointer, sink: &mut Sink) {
+    let mut d = Diagnostic::error(
+        at,
+        Code::WrongType,
+        format!("expected {}, found {}", T::expected(), describe(node)),
+    );
+    if let Some(hint) = type_hint::<T>(node) {
+        d = d.with_hint(hint);
+    }
+    sink.invalid(at, d);
+}
+
+fn describe(node: &Node) -> String {
+    match node {
+        Node::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
+        Node::Int(i) => format!("the number {i}"),
+        Node::Float(f) => format!("the number {f}"),
+        Node::Bool(b) => format!("{b}"),
+        other => other.kind().to_owned(),
+    }
+}
+
+fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
+    let expected = T::expected();
+    match node {
+        Node::String(s) if expected.contains("integer") && s.trim().parse::<i64>().is_ok() => {
+            Some(format!("write {} without quotes", s.trim()))
+        }
+        Node::String(s) if expected.contains("number") && s.trim().parse::<f64>().is_ok() => {
+            Some(format!("write {} without quotes", s.trim()))
+        }
+        Node::String(s) if expected == "a boolean" && matches!(s.as_str(), "true" | "false") => {
+            Some(format!("write {s} without quotes"))
+        }
+        Node::Int(i) if expected == "a string" => Some(format!("write \"{i}\" in quotes")),
+        Node::String(_) if expected.starts_with("an array") => {
+            Some("put the value in a list: [\"…\"]".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Reports an unknown member `key` of an object whose known members are `known`.
+pub fn unknown_field(key: &str, known: &[&str], at: &Pointer, sink: &mut Sink) {
+    let here = at.key(key);
+    let suggestions = suggest(key, known.iter().copied(), 2);
+    let mut d = Diagnostic::error(&here, Code::UnknownField, format!("unknown field `{key}`"));
+    if let Some(hint) = did_you_mean(&suggestions) {
+        d = d.with_hint(hint);
+    }
+    sink.invalid(&here, d);
+}
+
+/// Reports a required member `key` missing from the object at `at`.
+pub fn missing_field(key: &str, at: &Pointer, sink: &mut Sink) {
+    sink.note(Diagnostic::error(
+        at.key(key),
+        Code::MissingField,
+        format!("`{key}` is required here"),
+    ));
+}
+
+impl FromNode for String {
+    fn expected() -> String {
+        "a string".to_owned()
+    }
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+        match node {
+            Node::String(s) => Some(s.clone()),
+            other => {
+                wrong_type::<Self>(other, at, sink);
+                None
+            }
+        }
+    }
+}
+
+impl FromNode for bool {
+    fn expected() -> String {
+        "a boolean".to_owned()
+    }
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+        match node {
+            Node::Bool(b) => Some(*b),
+            other => {
+                wrong_type::<Self>(other, at, sink);
+                None
+            }
+        }
+    }
+}
+
+/// An integer from a node: integers, and floats with no fractional part (JSON Schema's "integer").
+fn integer(node: &Node) -> Option<i128> {
+    match node {
+        Node::Int(i) => Some(*i),
+        #[allow(clippy::cast_possible_truncation)]
+        Node::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => Some(*f as i128),
+        _ => None,
+    }
+}
+
+macro_rules! from_node_int {
+    ($($ty:ty => $expected:literal),*) => {$(
+        impl FromNode for $ty {
+            fn expected() -> String {
+                $expected.to_owned()
+            }
+            fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+                let Some(i) = integer(node) else {
+                    let huge = matches!(node, Node::Float(f) if f.fract() == 0.0);
+                    if huge {
+                        sink.invalid(at, Diagnostic::error(
+                            at,
+                            Code::OutOfRange,
+                            format!("{} is far too large: expected {}", describe(node), $expected),
+                        ));
+                    } else {
+                        wrong_type::<Self>(node, at, sink);
+                    }
+                    return None;
+                };
+                match <$ty>::try_from(i) {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        let why = if i < 0 { "must not be negative" } else { "is too large" };
+                        sink.invalid(at, Diagnostic::error(
+                            at,
+                            Code::OutOfRange,
+                            format!("{i} {why}: expected {}", $expected),
+                        ));
+                        None
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+from_node_int!(
+    u32 => "a non-negative integer",
+    i64 => "an integer",
+    u64 => "a non-negative integer"
+);
+
+impl FromNode for f64 {
+    fn expected() -> String {
+        "a number".to_owned()
+    }
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+        match node {
+            #[allow(clippy::cast_precision_loss)]
+            Node::Int(i) => Some(*i as f64),
+            Node::Float(f) if f.is_finite() => Some(*f),
+            other => {
+                wrong_type::<Self>(other, at, sink);
+                None
+            }
+        }
+    }
+}
+
+impl<T: FromNode> FromNode for Vec<T> {
+    fn expected() -> String {
+        format!("an array of {}", strip_article(&T::expected()))
+    }
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+        let Node::Array(items) = node else {
+            wrong_type::<Self>(node, at, sink);
+            return None;
+        };
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| T::from_node(item, &at.index(i), sink))
+                .collect(),
+        )
+    }
+}
+
+fn strip_article(s: &str) -> String {
+    let s = s
+        .strip_prefix("an ")
+        .or_else(|| s.strip_prefix("a "))
+        .unwrap_or(s);
+    if s.ends_with('s') || s.contains(' ') {
+        s.to_owned()
+    } else {
+        format!("{s}s")
+    }
+}
+
+impl FromNode for BTreeMap<String, String> {
+    fn expected() -> String {
+        "an object of strings".to_owned()
+    }
+    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+        let Node::Object(members) = node else {
+            wrong_type::<Self>(node, at, sink);
+            return None;
+        };
+        let mut map = BTreeMap::new();
+        for (k, v) in members {
+            if let Some(v) = String::from_node(v, &at.key(k), sink) {
+                map.insert(k.clone(), v);
+            }
+        }
+        Some(map)
+    }
+}
+
+/// Converts `node` when present; `null` is a wrong type, as upstream's JSON Schema says.
+pub fn field<T: FromNode>(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<T> {
+    T::from_node(node, at, sink)
+}
+
+/// Defines a plain recipe object: a struct whose members are all optional (the raw, permissive form), its list
+/// of known field names, and a [`FromNode`] conversion that reports unknown and missing members.
+macro_rules! recipe_object {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $ty:ty,
+            )*
+        }
+        $(required: [$($required:ident),* $(,)?];)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )*
+        }
+
+        impl $name {
+            /// The names of every field this object accepts, in declaration order.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+
+        impl $crate::recipe::convert::FromNode for $name {
+            fn expected() -> String {
+                "an object".to_owned()
+            }
+
+            fn from_node(
+                node: &$crate::document::Node,
+                at: &$crate::diagnostic::Pointer,
+                sink: &mut $crate::recipe::convert::Sink,
+            ) -> Option<Self> {
+                let $crate::document::Node::Object(members) = node else {
+                    $crate::recipe::convert::wrong_type::<Self>(node, at, sink);
+                    return None;
+                };
+                let mut out = Self::default();
+                for (key, value) in members {
+                    let here = at.key(key);
+                    match key.as_str() {
+                        $(
+                            stringify!($field) => {
+                                out.$field = $crate::recipe::convert::field(value, &here, sink);
+                            }
+                        )*
+                        other => $crate::recipe::convert::unknown_field(other, Self::FIELDS, at, sink),
+                    }
+                }
+                $($(
+                    if !members.iter().any(|(k, _)| k == stringify!($required)) {
+                        $crate::recipe::convert::missing_field(stringify!($required), at, sink);
+                    }
+                )*)?
+                Some(out)
+            }
+        }
+    };
+}
+
+pub(crate) use recipe_object;
+
+/// Defines a string enum whose variants have fixed spellings, with "did you mean" for near misses.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )*
+        }
+
+        impl $name {
+            /// Every accepted spelling.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+
+            /// The spelling used in recipes.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text, )* }
+            }
+        }
+
+        impl $crate::recipe::convert::FromNode for $name {
+            fn expected() -> String {
+                let names: Vec<String> = Self::NAMES.iter().map(|n| format!("`{n}`")).collect();
+                format!("one of {}", names.join(", "))
+            }
+
+            fn from_node(
+                node: &$crate::document::Node,
+                at: &$crate::diagnostic::Pointer,
+                sink: &mut $crate::recipe::convert::Sink,
+            ) -> Option<Self> {
+                let $crate::document::Node::String(s) = node else {
+                    $crate::recipe::convert::wrong_type::<Self>(node, at, sink);
+                    return None;
+                };
+                match s.as_str() {
+                    $( $text => Some($name::$variant), )*
+                    other => {
+                        let suggestions = $crate::diagnostic::suggest(other, Self::NAMES.iter().copied(), 2);
+                        let mut d = $crate::diagnostic::Diagnostic::error(
+                            at,
+                            $crate::diagnostic::Code::UnknownVariant,
+                            format!("`{other}` is not allowed here: expected {}", Self::expected()),
+                        );
+                        if let Some(hint) = $crate::diagnostic::did_you_mean(&suggestions) {
+                            d = d.with_hint(hint);
+                        }
+                        sink.invalid(at, d);
+                        None
+                    }
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use string_enum;

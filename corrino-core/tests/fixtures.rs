@@ -1,0 +1,106 @@
+//! Every recipe in `fixtures/recipes/` plans without errors, and its plan matches the golden file in
+//! `fixtures/expected/<name>.plan.json`. Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test` and review
+//! the diff.
+
+use std::path::{Path, PathBuf};
+
+use corrino_core::{Code, PlanOptions, Severity, plan_bytes};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures").join(dir))
+        .expect("fixtures directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml")
+            )
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the output; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
+        path.display()
+    );
+}
+
+#[test]
+fn valid_recipes_plan_without_errors_and_match_their_goldens() {
+    let recipes = fixtures("recipes");
+    assert!(recipes.len() >= 15, "expected the fixture recipes");
+    for path in recipes {
+        let bytes = std::fs::read(&path).expect("read fixture");
+        let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+        let errors: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        let plan = plan.expect("a plan");
+        if path.extension().is_some_and(|e| e == "yaml") {
+            // Checked against its JSON twin below.
+            continue;
+        }
+        let stem = path.file_stem().and_then(|n| n.to_str()).expect("name");
+        let out = workspace()
+            .join("fixtures/expected")
+            .join(format!("{stem}.plan.json"));
+        let json = serde_json::to_string_pretty(&plan).expect("serialize") + "\n";
+        golden(&out, &json);
+    }
+}
+
+#[test]
+fn the_yaml_and_json_examples_plan_identically() {
+    let dir = workspace().join("fixtures/recipes");
+    let json = std::fs::read(dir.join("autoscaling-example.json")).expect("json");
+    let yaml = std::fs::read(dir.join("autoscaling-example.yaml")).expect("yaml");
+    let options = PlanOptions::default();
+    assert_eq!(plan_bytes(&json, &options).0, plan_bytes(&yaml, &options).0);
+}
+
+#[test]
+fn upstream_example_3_is_accepted_with_warnings() {
+    let path = workspace().join("fixtures/recipes/node-autoscaling-a10-advanced-params.json");
+    let (plan, diagnostics) =
+        plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default());
+    let moved = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::MisplacedAutoscalingParam)
+        .count();
+    assert_eq!(moved, 8, "every advanced parameter is moved: {diagnostics}");
+    let pod = plan
+        .and_then(|p| p.pod_autoscaling)
+        .expect("pod autoscaling");
+    assert!((pod.threshold.value - 0.4).abs() < 1e-12);
+    assert_eq!(pod.polling_interval_seconds.value, 10);
+}
+
+#[test]
+fn invalid_recipes_all_report_something() {
+    for path in fixtures("invalid") {
+        let bytes = std::fs::read(&path).expect("read fixture");
+        let (_, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+        assert!(
+            diagnostics.iter().any(|d| d.severity != Severity::Info),
+            "{} reports no error or warning",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Every public upstream sample recipe parses, and every diagnostic it gets is one we defend.
+//!
+//! The samples live beside the project (`../shared/reference/oci-ai-blueprints/samples/`); when they are absent
+//! (a clone without them), the test says so and checks nothing. The expected diagnostics of each sample are in
+//! `fixtures/upstream-samples.expected`, one line per diagnostic; regenerate with `UPDATE_GOLDEN=1`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use corrino_core::{Code, PlanOptions, plan_bytes};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn samples_dir() -> Option<PathBuf> {
+    let dir = workspace().join("../shared/reference/oci-ai-blueprints/samples");
+    dir.is_dir().then_some(dir)
+}
+
+fn samples() -> Vec<(String, Vec<u8>)> {
+    let Some(dir) = samples_dir() else {
+        eprintln!("upstream samples not found beside the project: skipped");
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("samples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn codes_of(name: &str, all: &[(String, Vec<u8>)]) -> Vec<(String, Code)> {
+    let (_, bytes) = all.iter().find(|(n, _)| n == name).expect(name);
+    let (_, d) = plan_bytes(bytes, &PlanOptions::default());
+    d.iter().map(|d| (d.path.clone(), d.code)).collect()
+}
+
+#[test]
+fn every_sample_parses_and_matches_the_reviewed_diagnostics() {
+    let all = samples();
+    if all.is_empty() {
+        return;
+    }
+    assert!(all.len() >= 50, "expected the 57 upstream samples");
+    let mut report = String::new();
+    for (name, bytes) in &all {
+        let (plan, diagnostics) = plan_bytes(bytes, &PlanOptions::default());
+        assert!(plan.is_some(), "{name} did not parse: {diagnostics}");
+        for d in &diagnostics {
+            // No sample has a structural problem: unknown fields and wrong types would mean our model is wrong.
+            assert!(
+                !matches!(d.code, Code::UnknownField | Code::WrongType | Code::Syntax),
+                "{name}: {d}"
+            );
+            writeln!(
+                report,
+                "{name}: {}[{}] {}: {}",
+                d.severity, d.code, d.path, d.message
+            )
+            .expect("write");
+        }
+    }
+    let golden = workspace().join("fixtures/upstream-samples.expected");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &report).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden).expect("fixtures/upstream-samples.expected");
+    assert!(
+        expected == report,
+        "upstream sample diagnostics changed; run with UPDATE_GOLDEN=1 and review:\n{report}"
+    );
+}
+
+/// The real mistakes in upstream's samples, named one by one.
+#[test]
+fn the_samples_real_mistakes_are_found() {
+    let all = samples();
+    if all.is_empty() {
+        return;
+    }
+    // `BM.GPU.A100.8` is not an OCI shape (A100 shapes are BM.GPU4.8, BM.GPU.B4.8 and BM.GPU.A100-v2.8).
+    for sample in [
+        "other__whisper_transcription__whisper-transcription-A100.json",
+        "gpu_benchmarking__lora-benchmarking__mlcommons_lora_finetune_nvidia_sample_recipe.json",
+    ] {
+        assert!(
+            codes_of(sample, &all).contains(&("/recipe_node_shape".into(), Code::UnknownShape)),
+            "{sample}"
+        );
+    }
+    // 50 replicas of a 1g.20gb slice, but one H100 node cut into 1g.20gb slices holds 32: the doc's own
+    // "avoid setting more replicas than available GPUs" is broken (on a shared pool the size is unknown, so
+    // this shows in the capacity plan rather than as Pending replicas).
+    let (_, bytes) = all
+        .iter()
+        .find(|(n, _)| {
+            n == "model_serving__mig_multi_instance_gpu__mig_inference_single_replica.json"
+        })
+        .expect("mig sample");
+    let (plan, _) = plan_bytes(bytes, &PlanOptions::default());
+    let capacity = plan.and_then(|p| p.capacity).expect("capacity");
+    assert_eq!(capacity.replicas_per_node, 32);
+    assert_eq!(capacity.max_replicas, 50);
+    assert_eq!(capacity.nodes_needed, 2);
+    // A job named `MLCommons Finetune LORA/PEFT`: the `/` survives canonicalisation and no Kubernetes name allows it.
+    assert!(codes_of(
+        "gpu_benchmarking__lora-benchmarking__mlcommons_lora_finetune_nvidia_sample_recipe.json",
+        &all
+    )
+    .contains(&("/deployment_name".into(), Code::InvalidName)));
+    // A benchmark client placed on a GPU shape without asking for a GPU: it holds a GPU node and uses no GPU.
+    assert!(
+        codes_of(
+            "gpu_benchmarking__online-inference-infra__online_inference_job.json",
+            &all
+        )
+        .contains(&("/recipe_nvidia_gpu_count".into(), Code::NoGpuRequested))
+    );
+    // Shared pools named with dots and spaces (`BM.GPU.A10.4 shared pool`) are fine: a pool's name is a label
+    // value, not a DNS label.
+    assert!(
+        !codes_of(
+            "platform_features__shared_node_pools__shared_node_pool_A10_BM.json",
+            &all
+        )
+        .iter()
+        .any(|(_, c)| *c == Code::InvalidName)
+    );
+    // The autoscaling blueprint's `model_name` env var is empty and unused; its args reference `$(Model_Path)`,
+    // which is defined: no false alarm there.
+    let blueprint = codes_of(
+        "model_serving__auto_scaling__autoscaling_blueprint.json",
+        &all,
+    );
+    assert!(
+        !blueprint.iter().any(|(_, c)| *c == Code::InvalidEnvName),
+        "{blueprint:?}"
+    );
+}
