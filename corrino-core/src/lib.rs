@@ -29,6 +29,7 @@ pub mod plan;
 pub mod promql;
 pub mod recipe;
 pub mod shape;
+pub mod sim;
 pub mod validate;
 pub mod vllm;
 
