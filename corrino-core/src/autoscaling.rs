@@ -417,18 +417,22 @@ pub fn resolve(
             &at_of("query"),
             &promql::QueryContext {
                 scrape_interval_seconds,
+                // Metric renames are judged at the vLLM release the image runs, when its tag says.
+                vllm_version: vllm_version(recipe),
                 ..promql::QueryContext::default()
             },
         ));
-        if metric_type == MetricType::AverageValue && query_is_ratio(q) {
-            let cap = ratio_cap(threshold.value);
+        if let Some(bound) = query_upper_bound(q)
+            && metric_type == MetricType::AverageValue
+        {
+            let cap = ratio_cap(bound, threshold.value);
             if cap < u64::from(max_replicas) {
                 sink.note(
                     Diagnostic::warning(
                         at_of("query"),
                         Code::Query,
                         format!(
-                            "this query looks like a ratio (at most 1); read as KEDA's AverageValue, the HPA computes ceil(value / {}) and can never run more than {cap} replicas, below `max_replicas` {max_replicas}",
+                            "this query never exceeds {bound}; read as KEDA's AverageValue, the HPA computes ceil(value / {}) and can never run more than {cap} replicas, below `max_replicas` {max_replicas}",
                             threshold.value
                         ),
                     )
@@ -630,23 +634,35 @@ pub fn resolve(
     (Some(pod), node)
 }
 
+/// The largest value a bounded query (a ratio, a percentage gauge) can return, when it has one.
 #[cfg(feature = "promql-check")]
-fn query_is_ratio(q: &str) -> bool {
-    promql::is_ratio_query(q)
+fn query_upper_bound(q: &str) -> Option<f64> {
+    promql::upper_bound(q).filter(|b| b.is_finite() && *b > 0.0)
 }
 
 #[cfg(not(feature = "promql-check"))]
-fn query_is_ratio(_: &str) -> bool {
-    false
+fn query_upper_bound(_: &str) -> Option<f64> {
+    None
 }
 
-/// The most replicas a ratio (≤ 1) can ask for under `AverageValue`: `ceil(1 / threshold)`.
-fn ratio_cap(threshold: f64) -> u64 {
+/// The vLLM release of the recipe's image, read from its tag (`v0.9.1`, `v0.9.1-cu128`).
+#[cfg(feature = "promql-check")]
+fn vllm_version(recipe: &Recipe) -> Option<crate::vllm::VllmVersion> {
+    let image = recipe.recipe_image_uri.as_deref()?;
+    let reference = crate::recipe::image::parse_image(image).ok()?;
+    if !reference.path.contains("vllm") {
+        return None;
+    }
+    crate::vllm::VllmVersion::parse(reference.tag?)
+}
+
+/// The most replicas a query bounded by `bound` can ask for under `AverageValue`: `ceil(bound / threshold)`.
+fn ratio_cap(bound: f64, threshold: f64) -> u64 {
     if threshold <= 0.0 || !threshold.is_finite() {
         return u64::MAX;
     }
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let cap = (1.0 / threshold).ceil().min(1e18) as u64;
+    let cap = (bound / threshold).ceil().min(1e18) as u64;
     cap
 }
 
@@ -894,10 +910,30 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "promql-check")]
+    #[test]
+    fn a_custom_ratio_query_read_as_average_value_warns_with_its_cap() {
+        let (pod, _, d) = resolve_json(
+            r#"{"recipe_mode": "service", "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 8,
+                "scaling_threshold": 0.5, "query": "avg(vllm:kv_cache_usage_perc{model_name=\"m\"})"}}"#,
+        );
+        assert_eq!(pod.unwrap().metric_type, MetricType::AverageValue);
+        assert!(
+            d.contains(&("/recipe_pod_autoscaling_params/query".into(), Code::Query)),
+            "{d:?}"
+        );
+        let (_, _, d) = resolve_json(
+            r#"{"recipe_mode": "service", "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 8,
+                "scaling_threshold": 5, "query": "sum(vllm:num_requests_waiting{model_name=\"m\"})"}}"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
+
     #[test]
     fn ratio_cap_matches_the_hpa_formula() {
-        assert_eq!(ratio_cap(0.5), 2);
-        assert_eq!(ratio_cap(0.1), 10);
-        assert_eq!(ratio_cap(0.3), 4);
+        assert_eq!(ratio_cap(1.0, 0.5), 2);
+        assert_eq!(ratio_cap(1.0, 0.1), 10);
+        assert_eq!(ratio_cap(1.0, 0.3), 4);
+        assert_eq!(ratio_cap(100.0, 30.0), 4);
     }
 }

@@ -15,6 +15,9 @@ use crate::recipe::{self, CanonicalName, Recipe, RecipeMode};
 use crate::shape::{Shape, ShapeCatalog};
 use crate::validate;
 
+/// The longest canonical name of an autoscaled recipe: KEDA's HPA is `keda-hpa-<name>`, at most 63 characters.
+pub const MAX_AUTOSCALED_NAME_LEN: usize = 63 - "keda-hpa-".len();
+
 /// What planning needs besides the recipe.
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
@@ -149,6 +152,18 @@ fn plan_with(recipe: Recipe, mut sink: Sink, options: &PlanOptions) -> Plan {
     validate::team(&recipe, &options.catalog, &mut sink);
     let (pod_autoscaling, node_autoscaling) =
         autoscaling::resolve(&recipe, options.scrape_interval_seconds, &mut sink);
+    if let (Some(name), Some(_)) = (&name, &pod_autoscaling)
+        && name.as_str().len() > MAX_AUTOSCALED_NAME_LEN
+    {
+        sink.note(Diagnostic::error(
+            Pointer::root().key("deployment_name"),
+            Code::InvalidName,
+            format!(
+                "`{name}` is {} characters long; KEDA names its HPA `keda-hpa-<name>`, which must stay within 63, so an autoscaled recipe's name has at most {MAX_AUTOSCALED_NAME_LEN}",
+                name.as_str().len()
+            ),
+        ));
+    }
     let capacity = capacity(
         &recipe,
         shape.as_ref(),
