@@ -9,6 +9,10 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain components"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+step "npm packages of the schema checks (tests/schema)"
+npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error
+node --test tests/schema/
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -16,7 +20,8 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
-cargo test --workspace
+# The rendered-objects schema checks must run here, not be skipped.
+CORRINO_REQUIRE_SCHEMA_CHECK=1 cargo test --workspace
 
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib

@@ -2,12 +2,15 @@
 
 mod report;
 
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use corrino_core::document::MAX_INPUT_BYTES;
+use corrino_core::manifest::oci::NodeGroupDiscovery;
+use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
 use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
 
 /// Validate, plan and render OCI AI Blueprints inference recipes.
@@ -36,6 +39,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents.
+    Render {
+        /// The recipe (JSON or YAML), or `-` for standard input.
+        recipe: PathBuf,
+        /// The format of the Kubernetes objects.
+        #[arg(long, value_enum, default_value_t = ManifestFormat::Yaml)]
+        format: ManifestFormat,
+        /// Write `manifests.yaml` (or `.json`) and the OCI documents into this directory instead of printing.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        options: Box<RenderFlags>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -44,6 +60,136 @@ enum OutputFormat {
     Text,
     /// One JSON document, for machines.
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ManifestFormat {
+    /// A multi-document YAML stream.
+    Yaml,
+    /// A JSON `List`.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scrape {
+    /// `prometheus.io/*` pod annotations (the plain Prometheus chart).
+    Annotations,
+    /// A Prometheus Operator PodMonitor.
+    PodMonitor,
+    /// A Prometheus Operator ServiceMonitor.
+    ServiceMonitor,
+    /// Nothing: scraping is configured elsewhere.
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Discovery {
+    /// `nodes: min:max:<node pool OCID>`.
+    Nodes,
+    /// `nodeGroupAutoDiscovery` by the pool's freeform tag.
+    AutoDiscovery,
+}
+
+#[derive(Args)]
+struct RenderFlags {
+    /// The namespace of the objects.
+    #[arg(long, default_value = "default")]
+    namespace: String,
+    /// The base domain of the public host `<name>.<base domain>`.
+    #[arg(long)]
+    base_domain: Option<String>,
+    /// The ingress class.
+    #[arg(long, default_value = "nginx")]
+    ingress_class: String,
+    /// A cert-manager ClusterIssuer for TLS (for example `letsencrypt-prod`).
+    #[arg(long)]
+    tls_issuer: Option<String>,
+    /// The Prometheus server KEDA queries (unless the recipe names one).
+    #[arg(long)]
+    prometheus_address: Option<String>,
+    /// How Prometheus finds vLLM's metrics.
+    #[arg(long, value_enum, default_value_t = Scrape::Annotations)]
+    scrape: Scrape,
+    /// A label to add to every object, `key=value` (repeatable).
+    #[arg(long = "label", value_parser = key_value)]
+    labels: Vec<(String, String)>,
+    /// An annotation to add to every object, `key=value` (repeatable).
+    #[arg(long = "annotation", value_parser = key_value)]
+    annotations: Vec<(String, String)>,
+    /// Where a File Storage file system is exported: `<file system OCID>=<mount target IP>:<export path>`.
+    #[arg(long = "file-system", value_parser = key_value)]
+    file_systems: Vec<(String, String)>,
+    /// The OKE cluster's OCID, for the node pool document.
+    #[arg(long)]
+    cluster_id: Option<String>,
+    /// The compartment's OCID, for the node pool document.
+    #[arg(long)]
+    compartment_id: Option<String>,
+    /// The worker subnet's OCID, for the node pool document.
+    #[arg(long)]
+    subnet_id: Option<String>,
+    /// The node pool's OCID once it exists, for the Cluster Autoscaler's `nodes` key.
+    #[arg(long)]
+    node_pool_id: Option<String>,
+    /// How the Cluster Autoscaler finds the pool.
+    #[arg(long, value_enum, default_value_t = Discovery::Nodes)]
+    discovery: Discovery,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("expected key=value, got `{s}`"))
+}
+
+impl RenderFlags {
+    fn options(&self) -> Result<RenderOptions, String> {
+        let mut file_systems = BTreeMap::new();
+        for (ocid, target) in &self.file_systems {
+            let (ip, path) = target.split_once(':').ok_or_else(|| {
+                format!("--file-system {ocid}={target}: expected <mount target IP>:<export path>")
+            })?;
+            file_systems.insert(
+                ocid.clone(),
+                FileSystemExport {
+                    mount_target_ip: ip.to_owned(),
+                    export_path: path.to_owned(),
+                },
+            );
+        }
+        let defaults = RenderOptions::default();
+        Ok(RenderOptions {
+            namespace: self.namespace.clone(),
+            base_domain: self.base_domain.clone(),
+            ingress_class: Some(self.ingress_class.clone()),
+            tls_issuer: self.tls_issuer.clone(),
+            prometheus_address: self
+                .prometheus_address
+                .clone()
+                .unwrap_or(defaults.prometheus_address),
+            scrape: match self.scrape {
+                Scrape::Annotations => ScrapeMode::Annotations,
+                Scrape::PodMonitor => ScrapeMode::PodMonitor,
+                Scrape::ServiceMonitor => ScrapeMode::ServiceMonitor,
+                Scrape::None => ScrapeMode::None,
+            },
+            labels: self.labels.iter().cloned().collect(),
+            annotations: self.annotations.iter().cloned().collect(),
+            file_systems,
+            oci: manifest::OciOptions {
+                compartment_id: self.compartment_id.clone(),
+                cluster_id: self.cluster_id.clone(),
+                subnet_id: self.subnet_id.clone(),
+                node_pool_id: self.node_pool_id.clone(),
+                discovery: match self.discovery {
+                    Discovery::Nodes => NodeGroupDiscovery::Nodes,
+                    Discovery::AutoDiscovery => NodeGroupDiscovery::AutoDiscovery,
+                },
+                ..manifest::OciOptions::default()
+            },
+            ..defaults
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -92,7 +238,90 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(exit_for(diagnostics.has_errors()))
         }
+        Command::Render {
+            recipe,
+            format,
+            out,
+            options,
+        } => render(&recipe, format, out.as_deref(), &options.options()?),
     }
+}
+
+fn render(
+    recipe: &Path,
+    format: ManifestFormat,
+    out_dir: Option<&Path>,
+    options: &RenderOptions,
+) -> Result<ExitCode, String> {
+    let bytes = read_input(recipe)?;
+    let shown = display_name(recipe);
+    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+    let mut stderr = anstream::stderr().lock();
+    let Some(plan) = plan else {
+        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+        return Ok(exit_for(true));
+    };
+    let manifests = match manifest::render(&plan, options) {
+        Ok(m) => m,
+        Err(problems) => {
+            report::write_text(&mut stderr, &shown, &problems).map_err(|e| e.to_string())?;
+            return Ok(exit_for(true));
+        }
+    };
+    // Warnings go to standard error so that standard output stays a clean stream for kubectl.
+    report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+    let text = match format {
+        ManifestFormat::Yaml => manifest::to_yaml(&manifests).map_err(|e| e.to_string())?,
+        ManifestFormat::Json => manifest::to_json(&manifests).map_err(|e| e.to_string())?,
+    };
+    let documents = manifest::oci_documents(&manifests).map_err(|e| e.to_string())?;
+    let placeholders = manifest::placeholders(&manifests);
+    match out_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let file = match format {
+                ManifestFormat::Yaml => "manifests.yaml",
+                ManifestFormat::Json => "manifests.json",
+            };
+            let mut written = vec![file.to_owned()];
+            write_file(&dir.join(file), &text)?;
+            for (name, json) in &documents {
+                write_file(&dir.join(name), json)?;
+                written.push(name.clone());
+            }
+            writeln!(stderr, "wrote {} in {}", written.join(", "), dir.display())
+                .map_err(|e| e.to_string())?;
+        }
+        None => {
+            anstream::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| e.to_string())?;
+            if !documents.is_empty() {
+                let names: Vec<&str> = documents.iter().map(|(n, _)| n.as_str()).collect();
+                writeln!(
+                    stderr,
+                    "note: the OCI documents ({}) are written only with --out DIR",
+                    names.join(", ")
+                )
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    if !placeholders.is_empty() {
+        writeln!(
+            stderr,
+            "note: the OCI documents hold placeholders to fill in: {}",
+            placeholders.join(", ")
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn exit_for(errors: bool) -> ExitCode {

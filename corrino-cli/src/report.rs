@@ -70,6 +70,36 @@ pub fn write_json<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) 
     writeln!(out)
 }
 
+/// Writes only the warnings and notes (used when rendering succeeded), without a summary line.
+pub fn write_warnings<W: Write>(
+    out: &mut W,
+    file: &str,
+    diagnostics: &Diagnostics,
+) -> io::Result<()> {
+    let shown: Diagnostics = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    for d in &shown {
+        let path = if d.path.is_empty() { "/" } else { &d.path };
+        writeln!(
+            out,
+            "{}{}[{}]{RESET}{BOLD}: {}{RESET}",
+            colour(d.severity),
+            d.severity,
+            d.code,
+            d.message
+        )?;
+        writeln!(out, "  {BLUE}-->{RESET} {file}: {path}")?;
+        if let Some(hint) = &d.hint {
+            writeln!(out, "  {BLUE}={RESET} {BOLD}hint{RESET}: {hint}")?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes a plan as a short human summary.
 pub fn write_plan<W: Write>(out: &mut W, file: &str, plan: &corrino_core::Plan) -> io::Result<()> {
     use corrino_core::autoscaling::{QuerySource, Resolved, Source};

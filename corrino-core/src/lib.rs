@@ -25,6 +25,7 @@ pub mod autoscaling;
 pub mod capacity;
 pub mod diagnostic;
 pub mod document;
+pub mod manifest;
 pub mod plan;
 pub mod promql;
 pub mod recipe;

@@ -1,0 +1,122 @@
+//! `corrino render`: YAML on standard output (warnings on standard error), files with `--out`, JSON, refusals.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn corrino(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_corrino"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run corrino");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const EXAMPLE: &str = "fixtures/recipes/autoscaling-example.json";
+
+#[test]
+fn prints_a_yaml_stream_of_kubernetes_objects() {
+    let (code, stdout, stderr) =
+        corrino(&["render", EXAMPLE, "--base-domain", "203-0-113-10.nip.io"]);
+    assert_eq!(code, 0, "{stderr}");
+    let kinds: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("kind: "))
+        .collect();
+    assert_eq!(kinds, ["Deployment", "Service", "Ingress", "ScaledObject"]);
+    assert_eq!(stdout.matches("---\n").count(), 4);
+    assert!(stdout.contains("host: autoscalevllmexample.203-0-113-10.nip.io"));
+    // The OCI documents are not mixed into the stream.
+    assert!(!stdout.contains("nodeShape"));
+    assert!(stderr.contains("written only with --out"), "{stderr}");
+}
+
+#[test]
+fn writes_kubernetes_and_oci_files_with_out() {
+    let dir = std::env::temp_dir().join(format!("corrino-render-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _, stderr) = corrino(&[
+        "render",
+        EXAMPLE,
+        "--out",
+        dir.to_str().expect("utf8"),
+        "--cluster-id",
+        "ocid1.cluster.oc1.iad.example",
+        "--discovery",
+        "auto-discovery",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let pool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("node-pool.json")).expect("pool"))
+            .expect("json");
+    assert_eq!(pool["nodeShape"], "VM.GPU.A10.2");
+    assert_eq!(pool["clusterId"], "ocid1.cluster.oc1.iad.example");
+    let addon = std::fs::read_to_string(dir.join("cluster-autoscaler-addon.json")).expect("addon");
+    assert!(
+        addon.contains("nodepoolTags:corrino-recipe=autoscalevllmexample,min:1,max:2"),
+        "{addon}"
+    );
+    assert!(
+        std::fs::read_to_string(dir.join("manifests.yaml"))
+            .expect("yaml")
+            .contains("kind: ScaledObject")
+    );
+    assert!(stderr.contains("placeholders to fill in"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn json_format_is_a_kubernetes_list() {
+    let (code, stdout, _) = corrino(&[
+        "render",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--scrape",
+        "pod-monitor",
+    ]);
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(list["kind"], "List");
+    let kinds: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Deployment",
+            "Service",
+            "Ingress",
+            "PodMonitor",
+            "ScaledObject"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_recipe_renders_nothing() {
+    let (code, stdout, stderr) = corrino(&["render", "fixtures/invalid/too-many-gpus.json"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error[too-many-gpus]"), "{stderr}");
+}
+
+#[test]
+fn rendering_is_byte_identical_across_runs() {
+    let first = corrino(&["render", EXAMPLE]).1;
+    let second = corrino(&["render", EXAMPLE]).1;
+    assert!(!first.is_empty());
+    assert_eq!(first, second);
+}

@@ -1,0 +1,355 @@
+//! Rendering a plan into everything a cluster needs: typed Kubernetes objects (k8s-openapi), the KEDA
+//! ScaledObject, a Prometheus Operator monitor if asked for, and the OCI node pool and Cluster Autoscaler
+//! documents.
+//!
+//! [`render`] refuses a plan with errors (it returns the diagnostics), so no half-written manifest ever leaves.
+//! Output is deterministic: maps are ordered, objects come in a fixed order (cluster-scoped before namespaced, the
+//! ScaledObject after its Deployment), and the same plan always gives the same bytes.
+
+pub mod keda;
+pub mod labels;
+pub mod monitoring;
+pub mod oci;
+pub mod scaling;
+pub mod storage;
+pub mod workload;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use serde::{Deserialize, Serialize};
+
+use crate::autoscaling::defaults;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
+use crate::plan::Plan;
+use crate::recipe::RecipeMode;
+
+pub use keda::ScaledObject;
+pub use monitoring::{PodMonitor, ServiceMonitor};
+pub use oci::{ClusterAutoscalerAddon, CreateNodePoolDetails, OciOptions};
+
+/// How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScrapeMode {
+    /// `prometheus.io/*` pod annotations, read by the `kubernetes-pods` job of the plain Prometheus chart that
+    /// upstream installs. The series carry `namespace` and the pod's labels (`corrino_oci_recipe`).
+    #[default]
+    Annotations,
+    /// A Prometheus Operator PodMonitor; it copies the recipe label onto the series (`podTargetLabels`).
+    PodMonitor,
+    /// A Prometheus Operator ServiceMonitor on the Service; the series carry `namespace` and `service`.
+    ServiceMonitor,
+    /// Nothing is emitted: scraping is configured elsewhere, as upstream's control plane does, and the default
+    /// query selects upstream's `instance="recipe-<name>.<namespace>:80"`.
+    None,
+}
+
+/// How a plan is rendered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderOptions {
+    /// The namespace of every namespaced object.
+    pub namespace: String,
+    /// The base domain of the public host `<name>.<base domain>`; without one the Ingress matches any host.
+    pub base_domain: Option<String>,
+    /// The ingress class (upstream: `nginx`).
+    pub ingress_class: Option<String>,
+    /// A cert-manager ClusterIssuer for the Ingress' TLS certificate (upstream: `letsencrypt-prod`).
+    pub tls_issuer: Option<String>,
+    /// The Prometheus server KEDA queries, unless the recipe names one.
+    pub prometheus_address: String,
+    /// How Prometheus finds the pods.
+    pub scrape: ScrapeMode,
+    /// Labels added to every object.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations added to every object.
+    pub annotations: BTreeMap<String, String>,
+    /// The image of the init containers that copy Object Storage inputs (it needs `oci` and `python3`).
+    pub object_storage_image: String,
+    /// Mount target IP and export path of each File Storage file system, by file system OCID.
+    pub file_systems: BTreeMap<String, FileSystemExport>,
+    /// OCI identifiers and autoscaler settings for the OCI documents.
+    pub oci: OciOptions,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            namespace: "default".into(),
+            base_domain: None,
+            ingress_class: Some("nginx".into()),
+            tls_issuer: None,
+            prometheus_address: defaults::SERVER_ADDRESS.into(),
+            scrape: ScrapeMode::default(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            object_storage_image: "ghcr.io/oracle/oci-cli:20250701".into(),
+            file_systems: BTreeMap::new(),
+            oci: OciOptions::default(),
+        }
+    }
+}
+
+/// Where an OCI File Storage file system is exported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSystemExport {
+    /// The mount target's private IP address.
+    pub mount_target_ip: String,
+    /// The export path, such as `/models`.
+    pub export_path: String,
+}
+
+/// One rendered object.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum Manifest {
+    /// A File Storage volume (cluster-scoped).
+    PersistentVolume(PersistentVolume),
+    /// Its claim.
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    /// The server.
+    Deployment(Deployment),
+    /// `recipe-<name>`.
+    Service(Service),
+    /// The public route.
+    Ingress(Ingress),
+    /// The scrape configuration, with the Prometheus Operator.
+    PodMonitor(PodMonitor),
+    /// The scrape configuration, with the Prometheus Operator.
+    ServiceMonitor(ServiceMonitor),
+    /// Pod autoscaling.
+    ScaledObject(ScaledObject),
+    /// The recipe's node pool (an OCI document, not a Kubernetes object).
+    NodePool(CreateNodePoolDetails),
+    /// The Cluster Autoscaler add-on configuration (an OCI document, not a Kubernetes object).
+    ClusterAutoscaler(ClusterAutoscalerAddon),
+}
+
+impl Manifest {
+    /// Whether this is a Kubernetes object (as opposed to an OCI document).
+    #[must_use]
+    pub fn is_kubernetes(&self) -> bool {
+        !matches!(self, Manifest::NodePool(_) | Manifest::ClusterAutoscaler(_))
+    }
+
+    /// `Kind/name` for Kubernetes objects, the document's file name for OCI documents.
+    #[must_use]
+    pub fn title(&self) -> String {
+        fn named(
+            kind: &str,
+            meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+        ) -> String {
+            format!("{kind}/{}", meta.name.as_deref().unwrap_or_default())
+        }
+        match self {
+            Manifest::PersistentVolume(o) => named("PersistentVolume", &o.metadata),
+            Manifest::PersistentVolumeClaim(o) => named("PersistentVolumeClaim", &o.metadata),
+            Manifest::Deployment(o) => named("Deployment", &o.metadata),
+            Manifest::Service(o) => named("Service", &o.metadata),
+            Manifest::Ingress(o) => named("Ingress", &o.metadata),
+            Manifest::PodMonitor(o) => named("PodMonitor", &o.metadata),
+            Manifest::ServiceMonitor(o) => named("ServiceMonitor", &o.metadata),
+            Manifest::ScaledObject(o) => named("ScaledObject", &o.metadata),
+            Manifest::NodePool(_) => "node-pool.json".into(),
+            Manifest::ClusterAutoscaler(_) => "cluster-autoscaler-addon.json".into(),
+        }
+    }
+}
+
+/// Renders a plan. A plan with errors, or one whose objects would be incomplete without further render options,
+/// gives every problem instead.
+///
+/// # Errors
+/// The diagnostics, when the plan has errors or cannot be rendered as asked.
+pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+    if plan.diagnostics.has_errors() {
+        return Err(plan.diagnostics.clone());
+    }
+    let mut diagnostics = Diagnostics::new();
+    if plan.mode != Some(RecipeMode::Service) {
+        let mode = plan.mode.map_or("deployment group", RecipeMode::as_str);
+        diagnostics.push(Diagnostic::error(
+            Pointer::root().key("recipe_mode"),
+            Code::RenderUnsupported,
+            format!(
+                "only `service` recipes are rendered into manifests; this is a `{mode}` recipe"
+            ),
+        ));
+        return Err(diagnostics);
+    }
+    if plan
+        .recipe
+        .multinode_num_nodes_to_use_from_shared_pool
+        .is_some()
+    {
+        diagnostics.push(Diagnostic::error(
+            Pointer::root().key("multinode_num_nodes_to_use_from_shared_pool"),
+            Code::RenderUnsupported,
+            "a multinode service runs as a LeaderWorkerSet spanning several nodes; corrino renders single-pod replicas only",
+        ));
+        return Err(diagnostics);
+    }
+    if let Some(problem) = crate::recipe::name::dns_label_problem(&options.namespace, 63) {
+        diagnostics.push(Diagnostic::error(
+            "",
+            Code::RenderOption,
+            format!(
+                "the namespace `{}` is not valid: {problem}",
+                options.namespace
+            ),
+        ));
+    }
+    for (kind, map) in [
+        ("label", &options.labels),
+        ("annotation", &options.annotations),
+    ] {
+        for (key, value) in map {
+            let problem = crate::validate::label_key_problem(key).or_else(|| {
+                (kind == "label")
+                    .then(|| crate::validate::label_value_problem(value))
+                    .flatten()
+            });
+            if let Some(problem) = problem {
+                diagnostics.push(Diagnostic::error(
+                    "",
+                    Code::RenderOption,
+                    format!(
+                        "the {kind} `{key}={value}` cannot be put on Kubernetes objects: {problem}"
+                    ),
+                ));
+            }
+        }
+    }
+    let (Some(name), Some(port)) = (plan.name.as_ref(), plan.container_port) else {
+        // A plan without errors has both; stay total anyway.
+        diagnostics.push(Diagnostic::error(
+            "",
+            Code::RenderUnsupported,
+            "the recipe has no usable name or container port",
+        ));
+        return Err(diagnostics);
+    };
+    let w = workload::workload(plan, name, port, options, &mut diagnostics);
+    let monitor = scaling::monitor(plan, name, options);
+    let scaled_object = scaling::scaled_object(plan, name, options, &mut diagnostics);
+    let mut missing = Vec::new();
+    let creates_pool = !plan.recipe.uses_shared_pool();
+    let node_pool = creates_pool
+        .then(|| oci::node_pool(plan, name, &options.oci, &mut missing))
+        .flatten();
+    let autoscaler = oci::cluster_autoscaler(plan, name, &options.oci, &mut missing);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let mut out: Vec<Manifest> = Vec::new();
+    out.extend(w.volumes.into_iter().map(Manifest::PersistentVolume));
+    out.extend(w.claims.into_iter().map(Manifest::PersistentVolumeClaim));
+    out.push(Manifest::Deployment(w.deployment));
+    out.push(Manifest::Service(w.service));
+    out.push(Manifest::Ingress(w.ingress));
+    if let Some(m) = monitor {
+        out.push(m);
+    }
+    if let Some(so) = scaled_object {
+        out.push(Manifest::ScaledObject(so));
+    }
+    out.extend(node_pool.map(Manifest::NodePool));
+    out.extend(autoscaler.map(Manifest::ClusterAutoscaler));
+    Ok(out)
+}
+
+/// The identifiers written as placeholders in the OCI documents, for a note to the user.
+#[must_use]
+pub fn placeholders(manifests: &[Manifest]) -> Vec<String> {
+    let mut found = Vec::new();
+    for m in manifests.iter().filter(|m| !m.is_kubernetes()) {
+        let text = serde_json::to_string(m).unwrap_or_default();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find('<') {
+            let Some(len) = rest[start..].find('>') else {
+                break;
+            };
+            let p = &rest[start..=start + len];
+            if !found.iter().any(|f: &String| f == p) {
+                found.push(p.to_owned());
+            }
+            rest = &rest[start + len..];
+        }
+    }
+    found
+}
+
+/// The Kubernetes objects as one multi-document YAML stream, ready for `kubectl apply -f -`.
+///
+/// # Errors
+/// When serialization fails (it does not for the objects [`render`] builds).
+pub fn to_yaml(manifests: &[Manifest]) -> Result<String, serde_yaml::Error> {
+    let mut out = String::new();
+    for m in manifests.iter().filter(|m| m.is_kubernetes()) {
+        out.push_str("---\n");
+        out.push_str(&serde_yaml::to_string(m)?);
+    }
+    Ok(out)
+}
+
+/// The Kubernetes objects as a JSON `List`, which `kubectl` also accepts.
+///
+/// # Errors
+/// When serialization fails (it does not for the objects [`render`] builds).
+pub fn to_json(manifests: &[Manifest]) -> Result<String, serde_json::Error> {
+    let items: Vec<&Manifest> = manifests.iter().filter(|m| m.is_kubernetes()).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    serde_json::to_string_pretty(&list).map(|s| s + "\n")
+}
+
+/// The OCI documents as `(file name, pretty JSON)` pairs.
+///
+/// # Errors
+/// When serialization fails (it does not for the documents [`render`] builds).
+pub fn oci_documents(manifests: &[Manifest]) -> Result<Vec<(String, String)>, serde_json::Error> {
+    manifests
+        .iter()
+        .filter(|m| !m.is_kubernetes())
+        .map(|m| Ok((m.title(), serde_json::to_string_pretty(m)? + "\n")))
+        .collect()
+}
+
+/// Test support: checks that every key of a serialized custom resource exists in its CRD's schema.
+#[cfg(test)]
+mod crd_check {
+    /// Walks `value` and `schema` together and records each key path the schema does not have.
+    pub fn check_keys(
+        value: &serde_json::Value,
+        schema: &serde_json::Value,
+        path: &str,
+        missing: &mut Vec<String>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
+                    // A map (additionalProperties) or an opaque object: its keys are data, not fields.
+                    return;
+                };
+                for (key, child) in map {
+                    match properties.get(key) {
+                        Some(child_schema) => {
+                            check_keys(child, child_schema, &format!("{path}.{key}"), missing)
+                        }
+                        None => missing.push(format!("{path}.{key}")),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for item in items {
+                        check_keys(item, item_schema, &format!("{path}[]"), missing);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The OCI side of node autoscaling: the recipe's node pool as a `CreateNodePoolDetails` document (Container
+//! Engine API 20180222) and the OKE `ClusterAutoscaler` add-on configuration (`InstallAddonDetails`).
+//!
+//! These are written to files for the OCI CLI (`oci ce node-pool create --from-json`, `oci ce cluster
+//! install-addon --from-json`) or Terraform, never sent anywhere. Identifiers the recipe does not hold (cluster,
+//! compartment, subnet, the pool's own OCID once created) come from [`OciOptions`]; when absent they are written as
+//! `<placeholder>` strings and a note lists them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::labels::{POOL_LABEL, RECIPE_LABEL};
+use crate::plan::Plan;
+use crate::recipe::CanonicalName;
+use crate::shape::GpuVendor;
+
+/// The freeform tag that names the recipe on its node pool (OCI tag keys cannot hold `.` or `/`).
+pub const RECIPE_TAG: &str = "corrino-recipe";
+
+/// OCI identifiers for the documents; `None` writes a placeholder.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OciOptions {
+    /// The compartment of the node pool (the recipe's `recipe_compartment_ocid` wins).
+    pub compartment_id: Option<String>,
+    /// The OKE cluster.
+    pub cluster_id: Option<String>,
+    /// The worker subnet.
+    pub subnet_id: Option<String>,
+    /// The node pool's OCID, known once it exists (for the autoscaler's `nodes` key).
+    pub node_pool_id: Option<String>,
+    /// How the Cluster Autoscaler finds the pool.
+    pub discovery: NodeGroupDiscovery,
+    /// The autoscaler's timing keys.
+    pub timing: AutoscalerTiming,
+}
+
+/// How the Cluster Autoscaler add-on is told which pools to manage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeGroupDiscovery {
+    /// `nodes: <min>:<max>:<node pool OCID>`: explicit, needs the pool's OCID.
+    #[default]
+    Nodes,
+    /// `nodeGroupAutoDiscovery: compartmentId:…,nodepoolTags:corrino-recipe=<name>,min:…,max:…`: finds the pool
+    /// by its freeform tag (OKE 1.30.10 and later).
+    AutoDiscovery,
+}
+
+/// The Cluster Autoscaler's timing keys, as the OKE add-on names them (values are Go durations).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoscalerTiming {
+    /// How often the autoscaler looks at pending pods and unneeded nodes.
+    pub scan_interval: String,
+    /// How long after a scale-up no node is removed.
+    pub scale_down_delay_after_add: String,
+    /// How long a node must be unneeded before it is removed.
+    pub scale_down_unneeded_time: String,
+    /// How long a new node may take to register before the scale-up counts as failed. GPU bare-metal nodes are
+    /// slow to boot, so the default is Oracle's GPU example (25m) rather than the add-on's 15m.
+    pub max_node_provision_time: String,
+}
+
+impl Default for AutoscalerTiming {
+    fn default() -> Self {
+        AutoscalerTiming {
+            scan_interval: "10s".into(),
+            scale_down_delay_after_add: "10m".into(),
+            scale_down_unneeded_time: "10m".into(),
+            max_node_provision_time: "25m".into(),
+        }
+    }
+}
+
+/// A `{key, value}` pair, as OCI lists node labels and add-on configurations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyValue {
+    /// The key.
+    pub key: String,
+    /// The value.
+    pub value: String,
+}
+
+/// `nodeSourceDetails`: the image and boot volume of the nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSourceDetails {
+    /// Always `IMAGE`.
+    pub source_type: String,
+    /// The node image.
+    pub image_id: String,
+    /// The boot volume in GB.
+    #[serde(
+        rename = "bootVolumeSizeInGBs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub boot_volume_size_in_gbs: Option<u32>,
+}
+
+/// `nodeShapeConfig`: the size of a flexible shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeShapeConfig {
+    /// OCPUs per node.
+    pub ocpus: u32,
+    /// Memory per node in GB.
+    #[serde(rename = "memoryInGBs")]
+    pub memory_in_gbs: u32,
+}
+
+/// One placement of the pool's nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacementConfig {
+    /// The availability domain.
+    pub availability_domain: String,
+    /// The worker subnet.
+    pub subnet_id: String,
+}
+
+/// `nodePoolPodNetworkOptionDetails` for VCN-native pod networking (which OKE requires for GPU pools).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodNetworkOptions {
+    /// `OCI_VCN_IP_NATIVE`.
+    pub cni_type: String,
+    /// The pod subnets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pod_subnet_ids: Vec<String>,
+    /// The most pods per node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_pods_per_node: Option<u32>,
+    /// Network security groups of the pods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pod_nsg_ids: Vec<String>,
+}
+
+/// `nodeConfigDetails`: how many nodes, where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeConfigDetails {
+    /// The initial number of nodes (the Cluster Autoscaler owns it afterwards).
+    pub size: u32,
+    /// Where the nodes go.
+    pub placement_configs: Vec<PlacementConfig>,
+    /// Network security groups of the nodes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nsg_ids: Vec<String>,
+    /// Pod networking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_pool_pod_network_option_details: Option<PodNetworkOptions>,
+    /// Tags of the node instances.
+    pub freeform_tags: BTreeMap<String, String>,
+}
+
+/// OCI `CreateNodePoolDetails`: the recipe's own node pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateNodePoolDetails {
+    /// The compartment.
+    pub compartment_id: String,
+    /// The cluster.
+    pub cluster_id: String,
+    /// The pool's name.
+    pub name: String,
+    /// The shape.
+    pub node_shape: String,
+    /// The size of a flexible shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_shape_config: Option<NodeShapeConfig>,
+    /// Image and boot volume.
+    pub node_source_details: NodeSourceDetails,
+    /// Size and placement.
+    pub node_config_details: NodeConfigDetails,
+    /// Labels every node gets; the pods select their pool by them, and the Cluster Autoscaler's template node
+    /// carries them, so scaling from zero works.
+    pub initial_node_labels: Vec<KeyValue>,
+    /// Node metadata: `kubelet-extra-args` registers the GPU taint, which the autoscaler also reads.
+    pub node_metadata: BTreeMap<String, String>,
+    /// An SSH key for the nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssh_public_key: Option<String>,
+    /// Tags of the pool, which the autoscaler's auto-discovery matches.
+    pub freeform_tags: BTreeMap<String, String>,
+}
+
+/// OKE `InstallAddonDetails` of the `ClusterAutoscaler` add-on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterAutoscalerAddon {
+    /// `ClusterAutoscaler`.
+    pub addon_name: String,
+    /// The add-on's `{key, value}` configuration.
+    pub configurations: Vec<KeyValue>,
+}
+
+fn or_placeholder(value: Option<&String>, placeholder: &str, missing: &mut Vec<String>) -> String {
+    if let Some(v) = value {
+        v.clone()
+    } else {
+        missing.push(placeholder.to_owned());
+        placeholder.to_owned()
+    }
+}
+
+/// The node pool document of a recipe that creates its own pool; `missing` collects the placeholders written.
+#[must_use]
+pub fn node_pool(
+    plan: &Plan,
+    name: &CanonicalName,
+    options: &OciOptions,
+    missing: &mut Vec<String>,
+) -> Option<CreateNodePoolDetails> {
+    let recipe = &plan.recipe;
+    let shape = plan.shape.as_ref()?;
+    let size =
+        plan.node_autoscaling
+            .as_ref()
+            .map_or(recipe.recipe_node_pool_size.unwrap_or(1), |n| {
+                recipe
+                    .recipe_node_pool_size
+                    .unwrap_or(n.min_nodes)
+                    .clamp(n.min_nodes, n.max_nodes)
+            });
+    let mut labels = vec![KeyValue {
+        key: POOL_LABEL.into(),
+        value: name.to_string(),
+    }];
+    labels.push(KeyValue {
+        key: RECIPE_LABEL.into(),
+        value: name.to_string(),
+    });
+    for (k, v) in recipe.recipe_node_labels.iter().flatten() {
+        if k != POOL_LABEL && k != RECIPE_LABEL {
+            labels.push(KeyValue {
+                key: k.clone(),
+                value: v.clone(),
+            });
+        }
+    }
+    let mut node_metadata = BTreeMap::new();
+    if let Some(gpus) = &shape.gpus {
+        let taint = match gpus.vendor {
+            GpuVendor::Nvidia => "nvidia.com/gpu=present:NoSchedule",
+            GpuVendor::Amd => "amd.com/gpu=present:NoSchedule",
+        };
+        node_metadata.insert(
+            "kubelet-extra-args".into(),
+            format!("--register-with-taints={taint}"),
+        );
+    }
+    let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.to_string())]);
+    let subnet = or_placeholder(options.subnet_id.as_ref(), "<worker-subnet-ocid>", missing);
+    let pod_network = PodNetworkOptions {
+        cni_type: "OCI_VCN_IP_NATIVE".into(),
+        pod_subnet_ids: recipe.recipe_pod_subnet_ocid.iter().cloned().collect(),
+        max_pods_per_node: recipe.recipe_max_pods_per_node,
+        pod_nsg_ids: recipe.recipe_pod_subnet_nsg_ocid.iter().cloned().collect(),
+    };
+    Some(CreateNodePoolDetails {
+        compartment_id: or_placeholder(
+            recipe
+                .recipe_compartment_ocid
+                .as_ref()
+                .or(options.compartment_id.as_ref()),
+            "<compartment-ocid>",
+            missing,
+        ),
+        cluster_id: or_placeholder(options.cluster_id.as_ref(), "<cluster-ocid>", missing),
+        name: format!("corrino-{name}"),
+        node_shape: shape.name.to_string(),
+        node_shape_config: shape.flex.as_ref().map(|_| NodeShapeConfig {
+            ocpus: recipe.recipe_flex_shape_ocpu_count.unwrap_or(1),
+            memory_in_gbs: recipe.recipe_flex_shape_memory_size_in_gbs.unwrap_or(16),
+        }),
+        node_source_details: NodeSourceDetails {
+            source_type: "IMAGE".into(),
+            image_id: or_placeholder(
+                recipe.recipe_node_image_ocid.as_ref(),
+                "<node-image-ocid>",
+                missing,
+            ),
+            boot_volume_size_in_gbs: recipe.recipe_node_boot_volume_size_in_gbs,
+        },
+        node_config_details: NodeConfigDetails {
+            size,
+            placement_configs: vec![PlacementConfig {
+                availability_domain: or_placeholder(
+                    recipe.recipe_availability_domain.as_ref(),
+                    "<availability-domain>",
+                    missing,
+                ),
+                subnet_id: subnet,
+            }],
+            nsg_ids: recipe
+                .recipe_worker_subnet_nsg_ocid
+                .iter()
+                .cloned()
+                .collect(),
+            node_pool_pod_network_option_details: Some(pod_network),
+            freeform_tags: tags.clone(),
+        },
+        initial_node_labels: labels,
+        node_metadata,
+        ssh_public_key: recipe.recipe_public_ssh_key.clone(),
+        freeform_tags: tags,
+    })
+}
+
+/// The Cluster Autoscaler add-on configuration for a recipe with node autoscaling.
+#[must_use]
+pub fn cluster_autoscaler(
+    plan: &Plan,
+    name: &CanonicalName,
+    options: &OciOptions,
+    missing: &mut Vec<String>,
+) -> Option<ClusterAutoscalerAddon> {
+    let node = plan.node_autoscaling.as_ref()?;
+    let (min, max) = (node.min_nodes, node.max_nodes);
+    let kv = |key: &str, value: String| KeyValue {
+        key: key.into(),
+        value,
+    };
+    let mut configurations = vec![kv("authType", "instance".into())];
+    match options.discovery {
+        NodeGroupDiscovery::Nodes => {
+            let pool = or_placeholder(options.node_pool_id.as_ref(), "<node-pool-ocid>", missing);
+            configurations.push(kv("nodes", format!("{min}:{max}:{pool}")));
+        }
+        NodeGroupDiscovery::AutoDiscovery => {
+            let compartment = or_placeholder(
+                plan.recipe
+                    .recipe_compartment_ocid
+                    .as_ref()
+                    .or(options.compartment_id.as_ref()),
+                "<compartment-ocid>",
+                missing,
+            );
+            configurations.push(kv(
+                "nodeGroupAutoDiscovery",
+                format!("compartmentId:{compartment},nodepoolTags:{RECIPE_TAG}={name},min:{min},max:{max}"),
+            ));
+        }
+    }
+    let t = &options.timing;
+    configurations.push(kv("scanInterval", t.scan_interval.clone()));
+    configurations.push(kv(
+        "scaleDownDelayAfterAdd",
+        t.scale_down_delay_after_add.clone(),
+    ));
+    configurations.push(kv(
+        "scaleDownUnneededTime",
+        t.scale_down_unneeded_time.clone(),
+    ));
+    configurations.push(kv(
+        "maxNodeProvisionTime",
+        t.max_node_provision_time.clone(),
+    ));
+    Some(ClusterAutoscalerAddon {
+        addon_name: "ClusterAutoscaler".into(),
+        configurations,
+    })
+}

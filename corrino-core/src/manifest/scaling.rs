@@ -1,0 +1,213 @@
+//! Pod autoscaling objects: the KEDA ScaledObject, and the Prometheus Operator monitor that feeds its query.
+//!
+//! The default query selects the recipe's series by labels that the chosen [`ScrapeMode`] produces:
+//! - `annotations`: the plain Prometheus chart's `kubernetes-pods` job copies pod labels onto series (with `.`
+//!   and `/` turned into `_`) and adds `namespace`, so the query selects `namespace` and `corrino_oci_recipe`;
+//! - `pod-monitor` / `service-monitor`: the monitor copies the recipe label (`podTargetLabels` / `targetLabels`),
+//!   and the operator adds `namespace`, so the query selects the same two labels;
+//! - `none`: scraping is configured elsewhere, as upstream's control plane does with a static target per
+//!   Service, so the query selects upstream's `instance="recipe-<name>.<namespace>:80"`.
+#![allow(clippy::needless_update)] // k8s-openapi structs differ across Kubernetes versions: see `workload`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::autoscaling::v2::{
+    HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscalerBehavior,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use super::keda::{
+    AdvancedConfig, HorizontalPodAutoscalerConfig, MetricType as KedaMetricType, ScaleTarget,
+    ScaleTrigger, ScaledObject, ScaledObjectSpec,
+};
+use super::labels::{RECIPE_LABEL, object_labels, pod_selector, prometheus_label_name};
+use super::monitoring::{
+    Endpoint, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, ServiceMonitor, ServiceMonitorSpec,
+};
+use super::workload::{DEFAULT_SERVICE_PORT, HTTP_PORT_NAME};
+use super::{Manifest, RenderOptions, ScrapeMode};
+use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
+use crate::diagnostic::Diagnostics;
+use crate::plan::Plan;
+use crate::promql::{self, DefaultQuery};
+use crate::recipe::CanonicalName;
+
+/// The labels the default query selects the recipe's series by, for a scrape mode.
+#[must_use]
+pub fn query_labels(
+    name: &CanonicalName,
+    namespace: &str,
+    scrape: ScrapeMode,
+) -> Vec<(String, String)> {
+    match scrape {
+        ScrapeMode::None => vec![(
+            "instance".into(),
+            promql::instance_label(&name.service_name(), namespace, DEFAULT_SERVICE_PORT),
+        )],
+        ScrapeMode::Annotations | ScrapeMode::PodMonitor | ScrapeMode::ServiceMonitor => vec![
+            ("namespace".into(), namespace.to_owned()),
+            (prometheus_label_name(RECIPE_LABEL), name.to_string()),
+        ],
+    }
+}
+
+/// The query KEDA runs for a plan's pod autoscaling.
+#[must_use]
+pub fn query(pod: &PodAutoscaling, name: &CanonicalName, options: &RenderOptions) -> String {
+    match &pod.query {
+        QuerySource::Custom(q) => q.clone(),
+        QuerySource::DefaultLatency => promql::default_query(&DefaultQuery {
+            labels: query_labels(name, &options.namespace, options.scrape),
+            window: promql::format_duration(pod.window_seconds.value),
+            latency_bound: crate::autoscaling::defaults::LATENCY_BOUND.into(),
+        }),
+    }
+}
+
+/// A threshold as KEDA reads it (a decimal string).
+fn threshold_text(value: f64) -> String {
+    let text = format!("{value}");
+    if text.contains(['e', 'E']) {
+        format!("{value:.6}")
+    } else {
+        text
+    }
+}
+
+fn rules(window: u32, period: u32) -> HPAScalingRules {
+    HPAScalingRules {
+        stabilization_window_seconds: Some(i32::try_from(window).unwrap_or(i32::MAX)),
+        select_policy: Some("Max".into()),
+        // One pod per period, in both directions: upstream's "another pod" wording.
+        policies: Some(vec![HPAScalingPolicy {
+            type_: "Pods".into(),
+            value: 1,
+            period_seconds: i32::try_from(period).unwrap_or(i32::MAX),
+        }]),
+        ..HPAScalingRules::default()
+    }
+}
+
+/// The ScaledObject of a plan with pod autoscaling.
+#[must_use]
+pub fn scaled_object(
+    plan: &Plan,
+    name: &CanonicalName,
+    options: &RenderOptions,
+    _diagnostics: &mut Diagnostics,
+) -> Option<ScaledObject> {
+    let pod = plan.pod_autoscaling.as_ref()?;
+    let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    let server = pod
+        .server_address
+        .clone()
+        .unwrap_or_else(|| options.prometheus_address.clone());
+    let metadata = BTreeMap::from([
+        ("serverAddress".to_owned(), server),
+        ("query".to_owned(), query(pod, name, options)),
+        ("threshold".to_owned(), threshold_text(pod.threshold.value)),
+    ]);
+    Some(ScaledObject {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(options.namespace.clone()),
+            labels: Some(object_labels(
+                name,
+                "autoscaling",
+                plan.recipe.recipe_id.as_deref(),
+                &options.labels,
+            )),
+            annotations: (!options.annotations.is_empty()).then(|| options.annotations.clone()),
+            ..ObjectMeta::default()
+        },
+        spec: ScaledObjectSpec {
+            scale_target_ref: ScaleTarget {
+                api_version: Some("apps/v1".into()),
+                kind: Some("Deployment".into()),
+                name: name.to_string(),
+                env_source_container_name: None,
+            },
+            polling_interval: Some(int(pod.polling_interval_seconds.value)),
+            cooldown_period: Some(int(pod.cooldown_seconds.value)),
+            min_replica_count: Some(int(pod.min_replicas.value)),
+            max_replica_count: Some(int(pod.max_replicas)),
+            advanced: Some(AdvancedConfig {
+                horizontal_pod_autoscaler_config: Some(HorizontalPodAutoscalerConfig {
+                    name: None,
+                    behavior: Some(HorizontalPodAutoscalerBehavior {
+                        scale_up: Some(rules(
+                            pod.stabilization_window_up_seconds.value,
+                            pod.scaling_period_up_seconds.value,
+                        )),
+                        scale_down: Some(rules(
+                            pod.stabilization_window_down_seconds.value,
+                            pod.scaling_period_down_seconds.value,
+                        )),
+                    }),
+                }),
+                ..AdvancedConfig::default()
+            }),
+            triggers: vec![ScaleTrigger {
+                type_: "prometheus".into(),
+                name: Some("latency".into()).filter(|_| pod.query == QuerySource::DefaultLatency),
+                metric_type: Some(match pod.metric_type {
+                    MetricType::Value => KedaMetricType::Value,
+                    MetricType::AverageValue => KedaMetricType::AverageValue,
+                }),
+                metadata,
+                ..ScaleTrigger::default()
+            }],
+            ..ScaledObjectSpec::default()
+        },
+    })
+}
+
+/// The Prometheus Operator monitor of the chosen scrape mode, if it needs one.
+#[must_use]
+pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Option<Manifest> {
+    let metadata = ObjectMeta {
+        name: Some(name.to_string()),
+        namespace: Some(options.namespace.clone()),
+        labels: Some(object_labels(
+            name,
+            "monitoring",
+            plan.recipe.recipe_id.as_deref(),
+            &options.labels,
+        )),
+        annotations: (!options.annotations.is_empty()).then(|| options.annotations.clone()),
+        ..ObjectMeta::default()
+    };
+    let selector = LabelSelector {
+        match_labels: Some(pod_selector(name)),
+        ..LabelSelector::default()
+    };
+    match options.scrape {
+        ScrapeMode::Annotations | ScrapeMode::None => None,
+        ScrapeMode::PodMonitor => Some(Manifest::PodMonitor(PodMonitor {
+            metadata,
+            spec: PodMonitorSpec {
+                selector,
+                pod_target_labels: Some(vec![RECIPE_LABEL.into()]),
+                pod_metrics_endpoints: Some(vec![PodMetricsEndpoint {
+                    port: Some(HTTP_PORT_NAME.into()),
+                    path: Some("/metrics".into()),
+                    ..PodMetricsEndpoint::default()
+                }]),
+                ..PodMonitorSpec::default()
+            },
+        })),
+        ScrapeMode::ServiceMonitor => Some(Manifest::ServiceMonitor(ServiceMonitor {
+            metadata,
+            spec: ServiceMonitorSpec {
+                selector,
+                target_labels: Some(vec![RECIPE_LABEL.into()]),
+                endpoints: vec![Endpoint {
+                    port: Some(HTTP_PORT_NAME.into()),
+                    path: Some("/metrics".into()),
+                    ..Endpoint::default()
+                }],
+                ..ServiceMonitorSpec::default()
+            },
+        })),
+    }
+}

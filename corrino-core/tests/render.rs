@@ -1,0 +1,193 @@
+//! Every service recipe in `fixtures/recipes/` renders, its Kubernetes objects match
+//! `fixtures/expected/<name>.yaml` and its OCI documents `fixtures/expected/<name>.oci.json`; rendering is
+//! deterministic; other modes are refused with a diagnostic. Regenerate with `UPDATE_GOLDEN=1 cargo test`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use corrino_core::manifest::{self, FileSystemExport, Manifest, RenderOptions, ScrapeMode};
+use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
+        path.display()
+    );
+}
+
+/// The render options the fixtures use: a base domain, TLS, and the File Storage exports their recipes mount.
+fn options() -> RenderOptions {
+    RenderOptions {
+        base_domain: Some("203-0-113-10.nip.io".into()),
+        tls_issuer: Some("letsencrypt-prod".into()),
+        file_systems: BTreeMap::from([(
+            "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001".to_owned(),
+            FileSystemExport {
+                mount_target_ip: "10.0.10.20".into(),
+                export_path: "/models".into(),
+            },
+        )]),
+        ..RenderOptions::default()
+    }
+}
+
+fn recipes() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn fixture_services_render_to_their_goldens_and_other_modes_are_refused() {
+    let mut rendered = 0;
+    for path in recipes() {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("stem")
+            .to_owned();
+        let (plan, _) = plan_bytes(
+            &std::fs::read(&path).expect("read"),
+            &PlanOptions::default(),
+        );
+        let plan = plan.expect("plan");
+        let result = manifest::render(&plan, &options());
+        if plan.mode != Some(RecipeMode::Service)
+            || plan
+                .recipe
+                .multinode_num_nodes_to_use_from_shared_pool
+                .is_some()
+        {
+            let problems = result.expect_err("only services render");
+            assert!(
+                problems.contains(Code::RenderUnsupported),
+                "{stem}: {problems}"
+            );
+            continue;
+        }
+        let manifests = result.unwrap_or_else(|d| panic!("{stem} does not render:\n{d}"));
+        let yaml = manifest::to_yaml(&manifests).expect("yaml");
+        let again = manifest::to_yaml(&manifest::render(&plan, &options()).expect("renders"))
+            .expect("yaml");
+        assert_eq!(yaml, again, "{stem}: rendering is not deterministic");
+        let expected = workspace().join("fixtures/expected");
+        golden(&expected.join(format!("{stem}.yaml")), &yaml);
+        let documents = manifest::oci_documents(&manifests).expect("json");
+        let oci_path = expected.join(format!("{stem}.oci.json"));
+        if documents.is_empty() {
+            assert!(
+                !oci_path.exists() || std::env::var_os("UPDATE_GOLDEN").is_some(),
+                "{stem}: stale {}",
+                oci_path.display()
+            );
+            let _ = std::fs::remove_file(&oci_path);
+        } else {
+            let joined: BTreeMap<String, serde_json::Value> = documents
+                .iter()
+                .map(|(name, text)| (name.clone(), serde_json::from_str(text).expect("json")))
+                .collect();
+            golden(
+                &oci_path,
+                &(serde_json::to_string_pretty(&joined).expect("json") + "\n"),
+            );
+        }
+        rendered += 1;
+    }
+    assert!(rendered >= 12, "expected most fixtures to be services");
+}
+
+fn render_example(options: &RenderOptions) -> Vec<Manifest> {
+    let bytes =
+        std::fs::read(workspace().join("fixtures/recipes/autoscaling-example.json")).expect("read");
+    let (plan, _) = plan_bytes(&bytes, &PlanOptions::default());
+    manifest::render(&plan.expect("plan"), options).expect("renders")
+}
+
+#[test]
+fn objects_come_in_apply_order() {
+    let titles: Vec<String> = render_example(&RenderOptions {
+        scrape: ScrapeMode::PodMonitor,
+        ..options()
+    })
+    .iter()
+    .map(Manifest::title)
+    .collect();
+    assert_eq!(
+        titles,
+        [
+            "Deployment/autoscalevllmexample",
+            "Service/recipe-autoscalevllmexample",
+            "Ingress/autoscalevllmexample",
+            "PodMonitor/autoscalevllmexample",
+            "ScaledObject/autoscalevllmexample",
+            "node-pool.json",
+            "cluster-autoscaler-addon.json",
+        ]
+    );
+}
+
+#[test]
+fn the_default_query_selects_what_the_scrape_mode_produces() {
+    let query = |scrape| {
+        let manifests = render_example(&RenderOptions {
+            scrape,
+            ..options()
+        });
+        let so = manifests
+            .iter()
+            .find_map(|m| match m {
+                Manifest::ScaledObject(so) => Some(so.clone()),
+                _ => None,
+            })
+            .expect("scaled object");
+        so.spec.triggers[0].metadata["query"].clone()
+    };
+    let annotations = query(ScrapeMode::Annotations);
+    assert!(
+        annotations.contains(r#"namespace="default",corrino_oci_recipe="autoscalevllmexample""#),
+        "{annotations}"
+    );
+    assert_eq!(annotations, query(ScrapeMode::PodMonitor));
+    assert_eq!(annotations, query(ScrapeMode::ServiceMonitor));
+    let upstream = query(ScrapeMode::None);
+    assert_eq!(
+        upstream,
+        r#"1 - (sum(rate(vllm:e2e_request_latency_seconds_bucket{le="5.0",instance="recipe-autoscalevllmexample.default:80"}[5m])) / sum(rate(vllm:e2e_request_latency_seconds_bucket{le="+Inf",instance="recipe-autoscalevllmexample.default:80"}[5m])))"#
+    );
+}
+
+#[test]
+fn a_plan_with_errors_is_refused_with_its_diagnostics() {
+    let bytes =
+        std::fs::read(workspace().join("fixtures/invalid/too-many-gpus.json")).expect("read");
+    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+    let err = manifest::render(&plan.expect("plan"), &options()).expect_err("errors");
+    assert_eq!(err, diagnostics);
+}
+
+#[test]
+fn file_storage_without_its_export_is_a_render_error() {
+    let bytes = std::fs::read(
+        workspace().join("fixtures/recipes/deployment-with-secrets-and-storage.json"),
+    )
+    .expect("read");
+    let (plan, _) = plan_bytes(&bytes, &PlanOptions::default());
+    let err = manifest::render(&plan.expect("plan"), &RenderOptions::default())
+        .expect_err("needs the export");
+    assert!(err.contains(Code::RenderOption), "{err}");
+}
