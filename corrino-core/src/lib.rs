@@ -33,6 +33,7 @@ pub mod shape;
 pub mod sim;
 pub mod validate;
 pub mod vllm;
+pub mod yaml;
 
 pub use capacity::Capacity;
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};

@@ -100,6 +100,13 @@ proptest! {
     }
 
     #[test]
+    fn written_yaml_reads_back_as_the_same_value(value in arbitrary_json()) {
+        let yaml = corrino_core::yaml::to_string(&value).expect("yaml");
+        let back: Value = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        prop_assert_eq!(back, value, "{}", yaml);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = plan_bytes(&bytes, &PlanOptions::default());
     }

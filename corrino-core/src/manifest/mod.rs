@@ -286,11 +286,11 @@ pub fn placeholders(manifests: &[Manifest]) -> Vec<String> {
 ///
 /// # Errors
 /// When serialization fails (it does not for the objects [`render`] builds).
-pub fn to_yaml(manifests: &[Manifest]) -> Result<String, serde_yaml::Error> {
+pub fn to_yaml(manifests: &[Manifest]) -> Result<String, crate::yaml::Error> {
     let mut out = String::new();
     for m in manifests.iter().filter(|m| m.is_kubernetes()) {
         out.push_str("---\n");
-        out.push_str(&serde_yaml::to_string(m)?);
+        out.push_str(&crate::yaml::to_string(m)?);
     }
     Ok(out)
 }
@@ -315,41 +315,4 @@ pub fn oci_documents(manifests: &[Manifest]) -> Result<Vec<(String, String)>, se
         .filter(|m| !m.is_kubernetes())
         .map(|m| Ok((m.title(), serde_json::to_string_pretty(m)? + "\n")))
         .collect()
-}
-
-/// Test support: checks that every key of a serialized custom resource exists in its CRD's schema.
-#[cfg(test)]
-mod crd_check {
-    /// Walks `value` and `schema` together and records each key path the schema does not have.
-    pub fn check_keys(
-        value: &serde_json::Value,
-        schema: &serde_json::Value,
-        path: &str,
-        missing: &mut Vec<String>,
-    ) {
-        match value {
-            serde_json::Value::Object(map) => {
-                let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
-                    // A map (additionalProperties) or an opaque object: its keys are data, not fields.
-                    return;
-                };
-                for (key, child) in map {
-                    match properties.get(key) {
-                        Some(child_schema) => {
-                            check_keys(child, child_schema, &format!("{path}.{key}"), missing)
-                        }
-                        None => missing.push(format!("{path}.{key}")),
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => {
-                if let Some(item_schema) = schema.get("items") {
-                    for item in items {
-                        check_keys(item, item_schema, &format!("{path}[]"), missing);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }

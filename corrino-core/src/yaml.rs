@@ -1,0 +1,747 @@
+//! Writing serde values as block-style YAML, the way `kubectl` prints objects.
+//!
+//! Written by hand because the YAML crates emit through libyaml: on our rendered objects serde_yaml took 18 times
+//! as long as serde_json, more than all the rest of rendering together. Writing is simple when the output only
+//! has to be *read* correctly: strings are written plain only when no YAML 1.1 or 1.2 reader could take them for
+//! anything else (a number, a boolean, null, an indicator), and double-quoted with JSON escapes (valid YAML)
+//! otherwise. A property test reads the output back with a real YAML parser.
+
+use std::fmt::Write as _;
+
+use serde::ser::{self, Impossible, Serialize};
+
+/// Why a value could not be written as YAML.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Error(String);
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+/// Writes `value` as a YAML document (no `---` marker), ending with a newline.
+///
+/// # Errors
+/// When the value has a map key that is not a string or a scalar, or when its `Serialize` implementation fails.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    let mut out = String::with_capacity(1024);
+    value.serialize(Writer {
+        out: &mut out,
+        at: Place::Root,
+    })?;
+    Ok(out)
+}
+
+/// Where a value is written.
+#[derive(Clone, Copy)]
+enum Place {
+    /// At the start of the document.
+    Root,
+    /// After `key:` whose key starts at this column.
+    MapValue(usize),
+    /// After `- ` whose dash is at this column.
+    SeqItem(usize),
+}
+
+struct Writer<'a> {
+    out: &'a mut String,
+    at: Place,
+}
+
+fn indent(out: &mut String, col: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = col;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+}
+
+/// Whether `s` reads back as the same string when written plain. One pass over the bytes: this runs for every
+/// string of every object.
+fn plain_is_safe(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' || last == b':' {
+        return false;
+    }
+    // Indicators that start something other than a plain scalar.
+    if b"?:,[]{}#&*!|>'\"%@`".contains(&first) {
+        return false;
+    }
+    if first == b'-' && (bytes.len() == 1 || bytes[1] == b' ') {
+        return false;
+    }
+    // Anything that may read as a number: YAML 1.1 and 1.2 numbers (`1`, `-1.5e3`, `0x1f`, `0o7`, `0b1`, `1_000`,
+    // `1:20`, `.5`) use only these characters and start with a digit, a sign or a dot. `200Gi` or `1g.20gb` do not.
+    let mut number_like = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
+    let mut previous = 0u8;
+    for &b in bytes {
+        if !(0x20..0x7f).contains(&b)
+            || matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b'"' | b'\'' | b'\\')
+        {
+            return false;
+        }
+        // `: ` starts a mapping and ` #` a comment.
+        if (previous == b':' && b == b' ') || (previous == b' ' && b == b'#') {
+            return false;
+        }
+        number_like &= b.is_ascii_hexdigit()
+            || matches!(
+                b,
+                b'+' | b'-' | b'.' | b'_' | b':' | b'x' | b'X' | b'o' | b'O'
+            );
+        previous = b;
+    }
+    if number_like {
+        return false;
+    }
+    const SPECIAL: &[&str] = &[
+        "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "=", "<<",
+    ];
+    let unsigned = s.trim_start_matches(['+', '-']);
+    let infinite = unsigned.eq_ignore_ascii_case(".inf") || unsigned.eq_ignore_ascii_case(".nan");
+    !infinite && (bytes.len() > 5 || !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s)))
+}
+
+fn write_str(out: &mut String, s: &str) {
+    if plain_is_safe(s) {
+        out.push_str(s);
+        return;
+    }
+    // A JSON string is a valid YAML double-quoted scalar.
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            // Outside YAML's printable set: C0 and C1 controls, DEL, the byte-order mark and non-characters.
+            c if (c as u32) < 0x20
+                || (0x7f..=0x9f).contains(&(c as u32))
+                || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+            {
+                ""
+            }
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + c.len_utf8();
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+impl<'a> Writer<'a> {
+    /// Writes a scalar's text where the writer stands.
+    fn scalar(self, text: impl FnOnce(&mut String)) {
+        if let Place::MapValue(_) = self.at {
+            self.out.push(' ');
+        }
+        text(self.out);
+        self.out.push('\n');
+    }
+
+    /// Writes an empty collection (`{}` or `[]`).
+    fn empty(out: &mut String, at: Place, text: &str) {
+        if let Place::MapValue(_) = at {
+            out.push(' ');
+        }
+        out.push_str(text);
+        out.push('\n');
+    }
+
+    fn map(self) -> MapWriter<'a> {
+        let col = match self.at {
+            Place::Root => 0,
+            Place::MapValue(c) | Place::SeqItem(c) => c + 2,
+        };
+        MapWriter {
+            out: self.out,
+            at: self.at,
+            col,
+            first: true,
+            key: String::new(),
+        }
+    }
+
+    fn seq(self) -> SeqWriter<'a> {
+        // Items of a sequence under a key sit at the key's column, as kubectl writes them.
+        let col = match self.at {
+            Place::Root => 0,
+            Place::MapValue(c) => c,
+            Place::SeqItem(c) => c + 2,
+        };
+        SeqWriter {
+            out: self.out,
+            at: self.at,
+            col,
+            first: true,
+        }
+    }
+}
+
+struct MapWriter<'a> {
+    out: &'a mut String,
+    at: Place,
+    col: usize,
+    first: bool,
+    /// Reused for the text of each non-static key.
+    key: String,
+}
+
+impl MapWriter<'_> {
+    fn key(&mut self, key: &str) {
+        if self.first {
+            match self.at {
+                Place::MapValue(_) => {
+                    self.out.push('\n');
+                    indent(self.out, self.col);
+                }
+                // After `- ` the first key continues the line; at the root it starts the document.
+                Place::SeqItem(_) | Place::Root => {}
+            }
+            self.first = false;
+        } else {
+            indent(self.out, self.col);
+        }
+        write_str(self.out, key);
+        self.out.push(':');
+    }
+
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(Writer {
+            out: self.out,
+            at: Place::MapValue(self.col),
+        })
+    }
+
+    fn finish(self) {
+        if self.first {
+            Writer::empty(self.out, self.at, "{}");
+        }
+    }
+}
+
+struct SeqWriter<'a> {
+    out: &'a mut String,
+    at: Place,
+    col: usize,
+    first: bool,
+}
+
+impl SeqWriter<'_> {
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        if self.first {
+            match self.at {
+                Place::MapValue(_) => {
+                    self.out.push('\n');
+                    indent(self.out, self.col);
+                }
+                Place::SeqItem(_) | Place::Root => {}
+            }
+            self.first = false;
+        } else {
+            indent(self.out, self.col);
+        }
+        self.out.push_str("- ");
+        value.serialize(Writer {
+            out: self.out,
+            at: Place::SeqItem(self.col),
+        })
+    }
+
+    fn finish(self) {
+        if self.first {
+            Writer::empty(self.out, self.at, "[]");
+        }
+    }
+}
+
+impl<'a> ser::Serializer for Writer<'a> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = SeqWriter<'a>;
+    type SerializeTuple = SeqWriter<'a>;
+    type SerializeTupleStruct = SeqWriter<'a>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = MapWriter<'a>;
+    type SerializeStruct = MapWriter<'a>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.scalar(|o| o.push_str(if v { "true" } else { "false" }));
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.scalar(|o| {
+            let _ = write!(o, "{v}");
+        });
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.scalar(|o| {
+            let _ = write!(o, "{v}");
+        });
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.serialize_f64(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        self.scalar(|o| {
+            if v.is_nan() {
+                o.push_str(".nan");
+            } else if v.is_infinite() {
+                o.push_str(if v > 0.0 { ".inf" } else { "-.inf" });
+            } else {
+                // Shortest round-trip digits, always with a `.` or exponent so it reads back as a float.
+                let text = format!("{v:?}");
+                o.push_str(&text);
+            }
+        });
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.scalar(|o| write_str(o, v));
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        use ser::SerializeSeq as _;
+        let mut seq = self.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.scalar(|o| o.push_str("null"));
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let mut map = self.map();
+        map.key(variant);
+        map.value(value)?;
+        map.finish();
+        Ok(())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<SeqWriter<'a>, Error> {
+        Ok(self.seq())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<SeqWriter<'a>, Error> {
+        Ok(self.seq())
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<SeqWriter<'a>, Error> {
+        Ok(self.seq())
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(Error(format!(
+            "tuple variants ({name}) are not written as YAML"
+        )))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<MapWriter<'a>, Error> {
+        Ok(self.map())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<MapWriter<'a>, Error> {
+        Ok(self.map())
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(Error(format!(
+            "struct variants ({name}) are not written as YAML"
+        )))
+    }
+}
+
+impl ser::SerializeSeq for SeqWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for SeqWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for SeqWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.item(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeMap for MapWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let mut text = std::mem::take(&mut self.key);
+        text.clear();
+        key.serialize(KeyWriter(&mut text))?;
+        self.key(&text);
+        self.key = text;
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.value(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for MapWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.key(key);
+        self.value(value)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.finish();
+        Ok(())
+    }
+}
+
+/// Writes a map key's text into a buffer; only scalars can be keys.
+struct KeyWriter<'b>(&'b mut String);
+
+impl KeyWriter<'_> {
+    fn text(self, text: impl std::fmt::Display) -> Result<(), Error> {
+        let _ = write!(self.0, "{text}");
+        Ok(())
+    }
+}
+
+fn not_scalar<T>() -> Result<T, Error> {
+    Err(Error("a map key must be a scalar".into()))
+}
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        not_scalar()
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        self.text("null")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.text("null")
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.text("null")
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        not_scalar()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        not_scalar()
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        not_scalar()
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        not_scalar()
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        not_scalar()
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        not_scalar()
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        not_scalar()
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        not_scalar()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn writes_block_style_like_kubectl() {
+        let value = json!({
+            "apiVersion": "v1",
+            "spec": {
+                "containers": [{"name": "a", "args": ["--model", "8000", "0.95"], "env": []}],
+                "empty": {},
+                "ratio": 0.5,
+                "count": 3,
+                "on": true,
+                "none": null,
+            }
+        });
+        assert_eq!(
+            to_string(&value).unwrap(),
+            "apiVersion: v1\nspec:\n  containers:\n  - args:\n    - --model\n    - \"8000\"\n    - \"0.95\"\n    env: []\n    name: a\n  count: 3\n  empty: {}\n  none: null\n  \"on\": true\n  ratio: 0.5\n"
+        );
+    }
+
+    #[test]
+    fn quotes_what_a_reader_would_misread() {
+        for s in [
+            "",
+            "true",
+            "No",
+            "null",
+            "~",
+            "8000",
+            "1:20",
+            "0x1f",
+            ".5",
+            "-1",
+            "- a",
+            "a: b",
+            "a #b",
+            "#x",
+            "'q'",
+            "\"q\"",
+            "{x}",
+            "[x]",
+            "x,y",
+            "*a",
+            "&a",
+            "!t",
+            "%x",
+            "@x",
+            "`x",
+            " x",
+            "x ",
+            "é",
+            "a\nb",
+            "x:",
+            "=",
+            "<<",
+            "?x",
+            "|x",
+            ">x",
+            "-",
+            ".NaN",
+            "1e3",
+            "0o17",
+            "10.0.10.20",
+            "+1",
+            "-.inf",
+        ] {
+            assert!(!plain_is_safe(s), "{s:?} must be quoted");
+        }
+        for s in [
+            "v1",
+            "docker.io/vllm/vllm-openai:v0.9.1",
+            "--model",
+            "/health",
+            "http://x.y:80/z",
+            "nvidia.com/gpu",
+            "200Gi",
+            "1g.20gb",
+            "deadbeef",
+        ] {
+            assert!(plain_is_safe(s), "{s:?} may be plain");
+        }
+    }
+
+    #[test]
+    fn reads_back_identically() {
+        let value = json!({
+            "a": ["x", {"b": [1, [2, 3], []], "c": {}}, [], ["nested", {"d": "e"}]],
+            "q": "1 - (sum(rate(x{le=\"5.0\"}[5m])))",
+            "f": 1.0,
+            "neg": -2,
+            "s": "tab\there \u{1}",
+        });
+        let yaml = to_string(&value).unwrap();
+        let back: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(back, value, "{yaml}");
+    }
+}
