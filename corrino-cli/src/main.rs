@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use corrino_core::apply::ApplyOptions;
+use corrino_core::apply::executor::{self, ExecuteOptions, OutcomeKind};
 use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::manifest::oci::NodeGroupDiscovery;
 use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
@@ -52,6 +55,51 @@ enum Command {
         #[command(flatten)]
         options: Box<RenderFlags>,
     },
+    /// Render a recipe and put it into the cluster of the current kubeconfig (or the pod's service account) with
+    /// server-side apply. The OCI documents are only written to files (`--oci-out`), never sent.
+    Apply {
+        /// The recipe (JSON or YAML), or `-` for standard input.
+        recipe: PathBuf,
+        /// `server`: the API server validates and admits everything but persists nothing.
+        #[arg(long, value_enum)]
+        dry_run: Option<DryRun>,
+        /// Wait until the Deployment is available.
+        #[arg(long)]
+        wait: bool,
+        /// How long `--wait` waits, in seconds.
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
+        /// Print the requests that would be sent, and send nothing.
+        #[arg(long)]
+        print_plan: bool,
+        /// Do not take over fields that another field manager owns (no `force=true`).
+        #[arg(long)]
+        no_force: bool,
+        /// Write the OCI documents (node pool, Cluster Autoscaler add-on) into this directory.
+        #[arg(long)]
+        oci_out: Option<PathBuf>,
+        #[command(flatten)]
+        options: Box<RenderFlags>,
+    },
+    /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
+    Delete {
+        /// The recipe (JSON or YAML), or `-` for standard input.
+        recipe: PathBuf,
+        /// `server`: the API server checks the deletes but performs none.
+        #[arg(long, value_enum)]
+        dry_run: Option<DryRun>,
+        /// Print the requests that would be sent, and send nothing.
+        #[arg(long)]
+        print_plan: bool,
+        #[command(flatten)]
+        options: Box<RenderFlags>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DryRun {
+    /// Server-side dry run (`dryRun=All`).
+    Server,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -244,6 +292,166 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             out,
             options,
         } => render(&recipe, format, out.as_deref(), &options.options()?),
+        Command::Apply {
+            recipe,
+            dry_run,
+            wait,
+            timeout,
+            print_plan,
+            no_force,
+            oci_out,
+            options,
+        } => {
+            let apply = ApplyOptions {
+                force: !no_force,
+                dry_run: dry_run.is_some(),
+                ..ApplyOptions::default()
+            };
+            let wait = wait.then(|| Duration::from_secs(timeout));
+            send(
+                &recipe,
+                &options.options()?,
+                &apply,
+                Action::Apply { wait, oci_out },
+                print_plan,
+            )
+        }
+        Command::Delete {
+            recipe,
+            dry_run,
+            print_plan,
+            options,
+        } => {
+            let apply = ApplyOptions {
+                dry_run: dry_run.is_some(),
+                ..ApplyOptions::default()
+            };
+            send(
+                &recipe,
+                &options.options()?,
+                &apply,
+                Action::Delete,
+                print_plan,
+            )
+        }
+    }
+}
+
+enum Action {
+    Apply {
+        wait: Option<Duration>,
+        oci_out: Option<PathBuf>,
+    },
+    Delete,
+}
+
+/// Renders and applies or deletes; prints the plan instead when asked.
+fn send(
+    recipe: &Path,
+    options: &RenderOptions,
+    apply: &ApplyOptions,
+    action: Action,
+    print_plan: bool,
+) -> Result<ExitCode, String> {
+    let Some(manifests) = rendered(recipe, options)? else {
+        return Ok(exit_for(true));
+    };
+    let plan = match action {
+        Action::Apply { .. } => corrino_core::apply::apply_plan(&manifests, apply),
+        Action::Delete => corrino_core::apply::delete_plan(&manifests, apply),
+    }
+    .map_err(|e| e.to_string())?;
+    let mut stderr = anstream::stderr().lock();
+    if let Action::Apply { oci_out, .. } = &action {
+        let documents = manifest::oci_documents(&manifests).map_err(|e| e.to_string())?;
+        match oci_out {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                for (name, json) in &documents {
+                    write_file(&dir.join(name), json)?;
+                }
+            }
+            None if !documents.is_empty() => {
+                writeln!(stderr, "note: the OCI documents are written only with --oci-out DIR; nothing is sent to OCI")
+                    .map_err(|e| e.to_string())?;
+            }
+            None => {}
+        }
+    }
+    if print_plan {
+        write!(anstream::stdout().lock(), "{plan}").map_err(|e| e.to_string())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let result = runtime.block_on(async {
+        let client = kube::Client::try_default().await.map_err(|e| {
+            format!("cannot reach a cluster (kubeconfig or in-cluster config): {e}")
+        })?;
+        let wait = match &action {
+            Action::Apply { wait, .. } => *wait,
+            Action::Delete => None,
+        };
+        Ok::<_, String>(
+            executor::execute(
+                &client,
+                &plan,
+                &ExecuteOptions {
+                    wait,
+                    poll_interval: None,
+                },
+            )
+            .await,
+        )
+    })?;
+    let mut stdout = anstream::stdout().lock();
+    match result {
+        Ok(report) => {
+            for outcome in &report.outcomes {
+                let what = match outcome.result {
+                    OutcomeKind::Applied if apply.dry_run => "applied (server dry run)",
+                    OutcomeKind::Applied => "applied",
+                    OutcomeKind::Deleted if apply.dry_run => "deleted (server dry run)",
+                    OutcomeKind::Deleted => "deleted",
+                    OutcomeKind::AlreadyGone => "already gone",
+                };
+                writeln!(stdout, "{}: {what}", outcome.object).map_err(|e| e.to_string())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            writeln!(stderr, "error: {e}").map_err(|e| e.to_string())?;
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Reads, plans and renders a recipe; prints the problems and returns `None` when it cannot be rendered.
+fn rendered(
+    recipe: &Path,
+    options: &RenderOptions,
+) -> Result<Option<Vec<manifest::Manifest>>, String> {
+    let bytes = read_input(recipe)?;
+    let shown = display_name(recipe);
+    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+    let mut stderr = anstream::stderr().lock();
+    let Some(plan) = plan else {
+        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+        return Ok(None);
+    };
+    match manifest::render(&plan, options) {
+        Ok(m) => {
+            // Warnings go to standard error so that standard output stays clean for pipes.
+            report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+            Ok(Some(m))
+        }
+        Err(problems) => {
+            report::write_text(&mut stderr, &shown, &problems).map_err(|e| e.to_string())?;
+            Ok(None)
+        }
     }
 }
 
@@ -253,23 +461,10 @@ fn render(
     out_dir: Option<&Path>,
     options: &RenderOptions,
 ) -> Result<ExitCode, String> {
-    let bytes = read_input(recipe)?;
-    let shown = display_name(recipe);
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-    let mut stderr = anstream::stderr().lock();
-    let Some(plan) = plan else {
-        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+    let Some(manifests) = rendered(recipe, options)? else {
         return Ok(exit_for(true));
     };
-    let manifests = match manifest::render(&plan, options) {
-        Ok(m) => m,
-        Err(problems) => {
-            report::write_text(&mut stderr, &shown, &problems).map_err(|e| e.to_string())?;
-            return Ok(exit_for(true));
-        }
-    };
-    // Warnings go to standard error so that standard output stays a clean stream for kubectl.
-    report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+    let mut stderr = anstream::stderr().lock();
     let text = match format {
         ManifestFormat::Yaml => manifest::to_yaml(&manifests).map_err(|e| e.to_string())?,
         ManifestFormat::Json => manifest::to_json(&manifests).map_err(|e| e.to_string())?,

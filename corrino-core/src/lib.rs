@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+pub mod apply;
 pub mod autoscaling;
 pub mod capacity;
 pub mod diagnostic;

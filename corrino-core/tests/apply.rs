@@ -1,0 +1,125 @@
+//! The apply and delete plans of every fixture service: paths, order, query, content type and bodies, as golden
+//! files `fixtures/expected/<name>.apply.json`. Regenerate with `UPDATE_GOLDEN=1 cargo test` and review the diff.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use corrino_core::apply::{ApplyOptions, ApplyPlan, apply_plan, delete_plan};
+use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
+use corrino_core::{PlanOptions, plan_bytes};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn options() -> RenderOptions {
+    RenderOptions {
+        base_domain: Some("203-0-113-10.nip.io".into()),
+        tls_issuer: Some("letsencrypt-prod".into()),
+        file_systems: BTreeMap::from([(
+            "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001".to_owned(),
+            FileSystemExport {
+                mount_target_ip: "10.0.10.20".into(),
+                export_path: "/models".into(),
+            },
+        )]),
+        ..RenderOptions::default()
+    }
+}
+
+/// The plan as reviewable JSON: bodies parsed, so the golden shows objects rather than escaped strings.
+fn reviewable(plan: &ApplyPlan) -> serde_json::Value {
+    let mut value = serde_json::to_value(plan).expect("json");
+    for step in value["steps"].as_array_mut().expect("steps") {
+        let body = step["body"].as_str().expect("body").to_owned();
+        step["body"] = serde_json::from_str(&body).expect("bodies are JSON");
+    }
+    value
+}
+
+fn rendered(path: &Path, options: &RenderOptions) -> Option<Vec<manifest::Manifest>> {
+    let (plan, _) = plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default());
+    manifest::render(&plan?, options).ok()
+}
+
+#[test]
+fn every_fixture_service_has_its_golden_apply_and_delete_plans() {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut count = 0;
+    for path in paths {
+        let Some(manifests) = rendered(&path, &options()) else {
+            continue;
+        };
+        let apply = apply_plan(&manifests, &ApplyOptions::default()).expect("apply plan");
+        let delete = delete_plan(&manifests, &ApplyOptions::default()).expect("delete plan");
+        // Every Kubernetes object is applied once, and deleted once in the reverse order.
+        let kubernetes = manifests.iter().filter(|m| m.is_kubernetes()).count();
+        assert_eq!(apply.steps.len(), kubernetes);
+        let forward: Vec<_> = apply.steps.iter().map(|s| &s.object).collect();
+        let mut backward: Vec<_> = delete.steps.iter().map(|s| &s.object).collect();
+        backward.reverse();
+        assert_eq!(forward, backward);
+        let golden =
+            serde_json::json!({"apply": reviewable(&apply), "delete": reviewable(&delete)});
+        let text = serde_json::to_string_pretty(&golden).expect("json") + "\n";
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
+        let out = workspace().join(format!("fixtures/expected/{stem}.apply.json"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&out, &text).expect("write");
+        } else {
+            let expected = std::fs::read_to_string(&out).unwrap_or_else(|_| {
+                panic!("{} is missing: run with UPDATE_GOLDEN=1", out.display())
+            });
+            assert!(
+                expected == text,
+                "{} differs; run with UPDATE_GOLDEN=1 and review",
+                out.display()
+            );
+        }
+        count += 1;
+    }
+    assert!(count >= 12);
+}
+
+#[test]
+fn monitors_add_their_crd_and_dry_run_and_force_are_query_parameters() {
+    let path = workspace().join("fixtures/recipes/autoscaling-example.json");
+    let manifests = rendered(
+        &path,
+        &RenderOptions {
+            scrape: ScrapeMode::ServiceMonitor,
+            ..options()
+        },
+    )
+    .expect("renders");
+    let plan = apply_plan(
+        &manifests,
+        &ApplyOptions {
+            dry_run: true,
+            force: false,
+            ..ApplyOptions::default()
+        },
+    )
+    .expect("plan");
+    let kinds: Vec<&str> = plan.crds.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["ServiceMonitor", "ScaledObject"]);
+    assert_eq!(
+        plan.crds[0].missing_message(),
+        "the Prometheus Operator is not installed in this cluster: ServiceMonitor (monitoring.coreos.com/v1) is unknown"
+    );
+    for step in &plan.steps {
+        let keys: Vec<&str> = step.query.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["dryRun", "fieldManager"], "{}", step.path);
+    }
+    let http = plan.steps[0].to_http().expect("http request");
+    assert_eq!(http.method(), "PATCH");
+    assert_eq!(
+        http.uri().to_string(),
+        "/apis/apps/v1/namespaces/default/deployments/autoscalevllmexample?dryRun=All&fieldManager=corrino"
+    );
+}
