@@ -81,6 +81,8 @@ enum Command {
         #[command(flatten)]
         options: Box<RenderFlags>,
     },
+    /// Print the JSON Schema of the recipe format (for editors: see the README).
+    Schema,
     /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
     Delete {
         /// The recipe (JSON or YAML), or `-` for standard input.
@@ -315,6 +317,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Action::Apply { wait, oci_out },
                 print_plan,
             )
+        }
+        Command::Schema => {
+            anstream::stdout()
+                .lock()
+                .write_all(corrino_core::schema::recipe_schema_text().as_bytes())
+                .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Delete {
             recipe,

@@ -30,6 +30,8 @@ pub mod manifest;
 pub mod plan;
 pub mod promql;
 pub mod recipe;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod shape;
 pub mod sim;
 pub mod validate;

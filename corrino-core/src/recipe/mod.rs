@@ -75,6 +75,24 @@ impl fmt::Display for PortText {
     }
 }
 
+/// Upstream writes ports as strings; corrino also reads integers (with a note), and so does its schema.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for PortText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PortText".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A port number, written as a string such as \"8000\" (integers are accepted too).",
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]+$"},
+                {"type": "integer", "minimum": 1, "maximum": 65535}
+            ]
+        })
+    }
+}
+
 impl FromNode for PortText {
     fn expected() -> String {
         "a port number as a string, like \"8000\"".to_owned()
@@ -103,6 +121,7 @@ impl FromNode for PortText {
 
 /// An environment variable's value: real recipes send strings and integers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum EnvValue {
     /// A string value.
@@ -147,6 +166,7 @@ impl FromNode for EnvValue {
 /// `collect_metrics_timespan`: a Prometheus duration (`"5m"`) or, as upstream's doc types it, an integer
 /// number of seconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Timespan {
     /// A Prometheus duration as written (`"2m"`, `"90s"`, `"1h30m"`).

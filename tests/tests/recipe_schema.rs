@@ -1,0 +1,106 @@
+//! `fixtures/recipe.schema.json` (generated from the Rust types, checked current by corrino-core's tests) accepts
+//! every recipe corrino accepts: the fixtures and every upstream sample without errors; and it rejects recipes
+//! with structural mistakes. The schema is checked with ajv (draft 2020-12) from `tests/schema`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use corrino_core::{Code, PlanOptions, plan_bytes};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn ready() -> bool {
+    let installed = workspace().join("tests/schema/node_modules/ajv").is_dir()
+        && Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CORRINO_REQUIRE_SCHEMA_CHECK").is_none(),
+            "run `npm ci --prefix tests/schema`"
+        );
+        eprintln!("ajv not installed (npm ci --prefix tests/schema): skipped");
+    }
+    installed
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    paths.sort();
+    paths
+}
+
+fn check(files: &[PathBuf]) -> (bool, String) {
+    let output = Command::new("node")
+        .arg(workspace().join("tests/schema/validate-recipes.mjs"))
+        .arg(workspace().join("fixtures/recipe.schema.json"))
+        .args(files)
+        .output()
+        .expect("node");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_schema_accepts_every_recipe_corrino_accepts() {
+    if !ready() {
+        return;
+    }
+    let mut accepted = json_files(&workspace().join("fixtures/recipes"));
+    let samples = json_files(&workspace().join("../shared/reference/oci-ai-blueprints/samples"));
+    let mut from_samples = 0;
+    for sample in samples {
+        let (_, diagnostics) = plan_bytes(
+            &std::fs::read(&sample).expect("read"),
+            &PlanOptions::default(),
+        );
+        if !diagnostics.has_errors() {
+            accepted.push(sample);
+            from_samples += 1;
+        }
+    }
+    eprintln!(
+        "{} recipes ({from_samples} upstream samples)",
+        accepted.len()
+    );
+    let (ok, report) = check(&accepted);
+    assert!(ok, "{report}");
+}
+
+#[test]
+fn the_schema_rejects_structural_mistakes() {
+    if !ready() {
+        return;
+    }
+    let structural = [
+        Code::UnknownField,
+        Code::WrongType,
+        Code::UnknownVariant,
+        Code::OutOfRange,
+    ];
+    let mut broken = Vec::new();
+    for path in json_files(&workspace().join("fixtures/invalid")) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let (_, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+        if diagnostics.iter().any(|d| structural.contains(&d.code))
+            && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok()
+        {
+            broken.push(path);
+        }
+    }
+    assert!(broken.len() >= 5, "{broken:?}");
+    for path in broken {
+        let (ok, report) = check(std::slice::from_ref(&path));
+        assert!(!ok, "{} passes the schema:\n{report}", path.display());
+    }
+}
