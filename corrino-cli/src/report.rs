@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use corrino_core::{Diagnostics, Severity};
+use corrino_core::{Diagnostic, Diagnostics, Severity};
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -20,19 +20,7 @@ fn colour(severity: Severity) -> &'static str {
 /// them when the output is not a terminal or `NO_COLOR` is set.
 pub fn write_text<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) -> io::Result<()> {
     for d in diagnostics {
-        let path = if d.path.is_empty() { "/" } else { &d.path };
-        writeln!(
-            out,
-            "{}{}[{}]{RESET}{BOLD}: {}{RESET}",
-            colour(d.severity),
-            d.severity,
-            d.code,
-            d.message
-        )?;
-        writeln!(out, "  {BLUE}-->{RESET} {file}: {path}")?;
-        if let Some(hint) = &d.hint {
-            writeln!(out, "  {BLUE}={RESET} {BOLD}hint{RESET}: {hint}")?;
-        }
+        write_one(out, file, d)?;
         writeln!(out)?;
     }
     let count = |s: Severity, word: &str| {
@@ -70,32 +58,35 @@ pub fn write_json<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) 
     writeln!(out)
 }
 
-/// Writes only the warnings and notes (used when rendering succeeded), without a summary line.
+/// Writes one diagnostic: the headline, where it is, and the hint.
+fn write_one<W: Write>(out: &mut W, file: &str, d: &Diagnostic) -> io::Result<()> {
+    let path = if d.path.is_empty() { "/" } else { &d.path };
+    writeln!(
+        out,
+        "{}{}[{}]{RESET}{BOLD}: {}{RESET}",
+        colour(d.severity),
+        d.severity,
+        d.code,
+        d.message
+    )?;
+    writeln!(out, "  {BLUE}-->{RESET} {file}: {path}")?;
+    if let Some(hint) = &d.hint {
+        writeln!(out, "  {BLUE}={RESET} {BOLD}hint{RESET}: {hint}")?;
+    }
+    Ok(())
+}
+
+/// Writes only the warnings (used when rendering succeeded), without a summary line.
 pub fn write_warnings<W: Write>(
     out: &mut W,
     file: &str,
     diagnostics: &Diagnostics,
 ) -> io::Result<()> {
-    let shown: Diagnostics = diagnostics
+    for d in diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Warning)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    for d in &shown {
-        let path = if d.path.is_empty() { "/" } else { &d.path };
-        writeln!(
-            out,
-            "{}{}[{}]{RESET}{BOLD}: {}{RESET}",
-            colour(d.severity),
-            d.severity,
-            d.code,
-            d.message
-        )?;
-        writeln!(out, "  {BLUE}-->{RESET} {file}: {path}")?;
-        if let Some(hint) = &d.hint {
-            writeln!(out, "  {BLUE}={RESET} {BOLD}hint{RESET}: {hint}")?;
-        }
+    {
+        write_one(out, file, d)?;
     }
     Ok(())
 }

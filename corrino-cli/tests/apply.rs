@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
 use std::sync::{Arc, Mutex};
 
 /// One request the server received.
@@ -186,10 +186,6 @@ fn serve(behaviour: Behaviour) -> Server {
     Server { url, received }
 }
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// Runs corrino with a kubeconfig that points at `server`.
 fn corrino(server: &Server, args: &[&str]) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!(
@@ -207,19 +203,9 @@ fn corrino(server: &Server, args: &[&str]) -> (i32, String, String) {
         ),
     )
     .expect("kubeconfig");
-    let output = Command::new(env!("CARGO_BIN_EXE_corrino"))
-        .args(args)
-        .current_dir(workspace())
-        .env("KUBECONFIG", &kubeconfig)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run corrino");
+    let result = common::run(args, &[("KUBECONFIG", kubeconfig.as_path())]);
     std::fs::remove_dir_all(&dir).ok();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    result
 }
 
 fn requests(server: &Server) -> Vec<Received> {

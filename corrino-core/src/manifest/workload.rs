@@ -78,6 +78,27 @@ fn quantity(text: String) -> Quantity {
     Quantity(text)
 }
 
+/// An `emptyDir` volume of at most `size`, in memory when `medium` is `Memory`.
+fn empty_dir(name: &str, medium: Option<&str>, size: String) -> Volume {
+    Volume {
+        name: name.to_owned(),
+        empty_dir: Some(EmptyDirVolumeSource {
+            medium: medium.map(str::to_owned),
+            size_limit: Some(quantity(size)),
+            ..EmptyDirVolumeSource::default()
+        }),
+        ..Volume::default()
+    }
+}
+
+fn mount_at(volume: &str, path: &str) -> VolumeMount {
+    VolumeMount {
+        name: volume.to_owned(),
+        mount_path: path.to_owned(),
+        ..VolumeMount::default()
+    }
+}
+
 /// Builds the workload. Problems the plan cannot show (render options that are missing for this recipe) are
 /// reported into `diagnostics`.
 #[allow(clippy::too_many_lines)]
@@ -182,20 +203,8 @@ pub fn workload(
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
     if let Some(mb) = recipe.recipe_shared_memory_volume_size_limit_in_mb {
-        volumes.push(Volume {
-            name: "shm".into(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                medium: Some("Memory".into()),
-                size_limit: Some(quantity(format!("{mb}Mi"))),
-                ..EmptyDirVolumeSource::default()
-            }),
-            ..Volume::default()
-        });
-        mounts.push(VolumeMount {
-            name: "shm".into(),
-            mount_path: "/dev/shm".into(),
-            ..VolumeMount::default()
-        });
+        volumes.push(empty_dir("shm", Some("Memory"), format!("{mb}Mi")));
+        mounts.push(mount_at("shm", "/dev/shm"));
     }
     let mut init_containers = Vec::new();
     for (i, input) in recipe.input_object_storage.iter().flatten().enumerate() {
@@ -203,19 +212,8 @@ pub fn workload(
             continue;
         };
         let volume = format!("input-{i}");
-        volumes.push(Volume {
-            name: volume.clone(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                size_limit: Some(quantity(format!("{size}Gi"))),
-                ..EmptyDirVolumeSource::default()
-            }),
-            ..Volume::default()
-        });
-        mounts.push(VolumeMount {
-            name: volume.clone(),
-            mount_path: mount.clone(),
-            ..VolumeMount::default()
-        });
+        volumes.push(empty_dir(&volume, None, format!("{size}Gi")));
+        mounts.push(mount_at(&volume, mount));
         init_containers.push(super::storage::download_container(
             i, input, &volume, options,
         ));
@@ -225,19 +223,8 @@ pub fn workload(
             continue;
         };
         let volume = format!("output-{i}");
-        volumes.push(Volume {
-            name: volume.clone(),
-            empty_dir: Some(EmptyDirVolumeSource {
-                size_limit: Some(quantity(format!("{size}Gi"))),
-                ..EmptyDirVolumeSource::default()
-            }),
-            ..Volume::default()
-        });
-        mounts.push(VolumeMount {
-            name: volume,
-            mount_path: mount.clone(),
-            ..VolumeMount::default()
-        });
+        volumes.push(empty_dir(&volume, None, format!("{size}Gi")));
+        mounts.push(mount_at(&volume, mount));
     }
     let mut persistent_volumes = Vec::new();
     let mut claims = Vec::new();
@@ -321,11 +308,7 @@ pub fn workload(
             }),
             ..Volume::default()
         });
-        mounts.push(VolumeMount {
-            name: volume,
-            mount_path: mount.clone(),
-            ..VolumeMount::default()
-        });
+        mounts.push(mount_at(&volume, mount));
     }
     for (i, local) in recipe.local_filesystem.iter().flatten().enumerate() {
         let (Some(path), Some(mount)) = (&local.node_directory_path, &local.mount_location) else {
@@ -341,11 +324,7 @@ pub fn workload(
             }),
             ..Volume::default()
         });
-        mounts.push(VolumeMount {
-            name: volume,
-            mount_path: mount.clone(),
-            ..VolumeMount::default()
-        });
+        mounts.push(mount_at(&volume, mount));
     }
 
     let mut ports = vec![ContainerPort {
