@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     // The same two, timed side by side in one loop, for the ratio.
-    let time = |f: &dyn Fn()| {
+    let time = |f: &dyn Fn()| -> f64 {
         let start = Instant::now();
         let mut n = 0u32;
         while start.elapsed() < Duration::from_millis(1500) {
@@ -54,6 +54,45 @@ fn bench(c: &mut Criterion) {
         serialize * 1e6,
         render / serialize
     );
+    // Where the time goes, stage by stage, beside the two yardsticks serde_json gives.
+    let (plan, _) = plan_bytes(RECIPE, &plan_options);
+    let plan = plan.expect("plan");
+    let stages: [(&str, f64); 5] = [
+        (
+            "read + structure + rules (plan_bytes)",
+            time(&|| {
+                black_box(plan_bytes(black_box(RECIPE), &plan_options));
+            }),
+        ),
+        (
+            "build the objects (render)",
+            time(&|| {
+                black_box(manifest::render(&plan, &options).expect("renders"));
+            }),
+        ),
+        (
+            "write YAML (to_yaml)",
+            time(&|| {
+                black_box(manifest::to_yaml(black_box(&manifests)).expect("yaml"));
+            }),
+        ),
+        (
+            "serde_json: parse the recipe into a Value",
+            time(&|| {
+                black_box(
+                    serde_json::from_slice::<serde_json::Value>(black_box(RECIPE)).expect("json"),
+                );
+            }),
+        ),
+        ("serde_json: serialize the objects", serialize),
+    ];
+    for (stage, seconds) in stages {
+        println!(
+            "  {stage:<45} {:>7.1} µs  ({:.1}× serde_json's serialization)",
+            seconds * 1e6,
+            seconds / serialize
+        );
+    }
 }
 
 criterion_group!(benches, bench);
