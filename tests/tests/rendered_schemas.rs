@@ -81,6 +81,45 @@ fn validate(dir: &Path) {
     let checked = stdout.lines().filter(|l| l.starts_with("ok ")).count();
     assert!(checked > 0, "no object was checked");
     eprintln!("{checked} objects passed the schema checks");
+    kubectl_parses(dir, checked);
+}
+
+/// Where `kubectl` is installed, it must read every rendered stream back. Without a cluster only its local mode
+/// works (`create --dry-run=client` needs API discovery), so `label --local` parses each file and prints the objects.
+fn kubectl_parses(dir: &Path, objects: usize) {
+    let Ok(version) = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+    else {
+        eprintln!("kubectl not installed: its parse check skipped");
+        return;
+    };
+    if !version.status.success() {
+        return;
+    }
+    let output = Command::new("kubectl")
+        .args(["label", "--local", "-o", "json", "-f"])
+        .arg(dir)
+        .arg("corrino-check=parsed")
+        .output()
+        .expect("run kubectl");
+    assert!(
+        output.status.success(),
+        "kubectl cannot read the stream: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // One JSON document per object (a List when a file holds several).
+    let mut parsed = 0;
+    for document in
+        serde_json::Deserializer::from_slice(&output.stdout).into_iter::<serde_json::Value>()
+    {
+        let document = document.expect("kubectl prints JSON");
+        parsed += document["items"].as_array().map_or(1, Vec::len);
+    }
+    assert_eq!(
+        parsed, objects,
+        "kubectl read a different number of objects"
+    );
 }
 
 fn out_dir(name: &str) -> PathBuf {
