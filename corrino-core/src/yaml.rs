@@ -27,11 +27,19 @@ impl ser::Error for Error {
 /// When the value has a map key that is not a string or a scalar, or when its `Serialize` implementation fails.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     let mut out = String::with_capacity(1024);
-    value.serialize(Writer {
-        out: &mut out,
-        at: Place::Root,
-    })?;
+    append(&mut out, value)?;
     Ok(out)
+}
+
+/// Appends `value` as a YAML document to `out` (for streams of several documents).
+///
+/// # Errors
+/// As [`to_string`].
+pub fn append<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Error> {
+    value.serialize(Writer {
+        out,
+        at: Place::Root,
+    })
 }
 
 /// Where a value is written.
@@ -296,9 +304,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.scalar(|o| {
-            let _ = write!(o, "{v}");
-        });
+        self.scalar(|o| o.push_str(itoa::Buffer::new().format(v)));
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
@@ -311,9 +317,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.scalar(|o| {
-            let _ = write!(o, "{v}");
-        });
+        self.scalar(|o| o.push_str(itoa::Buffer::new().format(v)));
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
@@ -327,8 +331,7 @@ impl<'a> ser::Serializer for Writer<'a> {
                 o.push_str(if v > 0.0 { ".inf" } else { "-.inf" });
             } else {
                 // Shortest round-trip digits, always with a `.` or exponent so it reads back as a float.
-                let text = format!("{v:?}");
-                o.push_str(&text);
+                o.push_str(ryu::Buffer::new().format_finite(v));
             }
         });
         Ok(())

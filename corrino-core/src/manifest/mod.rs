@@ -287,10 +287,10 @@ pub fn placeholders(manifests: &[Manifest]) -> Vec<String> {
 /// # Errors
 /// When serialization fails (it does not for the objects [`render`] builds).
 pub fn to_yaml(manifests: &[Manifest]) -> Result<String, crate::yaml::Error> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(8 * 1024);
     for m in manifests.iter().filter(|m| m.is_kubernetes()) {
         out.push_str("---\n");
-        out.push_str(&crate::yaml::to_string(m)?);
+        crate::yaml::append(&mut out, m)?;
     }
     Ok(out)
 }
