@@ -105,3 +105,23 @@ fn rendering_is_byte_identical_across_runs() {
     assert!(!first.is_empty());
     assert_eq!(first, second);
 }
+
+#[test]
+fn plan_shows_resolved_values_and_their_source() {
+    let (code, stdout, _) = corrino(&[
+        "plan",
+        "fixtures/recipes/node-autoscaling-a10-advanced-params.json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("threshold       0.4 (moved from node params) (Value)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("replicas per node 2"), "{stdout}");
+    assert!(stdout.contains("node autoscaling 1–4 nodes"), "{stdout}");
+    let (code, stdout, _) = corrino(&["plan", "--format", "json", EXAMPLE]);
+    assert_eq!(code, 0);
+    let plan: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(plan["capacity"]["replicas_per_node"], 2);
+    assert_eq!(plan["pod_autoscaling"]["threshold"]["source"], "recipe");
+}

@@ -231,6 +231,8 @@ fn pod_field_present(p: &PodAutoscalingParams, key: &str) -> bool {
         "stabilization_window_up" => p.stabilization_window_up.is_some(),
         "scaling_period_up" => p.scaling_period_up.is_some(),
         "query" => p.query.is_some(),
+        "min_replicas" => p.min_replicas.is_some(),
+        "max_replicas" => p.max_replicas.is_some(),
         _ => false,
     }
 }
