@@ -26,5 +26,8 @@ CORRINO_REQUIRE_SCHEMA_CHECK=1 cargo test --workspace
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib
 
+step "WebAssembly: build both modules, the Node.js tests and the browser test (scripts/wasm-tests.sh)"
+./scripts/wasm-tests.sh
+
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

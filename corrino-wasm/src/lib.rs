@@ -1,5 +1,402 @@
-//! WebAssembly bindings of corrino-core. They convert values and forward calls; every rule lives in corrino-core.
+//! WebAssembly bindings of corrino-core: validate, plan and render recipes in a browser or in Node.js.
 //!
-//! The wasm-bindgen module is not built yet: this crate only reserves its place in the workspace.
+//! Every function converts its arguments, calls corrino-core and converts the result; the rules live in
+//! corrino-core. Problems of a recipe come back as data (a list of diagnostics) and never throw; only a call that
+//! cannot run (an argument of the wrong kind, invalid render options) throws a JS `Error`.
+//!
+//! This module is built without corrino-core's `promql-check` feature, so custom PromQL queries are not parsed
+//! here: the second module, `corrino_wasm_query` (crate `corrino-wasm-query`), checks them.
 
-pub use corrino_core::{Diagnostic, Diagnostics, Plan};
+mod convert;
+
+use std::collections::BTreeMap;
+
+use corrino_core::autoscaling::defaults;
+use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
+use corrino_core::promql::{self, DefaultQuery};
+use corrino_core::{CanonicalName, Diagnostics, PlanOptions, ShapeCatalog};
+use js_sys::Error;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+import type { Recipe, RecipeMode } from "../types/recipe.js";
+export type { Recipe, RecipeMode };
+
+/** A recipe: a parsed object, its JSON or YAML text, or the bytes of a file. */
+export type RecipeInput = Recipe | string | Uint8Array;
+
+export type Severity = "error" | "warning" | "info";
+
+/** One problem of a recipe. */
+export interface Diagnostic {
+  /** Where: a JSON pointer (RFC 6901) into the recipe, "" for the whole document. */
+  path: string;
+  /** What kind of problem, stable across releases (kebab-case, listed in docs/diagnostics.md). */
+  code: string;
+  severity: Severity;
+  /** What is wrong, in one sentence, with the numbers that matter. */
+  message: string;
+  /** How to fix it, where it can be told. */
+  hint?: string;
+}
+
+/** Where a resolved value came from. */
+export type Source = "recipe" | "node-params" | "default";
+
+/** A value with its source, so that previews can say "0.5 (default)". */
+export interface Resolved<T> {
+  value: T;
+  source: Source;
+}
+
+/** The query that drives scaling: the default latency ratio (built at render time) or the recipe's own. */
+export type QuerySource = { kind: "default-latency" } | { kind: "custom"; query: string };
+
+export interface PodAutoscaling {
+  min_replicas: Resolved<number>;
+  max_replicas: number;
+  /** The PromQL range of the default query, in seconds. */
+  window_seconds: Resolved<number>;
+  threshold: Resolved<number>;
+  cooldown_seconds: Resolved<number>;
+  polling_interval_seconds: Resolved<number>;
+  stabilization_window_down_seconds: Resolved<number>;
+  scaling_period_down_seconds: Resolved<number>;
+  stabilization_window_up_seconds: Resolved<number>;
+  scaling_period_up_seconds: Resolved<number>;
+  query: QuerySource;
+  /** How the HPA reads the query's value (KEDA's metric type). */
+  metric_type: "Value" | "AverageValue";
+  server_address: string | null;
+}
+
+export interface NodeAutoscaling {
+  min_nodes: number;
+  max_nodes: number;
+}
+
+export interface Capacity {
+  shape: string;
+  gpus_per_node: number;
+  /** What one replica takes from a node. */
+  unit: { kind: "gpus"; per_replica: number } | { kind: "mig-slice"; profile: string; per_gpu: number };
+  replicas_per_node: number;
+  /** GPUs (or MIG slices) left idle on a full node. */
+  idle_per_node: number;
+  max_replicas: number;
+  nodes_needed: number;
+  max_nodes: number | null;
+  /** Where max_nodes comes from. */
+  node_bound: "max-nodes" | "pool-size" | "unknown";
+  replicas_that_fit: number | null;
+  /** Replicas that would stay Pending at max_replicas. */
+  pending_replicas: number;
+}
+
+export interface MigProfile {
+  name: string;
+  per_gpu: number;
+}
+
+export interface Gpus {
+  vendor: "nvidia" | "amd";
+  model: string;
+  count: number;
+  memory_gb: number;
+  mig_profiles?: MigProfile[];
+}
+
+/** One OCI shape. */
+export interface Shape {
+  name: string;
+  gpus: Gpus | null;
+  ocpus: number;
+  memory_gb: number;
+  arch: "amd64" | "arm64";
+  flex: { max_ocpus: number; max_memory_gb: number } | null;
+  rdma: boolean;
+  self_managed: boolean;
+  caveat: string | null;
+}
+
+/** A recipe with everything derived from it resolved, and every problem found. */
+export interface Plan {
+  /** The recipe as written. */
+  recipe: Recipe;
+  /** The canonical deployment name, when valid. */
+  name: string | null;
+  mode: RecipeMode | null;
+  shape: Shape | null;
+  gpus_per_replica: number;
+  container_port: number | null;
+  pod_autoscaling: PodAutoscaling | null;
+  node_autoscaling: NodeAutoscaling | null;
+  capacity: Capacity | null;
+  /** The plans of a deployment group's members. */
+  members?: Plan[];
+  diagnostics: Diagnostic[];
+}
+
+/** How Prometheus finds vLLM's metrics, which also decides the labels the default query selects. */
+export type ScrapeMode = "annotations" | "pod-monitor" | "service-monitor" | "none";
+
+export interface FileSystemExport {
+  mount_target_ip: string;
+  export_path: string;
+}
+
+export interface OciOptions {
+  compartment_id?: string | null;
+  cluster_id?: string | null;
+  subnet_id?: string | null;
+  node_pool_id?: string | null;
+  discovery: "nodes" | "auto-discovery";
+  timing: {
+    scanInterval: string;
+    scaleDownDelayAfterAdd: string;
+    scaleDownUnneededTime: string;
+    maxNodeProvisionTime: string;
+  };
+}
+
+/** How a plan is rendered; start from defaultRenderOptions() and change what differs. */
+export interface RenderOptions {
+  namespace: string;
+  base_domain?: string | null;
+  ingress_class?: string | null;
+  tls_issuer?: string | null;
+  prometheus_address: string;
+  scrape: ScrapeMode;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  object_storage_image: string;
+  /** Mount target IP and export path of each File Storage file system, by file system OCID. */
+  file_systems: Record<string, FileSystemExport>;
+  oci: OciOptions;
+}
+
+/** A rendered Kubernetes object. */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** What render() gives: the objects, or (when the recipe cannot be rendered) null and the reasons. */
+export interface Rendered {
+  /** The Kubernetes objects, in apply order. */
+  objects: KubernetesObject[] | null;
+  /** The OCI documents (node-pool.json, cluster-autoscaler-addon.json) by file name. */
+  ociDocuments: Record<string, Record<string, unknown>> | null;
+  /** OCI identifiers written as <placeholders> in the OCI documents. */
+  placeholders: string[];
+  /** The recipe's warnings and notes, or every reason it cannot be rendered. */
+  diagnostics: Diagnostic[];
+}
+
+/** What renderYaml() gives: the same as render(), as text. */
+export interface RenderedText {
+  /** The Kubernetes objects as one YAML stream, ready for `kubectl apply -f -`. */
+  yaml: string | null;
+  /** The OCI documents as pretty JSON, by file name. */
+  ociDocuments: Record<string, string> | null;
+  placeholders: string[];
+  diagnostics: Diagnostic[];
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A recipe argument.
+    #[wasm_bindgen(typescript_type = "RecipeInput")]
+    pub type RecipeInput;
+    /// Render options.
+    #[wasm_bindgen(typescript_type = "RenderOptions")]
+    pub type RenderOptionsInput;
+    /// A scrape mode.
+    #[wasm_bindgen(typescript_type = "ScrapeMode")]
+    pub type ScrapeModeInput;
+    /// A list of diagnostics.
+    #[wasm_bindgen(typescript_type = "Diagnostic[]")]
+    pub type DiagnosticList;
+    /// A plan, or `null`.
+    #[wasm_bindgen(typescript_type = "Plan | null")]
+    pub type PlanOrNull;
+    /// Rendered objects.
+    #[wasm_bindgen(typescript_type = "Rendered")]
+    pub type RenderedOutput;
+    /// Rendered text.
+    #[wasm_bindgen(typescript_type = "RenderedText")]
+    pub type RenderedTextOutput;
+    /// Render options.
+    #[wasm_bindgen(typescript_type = "RenderOptions")]
+    pub type RenderOptionsOutput;
+    /// A list of shapes.
+    #[wasm_bindgen(typescript_type = "Shape[]")]
+    pub type ShapeList;
+}
+
+#[wasm_bindgen(start, private)]
+fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// Every problem of a recipe: reading, structure and rules (custom PromQL queries are checked by the query module).
+#[wasm_bindgen]
+pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
+    let diagnostics =
+        corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+    Ok(to_js(&diagnostics)?.unchecked_into())
+}
+
+/// The recipe resolved: capacity, autoscaling values and their sources, and every problem found. `null` when the
+/// input is not a recipe at all (unreadable, or not an object); `validate` says why.
+#[wasm_bindgen]
+pub fn plan(recipe: RecipeInput) -> Result<PlanOrNull, Error> {
+    let (plan, _) = corrino_core::plan_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+    Ok(to_js(&plan)?.unchecked_into())
+}
+
+/// The Kubernetes objects and OCI documents of a recipe, as objects. Throws only for invalid options.
+#[wasm_bindgen]
+pub fn render(
+    recipe: RecipeInput,
+    options: Option<RenderOptionsInput>,
+) -> Result<RenderedOutput, Error> {
+    let js = match rendered(&recipe, options)? {
+        Ok((manifests, diagnostics)) => to_js(&Rendered {
+            objects: Some(manifests.iter().filter(|m| m.is_kubernetes()).collect()),
+            oci_documents: Some(
+                manifests
+                    .iter()
+                    .filter(|m| !m.is_kubernetes())
+                    .map(|m| (m.title(), m))
+                    .collect(),
+            ),
+            placeholders: manifest::placeholders(&manifests),
+            diagnostics,
+        }),
+        Err(diagnostics) => to_js(&Rendered {
+            diagnostics,
+            ..Rendered::default()
+        }),
+    }?;
+    Ok(js.unchecked_into())
+}
+
+/// The Kubernetes objects of a recipe as one YAML stream, and its OCI documents as JSON text.
+#[wasm_bindgen(js_name = renderYaml)]
+pub fn render_yaml(
+    recipe: RecipeInput,
+    options: Option<RenderOptionsInput>,
+) -> Result<RenderedTextOutput, Error> {
+    let out = match rendered(&recipe, options)? {
+        Ok((manifests, diagnostics)) => RenderedText {
+            yaml: Some(manifest::to_yaml(&manifests).map_err(into_error)?),
+            oci_documents: Some(
+                manifest::oci_documents(&manifests)
+                    .map_err(into_error)?
+                    .into_iter()
+                    .collect(),
+            ),
+            placeholders: manifest::placeholders(&manifests),
+            diagnostics,
+        },
+        Err(diagnostics) => RenderedText {
+            diagnostics,
+            ..RenderedText::default()
+        },
+    };
+    Ok(to_js(&out)?.unchecked_into())
+}
+
+/// The render options used when none are given: start from these and change what differs.
+#[wasm_bindgen(js_name = defaultRenderOptions)]
+pub fn default_render_options() -> Result<RenderOptionsOutput, Error> {
+    Ok(to_js(&RenderOptions::default())?.unchecked_into())
+}
+
+/// The default scaling query (the fraction of requests slower than 5 s) of a deployment, selecting its series by
+/// the labels the scrape mode produces. `window` is a Prometheus duration (default `5m`, written back the way
+/// Prometheus prints it); `scrape` defaults to `annotations`. Throws when the name or the window is not usable.
+#[wasm_bindgen(js_name = defaultQuery)]
+pub fn default_query(
+    name: &str,
+    namespace: &str,
+    window: Option<String>,
+    scrape: Option<ScrapeModeInput>,
+) -> Result<String, Error> {
+    let canonical = CanonicalName::new(name).map_err(|e| {
+        into_error(format!(
+            "`{name}` cannot name a deployment (`{}`: {})",
+            e.canonical, e.reason
+        ))
+    })?;
+    let window = window.as_deref().unwrap_or(promql::DEFAULT_WINDOW);
+    let seconds = promql::parse_duration_seconds(window)
+        .ok_or_else(|| into_error(format!("`{window}` is not a Prometheus duration")))?;
+    let scrape: ScrapeMode = match scrape {
+        Some(s) => serde_wasm_bindgen::from_value(s.into())
+            .map_err(|e| invalid_argument("scrape mode", e))?,
+        None => ScrapeMode::default(),
+    };
+    Ok(promql::default_query(&DefaultQuery {
+        labels: manifest::scaling::query_labels(&canonical, namespace, scrape),
+        window: promql::format_duration(seconds),
+        latency_bound: defaults::LATENCY_BOUND.into(),
+    }))
+}
+
+/// Every shape of the built-in catalog: GPUs, memory, OCPUs, MIG profiles, RDMA.
+#[wasm_bindgen]
+pub fn shapes() -> Result<ShapeList, Error> {
+    let catalog = ShapeCatalog::builtin();
+    let shapes: Vec<_> = catalog.iter().collect();
+    Ok(to_js(&shapes)?.unchecked_into())
+}
+
+/// What `render` returns.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Rendered<'a> {
+    objects: Option<Vec<&'a Manifest>>,
+    oci_documents: Option<BTreeMap<String, &'a Manifest>>,
+    placeholders: Vec<String>,
+    diagnostics: Diagnostics,
+}
+
+/// What `renderYaml` returns.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RenderedText {
+    yaml: Option<String>,
+    oci_documents: Option<BTreeMap<String, String>>,
+    placeholders: Vec<String>,
+    diagnostics: Diagnostics,
+}
+
+/// Reads, plans and renders, as `corrino render` does: the manifests and the plan's diagnostics, or the reasons the
+/// recipe cannot be rendered. The outer error is a failure of the call.
+#[allow(clippy::type_complexity)]
+fn rendered(
+    recipe: &JsValue,
+    options: Option<RenderOptionsInput>,
+) -> Result<Result<(Vec<Manifest>, Diagnostics), Diagnostics>, Error> {
+    let bytes = recipe_bytes(recipe)?;
+    let options: RenderOptions = match options.as_deref().and_then(optional) {
+        Some(value) => serde_wasm_bindgen::from_value(value.clone())
+            .map_err(|e| invalid_argument("render options", e))?,
+        None => RenderOptions::default(),
+    };
+    let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());
+    Ok(match plan {
+        Some(plan) => manifest::render(&plan, &options).map(|m| (m, diagnostics)),
+        None => Err(diagnostics),
+    })
+}

@@ -1,0 +1,116 @@
+//! The second WebAssembly module of corrino: checks of custom PromQL scaling queries, with corrino-core's
+//! `promql-check` feature. It is apart from the main module because the PromQL parser is most of its size; a page
+//! loads it only for recipes that have their own query.
+//!
+//! `checkQuery` checks one query; `validate` is the main module's `validate` with the query checks included, so
+//! that a recipe with a custom query gets exactly the diagnostics of `corrino validate`.
+
+#[path = "../../src/convert.rs"]
+mod convert;
+
+use std::collections::BTreeMap;
+
+use corrino_core::diagnostic::Pointer;
+use corrino_core::promql::{self, QueryContext};
+use corrino_core::vllm::VllmVersion;
+use corrino_core::{Diagnostics, PlanOptions};
+use js_sys::Error;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+import type { Diagnostic, RecipeInput } from "./corrino_wasm.js";
+export type { Diagnostic, RecipeInput };
+
+/** What the checks of a query need to know about the deployment. */
+export interface QueryContext {
+  /** How often Prometheus scrapes vLLM, in seconds (default 15); 0 skips the window check. */
+  scrapeIntervalSeconds?: number;
+  /** The vLLM release the recipe runs ("0.9.1"), to judge metric renames at that release. */
+  vllmVersion?: string;
+  /** Histogram bucket bounds that differ from vLLM's, by family name, spelled as in `le`. */
+  bucketOverrides?: Record<string, string[]>;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A recipe argument.
+    #[wasm_bindgen(typescript_type = "RecipeInput")]
+    pub type RecipeInput;
+    /// The context of a query.
+    #[wasm_bindgen(typescript_type = "QueryContext")]
+    pub type QueryContextInput;
+    /// A list of diagnostics.
+    #[wasm_bindgen(typescript_type = "Diagnostic[]")]
+    pub type DiagnosticList;
+}
+
+#[wasm_bindgen(start, private)]
+fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// The problems of a custom scaling query, each reported at `path` (a JSON pointer, default ""): a query that does
+/// not parse or cannot give KEDA one sample, metrics and labels vLLM does not export, windows too short, and more.
+#[wasm_bindgen(js_name = checkQuery)]
+pub fn check_query(
+    query: &str,
+    path: Option<String>,
+    context: Option<QueryContextInput>,
+) -> Result<DiagnosticList, Error> {
+    let context = match context.as_deref().and_then(optional) {
+        Some(value) => serde_wasm_bindgen::from_value::<Context>(value.clone())
+            .map_err(|e| invalid_argument("query context", e))?
+            .into_query_context()?,
+        None => QueryContext::default(),
+    };
+    let prefix = path.unwrap_or_default();
+    let diagnostics: Diagnostics = promql::check_query(query, &Pointer::root(), &context)
+        .into_iter()
+        .map(|d| d.with_outer_path(&prefix))
+        .collect::<Vec<_>>()
+        .into();
+    Ok(to_js(&diagnostics)?.unchecked_into())
+}
+
+/// Every problem of a recipe, custom queries included: the same list as `corrino validate`.
+#[wasm_bindgen]
+pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
+    let diagnostics =
+        corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+    Ok(to_js(&diagnostics)?.unchecked_into())
+}
+
+/// `QueryContext` as JS writes it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Context {
+    scrape_interval_seconds: Option<u32>,
+    vllm_version: Option<String>,
+    #[serde(default)]
+    bucket_overrides: BTreeMap<String, Vec<String>>,
+}
+
+impl Context {
+    fn into_query_context(self) -> Result<QueryContext, Error> {
+        let defaults = QueryContext::default();
+        let vllm_version = match self.vllm_version {
+            Some(text) => Some(VllmVersion::parse(&text).ok_or_else(|| {
+                into_error(format!("`{text}` is not a vLLM version such as 0.9.1"))
+            })?),
+            None => None,
+        };
+        Ok(QueryContext {
+            scrape_interval_seconds: self
+                .scrape_interval_seconds
+                .unwrap_or(defaults.scrape_interval_seconds),
+            vllm_version,
+            bucket_overrides: self.bucket_overrides.into_iter().collect(),
+        })
+    }
+}

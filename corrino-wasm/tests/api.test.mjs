@@ -1,0 +1,243 @@
+// The Node.js build against the fixtures and goldens of the Rust tests, and against the CLI: the same recipes must
+// give the same plans, objects and diagnostics in every language.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const corrino = require('../pkg-node/corrino_wasm.js');
+const query = require('../pkg-node/corrino_wasm_query.js');
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixtures = join(root, 'fixtures');
+const recipesDir = join(fixtures, 'recipes');
+const expectedDir = join(fixtures, 'expected');
+const invalidDir = join(fixtures, 'invalid');
+
+const jsonFiles = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+const stem = (file) => file.replace(/\.[a-z]+$/, '');
+const read = (dir, file) => readFileSync(join(dir, file));
+
+// The options of corrino-core/tests/render.rs, as JS writes them and as CLI flags.
+const FILE_SYSTEM = 'ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001';
+const renderOptions = () => ({
+  ...corrino.defaultRenderOptions(),
+  base_domain: '203-0-113-10.nip.io',
+  tls_issuer: 'letsencrypt-prod',
+  file_systems: { [FILE_SYSTEM]: { mount_target_ip: '10.0.10.20', export_path: '/models' } },
+});
+const renderFlags = [
+  '--base-domain', '203-0-113-10.nip.io',
+  '--tls-issuer', 'letsencrypt-prod',
+  '--file-system', `${FILE_SYSTEM}=10.0.10.20:/models`,
+];
+
+// The CLI, built from the same sources (scripts/wasm-tests.sh builds it first).
+const targetDir = process.env.CORRINO_TARGET_DIR ?? join(root, 'target');
+const cliPath = join(targetDir, 'debug', 'corrino');
+function cli(args) {
+  if (!existsSync(cliPath)) {
+    execFileSync('cargo', ['build', '-q', '-p', 'corrino-cli'], { cwd: root, stdio: 'inherit' });
+  }
+  try {
+    return execFileSync(cliPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    // `validate` exits 1 for recipes with errors; its report is still on standard output.
+    if (e.status === 1 && e.stdout) return e.stdout;
+    throw e;
+  }
+}
+const cliDiagnostics = (path) => JSON.parse(cli(['validate', '--format', 'json', path])).diagnostics;
+
+const hasCustomQuery = (plan) =>
+  plan !== null &&
+  (plan.pod_autoscaling?.query.kind === 'custom' || (plan.members ?? []).some(hasCustomQuery));
+
+test('every fixture recipe plans to its golden plan', () => {
+  const files = jsonFiles(recipesDir);
+  assert.ok(files.length >= 15, `only ${files.length} fixtures`);
+  for (const file of files) {
+    const expected = JSON.parse(read(expectedDir, `${stem(file)}.plan.json`));
+    assert.deepStrictEqual(corrino.plan(read(recipesDir, file)), expected, file);
+  }
+});
+
+test('a recipe plans the same from bytes, text, YAML and an object', () => {
+  const bytes = read(recipesDir, 'autoscaling-example.json');
+  const text = bytes.toString('utf8');
+  const expected = corrino.plan(bytes);
+  assert.deepStrictEqual(corrino.plan(text), expected);
+  assert.deepStrictEqual(corrino.plan(JSON.parse(text)), expected);
+  assert.deepStrictEqual(corrino.plan(readFileSync(join(recipesDir, 'autoscaling-example.yaml'), 'utf8')), expected);
+});
+
+test('every service fixture renders to its golden YAML and OCI documents', () => {
+  let rendered = 0;
+  for (const file of jsonFiles(recipesDir)) {
+    const name = stem(file);
+    const recipe = read(recipesDir, file);
+    const text = corrino.renderYaml(recipe, renderOptions());
+    const yamlPath = join(expectedDir, `${name}.yaml`);
+    if (!existsSync(yamlPath)) {
+      assert.equal(text.yaml, null, `${name} rendered but has no golden`);
+      assert.ok(
+        text.diagnostics.some((d) => d.code === 'render-unsupported'),
+        `${name}: ${JSON.stringify(text.diagnostics)}`,
+      );
+      continue;
+    }
+    assert.equal(text.yaml, readFileSync(yamlPath, 'utf8'), name);
+    const ociPath = join(expectedDir, `${name}.oci.json`);
+    const expectedOci = existsSync(ociPath) ? JSON.parse(readFileSync(ociPath, 'utf8')) : {};
+    const parsed = Object.fromEntries(Object.entries(text.ociDocuments).map(([k, v]) => [k, JSON.parse(v)]));
+    assert.deepStrictEqual(parsed, expectedOci, `${name}: OCI documents`);
+    assert.deepStrictEqual(corrino.render(recipe, renderOptions()).ociDocuments, expectedOci, `${name}: objects`);
+    rendered += 1;
+  }
+  assert.ok(rendered >= 12, `only ${rendered} fixtures rendered`);
+});
+
+test('rendered objects equal `corrino render --format json`', () => {
+  for (const file of jsonFiles(recipesDir)) {
+    if (!existsSync(join(expectedDir, `${stem(file)}.yaml`))) continue;
+    const expected = JSON.parse(cli(['render', '--format', 'json', ...renderFlags, join(recipesDir, file)])).items;
+    const rendered = corrino.render(read(recipesDir, file), renderOptions());
+    assert.deepStrictEqual(rendered.objects, expected, file);
+    assert.ok(
+      rendered.diagnostics.every((d) => d.severity !== 'error'),
+      file,
+    );
+  }
+});
+
+test('broken recipes give the diagnostics of `corrino validate`', () => {
+  const files = jsonFiles(invalidDir);
+  assert.ok(files.length >= 30, `only ${files.length} broken fixtures`);
+  for (const file of files) {
+    const expected = cliDiagnostics(join(invalidDir, file));
+    assert.ok(expected.length > 0, `${file}: the CLI found nothing`);
+    const bytes = read(invalidDir, file);
+    assert.deepStrictEqual(corrino.validate(bytes), expected, file);
+    assert.deepStrictEqual(query.validate(bytes), expected, `${file} (query module)`);
+  }
+});
+
+test('fixture recipes validate as with the CLI; custom queries need the query module', () => {
+  let custom = 0;
+  for (const file of jsonFiles(recipesDir)) {
+    const expected = cliDiagnostics(join(recipesDir, file));
+    const bytes = read(recipesDir, file);
+    assert.deepStrictEqual(query.validate(bytes), expected, `${file} (query module)`);
+    if (hasCustomQuery(corrino.plan(bytes))) {
+      custom += 1;
+    } else {
+      assert.deepStrictEqual(corrino.validate(bytes), expected, file);
+    }
+  }
+  assert.ok(custom >= 1, 'no fixture has a custom query');
+});
+
+test('the query module finds what the main module cannot: a broken custom query', () => {
+  const recipe = JSON.parse(read(recipesDir, 'autoscaling-custom-query.json'));
+  recipe.recipe_pod_autoscaling_params.query = 'sum(rate(vllm:num_requests_waiting[1m])';
+  const at = '/recipe_pod_autoscaling_params/query';
+  assert.deepStrictEqual(
+    corrino.validate(recipe).filter((d) => d.path === at),
+    [],
+    'the main module does not parse queries',
+  );
+  const found = query.validate(recipe).filter((d) => d.path === at);
+  assert.equal(found.length, 1, JSON.stringify(found));
+  assert.equal(found[0].code, 'query');
+  assert.equal(found[0].severity, 'error');
+});
+
+test('checkQuery reports at the given path, with the given context', () => {
+  assert.deepStrictEqual(query.checkQuery('sum(vllm:num_requests_waiting)'), []);
+  const typo = query.checkQuery('sum(vllm:num_requests_waitin)', '/recipe_pod_autoscaling_params/query');
+  assert.equal(typo.length, 1);
+  assert.equal(typo[0].path, '/recipe_pod_autoscaling_params/query');
+  assert.equal(typo[0].code, 'query');
+  assert.match(typo[0].hint, /vllm:num_requests_waiting/);
+  const broken = query.checkQuery('sum(', '');
+  assert.equal(broken[0].severity, 'error');
+  // A window of one scrape is too short for rate() when Prometheus scrapes every 60 s, not every 15 s.
+  const q = 'sum(rate(vllm:request_success_total[1m]))';
+  assert.deepStrictEqual(query.checkQuery(q, '', { scrapeIntervalSeconds: 15 }), []);
+  assert.ok(query.checkQuery(q, '', { scrapeIntervalSeconds: 60 }).length > 0);
+  assert.throws(() => query.checkQuery(q, '', { vllmVersion: 'latest' }), /not a vLLM version/);
+});
+
+test('problems of the recipe are returned, never thrown', () => {
+  const deep = '['.repeat(100_000);
+  for (const input of ['', '{', '[]', 'null', '42', deep, new Uint8Array([0xff, 0xfe]), null, [], 'a: [b'])
+  {
+    const diagnostics = corrino.validate(input);
+    assert.ok(Array.isArray(diagnostics) && diagnostics.length > 0, JSON.stringify(input).slice(0, 20));
+    assert.ok(diagnostics.some((d) => d.severity === 'error'));
+    assert.equal(corrino.plan(input), null);
+    const rendered = corrino.render(input);
+    assert.equal(rendered.objects, null);
+    assert.deepStrictEqual(rendered.diagnostics, diagnostics);
+  }
+  // Integers beyond 2^53 come back as the nearest double rather than failing the conversion.
+  const big = corrino.plan({ recipe_mode: 'service', recipe_container_env: [{ key: 'BIG', value: 2 ** 60 }] });
+  assert.deepStrictEqual(big.recipe.recipe_container_env, [{ key: 'BIG', value: 2 ** 60 }]);
+});
+
+test('calls that cannot run throw an Error', () => {
+  const recipe = read(recipesDir, 'autoscaling-example.json');
+  assert.throws(() => corrino.validate(undefined), Error);
+  assert.throws(() => corrino.validate(() => 1), Error);
+  assert.throws(() => corrino.validate({ n: 1n }), Error);
+  assert.throws(() => corrino.render(recipe, { namespace: 'x' }), /invalid render options: missing field/);
+  assert.throws(
+    () => corrino.render(recipe, { ...corrino.defaultRenderOptions(), scrape: 'prometheus' }),
+    /invalid render options: unknown variant/,
+  );
+  assert.throws(() => corrino.defaultQuery('-bad-', 'default'), /cannot name a deployment/);
+  assert.throws(() => corrino.defaultQuery('demo', 'default', 'five minutes'), /not a Prometheus duration/);
+  assert.throws(() => corrino.defaultQuery('demo', 'default', '5m', 'scrape'), /invalid scrape mode/);
+});
+
+test('invalid render options are diagnostics of the render, not failures of the call', () => {
+  const recipe = read(recipesDir, 'autoscaling-example.json');
+  const rendered = corrino.renderYaml(recipe, { ...corrino.defaultRenderOptions(), namespace: 'Not_A_Label' });
+  assert.equal(rendered.yaml, null);
+  assert.deepStrictEqual(
+    rendered.diagnostics.map((d) => d.code),
+    ['render-option'],
+  );
+});
+
+test('defaultQuery gives the query of the rendered ScaledObject, in every scrape mode', () => {
+  const recipe = read(recipesDir, 'autoscaling-example.json');
+  const plan = corrino.plan(recipe);
+  for (const scrape of ['annotations', 'pod-monitor', 'service-monitor', 'none']) {
+    const options = { ...corrino.defaultRenderOptions(), namespace: 'inference', scrape };
+    const scaledObject = corrino.render(recipe, options).objects.find((o) => o.kind === 'ScaledObject');
+    const expected = scaledObject.spec.triggers[0].metadata.query;
+    const window = `${plan.pod_autoscaling.window_seconds.value}s`;
+    assert.equal(corrino.defaultQuery(plan.recipe.deployment_name, 'inference', window, scrape), expected, scrape);
+  }
+  assert.equal(
+    corrino.defaultQuery('demo', 'default'),
+    corrino.defaultQuery('demo', 'default', '300s', 'annotations'),
+  );
+});
+
+test('shapes() lists the built-in catalog', () => {
+  const shapes = corrino.shapes();
+  const names = shapes.map((s) => s.name);
+  assert.equal(new Set(names).size, names.length);
+  const a10 = shapes.find((s) => s.name === 'VM.GPU.A10.2');
+  assert.deepStrictEqual(a10.gpus, { vendor: 'nvidia', model: 'A10', count: 2, memory_gb: 24 });
+  assert.ok(shapes.some((s) => s.gpus === null), 'CPU shapes are listed too');
+});

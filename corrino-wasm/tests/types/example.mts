@@ -1,0 +1,73 @@
+// Compiled by types.test.mjs with `tsc --noEmit --strict`: the declarations describe what the modules take and
+// give, and reject what they refuse. Not run.
+import * as corrino from "../../pkg-node/corrino_wasm.js";
+import type { Diagnostic, Plan, Recipe, RenderOptions, Rendered, RenderedText, Shape } from "../../pkg-node/corrino_wasm.js";
+import * as query from "../../pkg-node/corrino_wasm_query.js";
+import type { QueryContext } from "../../pkg-node/corrino_wasm_query.js";
+import init, { validate as validateInBrowser } from "../../pkg/corrino_wasm.js";
+import initQuery, { checkQuery } from "../../pkg/corrino_wasm_query.js";
+
+const recipe: Recipe = {
+  recipe_mode: "service",
+  deployment_name: "demo",
+  recipe_image_uri: "docker.io/vllm/vllm-openai:v0.9.1",
+  recipe_node_shape: "VM.GPU.A10.2",
+  recipe_container_port: "8000",
+  recipe_nvidia_gpu_count: 1,
+  recipe_pod_autoscaling_params: { min_replicas: 1, max_replicas: 4, collect_metrics_timespan: "2m" },
+};
+
+const diagnostics: Diagnostic[] = corrino.validate(recipe);
+for (const d of diagnostics) {
+  const where: string = d.path;
+  const hint: string | undefined = d.hint;
+  if (d.severity === "error") console.log(where, d.code, d.message, hint);
+}
+corrino.validate("recipe_mode: service");
+corrino.validate(new Uint8Array([123, 125]));
+
+const plan: Plan | null = corrino.plan(recipe);
+if (plan?.pod_autoscaling) {
+  const threshold: number = plan.pod_autoscaling.threshold.value;
+  const source: "recipe" | "node-params" | "default" = plan.pod_autoscaling.threshold.source;
+  const q = plan.pod_autoscaling.query;
+  const text: string | null = q.kind === "custom" ? q.query : null;
+  console.log(threshold, source, text, plan.capacity?.pending_replicas, plan.shape?.gpus?.count);
+}
+
+const options: RenderOptions = { ...corrino.defaultRenderOptions(), namespace: "inference", scrape: "pod-monitor" };
+const rendered: Rendered = corrino.render(recipe, options);
+const kinds: string[] = (rendered.objects ?? []).map((o) => o.kind);
+const text: RenderedText = corrino.renderYaml(recipe);
+const yaml: string | null = text.yaml;
+const nodePool: string | undefined = text.ociDocuments?.["node-pool.json"];
+console.log(kinds, yaml, nodePool, rendered.placeholders);
+
+const shapes: Shape[] = corrino.shapes();
+const queryText: string = corrino.defaultQuery("demo", "inference", "5m", "none");
+console.log(shapes.length, queryText);
+
+const context: QueryContext = { scrapeIntervalSeconds: 30, vllmVersion: "0.9.1" };
+const found: Diagnostic[] = query.checkQuery("sum(vllm:num_requests_waiting)", "/recipe_pod_autoscaling_params/query", context);
+const all: Diagnostic[] = query.validate(recipe);
+console.log(found, all);
+
+async function browser(): Promise<void> {
+  await init();
+  await initQuery();
+  console.log(validateInBrowser(recipe), checkQuery("up"));
+}
+void browser;
+
+// What the declarations refuse.
+// @ts-expect-error: an unknown recipe field
+const typo: Recipe = { recipe_node_shap: "VM.GPU.A10.2" };
+// @ts-expect-error: a field of the wrong type
+const wrongType: Recipe = { recipe_nvidia_gpu_count: "one" };
+// @ts-expect-error: an unknown scrape mode
+const wrongScrape: RenderOptions = { ...options, scrape: "prometheus" };
+// @ts-expect-error: render options need every field; start from defaultRenderOptions()
+corrino.render(recipe, { namespace: "inference" });
+// @ts-expect-error: a number is not a recipe
+corrino.validate(42);
+console.log(typo, wrongType, wrongScrape);

@@ -1,0 +1,389 @@
+// The validator page: validates the recipe on each keystroke (debounced), shows the problems on their lines, the
+// plan and the rendered manifests. Every answer comes from the corrino modules; this file only displays them.
+import init, * as corrino from '../pkg/corrino_wasm.js';
+import { scan } from './pointer.js';
+import { describe } from './schema.js';
+
+const $ = (id) => document.getElementById(id);
+const editor = $('recipe');
+const gutter = $('gutter');
+const marks = $('marks');
+const status = $('status');
+const LINE_HEIGHT = 20;
+const PAD_TOP = 10;
+const SEVERITY_ORDER = { info: 0, warning: 1, error: 2 };
+const SOURCES = { recipe: 'recipe', 'node-params': 'moved from node params', default: 'default' };
+
+// The recipe's JSON Schema, for what each field named by a diagnostic is; the page works without it.
+let schema = null;
+
+// The PromQL checker is a second module, fetched the first time a recipe has its own query.
+let queryModule = null;
+const loadQueryModule = () =>
+  (queryModule ??= import('../pkg/corrino_wasm_query.js').then(async (m) => {
+    await m.default();
+    return m;
+  }));
+
+const escapeHtml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+// Diagnostic messages quote names in backticks: show them as code.
+const richText = (s) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const hasCustomQuery = (plan) =>
+  plan !== null && (plan.pod_autoscaling?.query.kind === 'custom' || (plan.members ?? []).some(hasCustomQuery));
+
+function renderOptions() {
+  return {
+    ...corrino.defaultRenderOptions(),
+    namespace: $('namespace').value.trim(),
+    base_domain: $('base-domain').value.trim() || null,
+    scrape: $('scrape').value,
+  };
+}
+
+// ---- editor: line numbers and the marks of diagnostic lines ----
+
+// The scan of the editor's text, when it is JSON (YAML recipes validate the same, without line marks).
+let lastScan = null;
+let lineCount = 1;
+let activePath = null;
+
+function paintGutter(count, marked) {
+  const rows = [];
+  for (let n = 1; n <= count; n++) {
+    const severity = marked.get(n);
+    rows.push(`<div${severity ? ` class="${severity}"` : ''}>${n}</div>`);
+  }
+  gutter.innerHTML = rows.join('');
+  syncScroll();
+}
+
+function syncScroll() {
+  gutter.scrollTop = editor.scrollTop;
+  marks.style.transform = `translate(${-editor.scrollLeft}px, ${-editor.scrollTop}px)`;
+}
+
+/** Marks the lines of the diagnostics: a band per line, the worst severity on top. */
+function paintMarks(located) {
+  const marked = new Map();
+  const sorted = [...located].sort((a, b) => SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity]);
+  marks.innerHTML = sorted
+    .map(({ d, span }) => {
+      marked.set(span.line, d.severity);
+      const lines = d.path === activePath ? span.endLine - span.line + 1 : 1;
+      const active = d.path === activePath ? ' active' : '';
+      return `<div class="mark ${d.severity}${active}" data-line="${span.line}" style="top:${
+        PAD_TOP + (span.line - 1) * LINE_HEIGHT
+      }px;height:${lines * LINE_HEIGHT}px"></div>`;
+    })
+    .join('');
+  paintGutter(lineCount, marked);
+}
+
+function reveal(span) {
+  editor.focus();
+  editor.setSelectionRange(span.start, span.end);
+  const top = PAD_TOP + (span.line - 1) * LINE_HEIGHT;
+  if (top < editor.scrollTop || top > editor.scrollTop + editor.clientHeight - 3 * LINE_HEIGHT) {
+    editor.scrollTop = Math.max(0, top - editor.clientHeight / 3);
+  }
+}
+
+// ---- problems ----
+
+function locate(d) {
+  if (!lastScan) return null;
+  // A syntax error is on the line where the scanner stopped too.
+  if (d.code === 'syntax' && lastScan.error) {
+    return { start: lastScan.error.offset, end: lastScan.error.offset, line: lastScan.error.line, endLine: lastScan.error.line, exact: true };
+  }
+  return lastScan.find(d.path);
+}
+
+function diagnosticItem(d, span) {
+  const field = schema && describe(schema, d.path);
+  const where = span
+    ? `<span class="line">${span.exact ? `line ${span.line}` : `missing: belongs in the object on line ${span.line}`}</span>`
+    : '';
+  return `<li class="diag ${d.severity}" data-path="${escapeHtml(d.path)}" data-code="${escapeHtml(d.code)}"${
+    span ? ` data-line="${span.line}"` : ''
+  }>
+    <div class="diag-head">
+      <span class="sev">${d.severity}</span>
+      <a class="code" href="#" title="Go to the field">${escapeHtml(d.code)}</a>
+      <code class="path">${escapeHtml(d.path || '/')}</code>${where}
+    </div>
+    <p class="message">${richText(d.message)}</p>
+    ${d.hint ? `<p class="hint">${richText(d.hint)}</p>` : ''}
+    ${field ? `<p class="field">${richText(field)}</p>` : ''}
+  </li>`;
+}
+
+let shown = [];
+
+function showDiagnostics(diagnostics) {
+  shown = diagnostics.map((d) => ({ d, span: locate(d) }));
+  const list = $('diagnostics');
+  const count = (s) => diagnostics.filter((d) => d.severity === s).length;
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('info')];
+  $('counts').textContent = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')}`;
+  list.innerHTML = diagnostics.length
+    ? shown.map(({ d, span }) => diagnosticItem(d, span)).join('')
+    : '<li class="empty">No problems found.</li>';
+  paintMarks(shown.filter((x) => x.span));
+  status.dataset.state = errors ? 'invalid' : 'valid';
+  status.textContent = errors ? `${plural(errors, 'error')}` : warnings ? `valid, ${plural(warnings, 'warning')}` : 'valid';
+}
+
+$('diagnostics').addEventListener('click', (event) => {
+  const item = event.target.closest('li.diag');
+  if (!item) return;
+  event.preventDefault();
+  const entry = shown.find((x) => x.d.path === item.dataset.path && x.d.code === item.dataset.code);
+  activePath = item.dataset.path;
+  for (const li of document.querySelectorAll('#diagnostics li.diag')) li.classList.toggle('active', li === item);
+  paintMarks(shown.filter((x) => x.span));
+  if (entry?.span) reveal(entry.span);
+});
+
+// ---- plan ----
+
+function stat(value, label, alert = false) {
+  return `<div class="stat${alert ? ' alert' : ''}"><span class="value">${escapeHtml(value)}</span><span class="label">${label}</span></div>`;
+}
+
+function resolvedRow(label, resolved, unit = '') {
+  const source = SOURCES[resolved.source] ?? resolved.source;
+  return `<tr><th>${label}</th><td>${escapeHtml(resolved.value)}${unit}</td><td><span class="source ${
+    resolved.source
+  }">${source}</span></td></tr>`;
+}
+
+function planQuery(plan, options) {
+  const pod = plan.pod_autoscaling;
+  if (pod.query.kind === 'custom') return { text: pod.query.query, label: 'the recipe’s own query' };
+  if (plan.name === null) return { text: null, label: 'the default query (needs a valid name)' };
+  try {
+    const window = `${pod.window_seconds.value}s`;
+    return {
+      text: corrino.defaultQuery(plan.name, options.namespace, window, options.scrape),
+      label: `the default query, for scrape mode <code>${escapeHtml(options.scrape)}</code>`,
+    };
+  } catch (e) {
+    return { text: null, label: escapeHtml(e.message) };
+  }
+}
+
+function showPlan(plan, options) {
+  const box = $('plan');
+  if (!plan) {
+    box.innerHTML = '<p class="muted">The text is not a recipe yet.</p>';
+    return;
+  }
+  const parts = [];
+  const shape = plan.shape;
+  const gpus = shape?.gpus;
+  parts.push(`<dl class="facts">
+    <dt>Name</dt><dd>${plan.name ? `<code>${escapeHtml(plan.name)}</code>` : '<span class="muted">invalid</span>'}</dd>
+    <dt>Mode</dt><dd>${escapeHtml(plan.mode ?? 'deployment group')}</dd>
+    <dt>Shape</dt><dd>${
+      shape
+        ? `<code>${escapeHtml(shape.name)}</code> · ${
+            gpus ? `${gpus.count} × ${gpus.vendor === 'amd' ? 'AMD' : 'NVIDIA'} ${escapeHtml(gpus.model)} (${gpus.memory_gb} GB)` : 'no GPU'
+          } · ${shape.ocpus} OCPUs · ${shape.memory_gb} GB`
+        : '<span class="muted">unknown</span>'
+    }</dd>
+    <dt>Port</dt><dd>${plan.container_port ?? '<span class="muted">none</span>'}</dd>
+  </dl>`);
+
+  const c = plan.capacity;
+  if (c) {
+    const unit = c.unit.kind === 'gpus' ? plural(c.unit.per_replica, 'GPU') : `a ${escapeHtml(c.unit.profile)} MIG slice`;
+    parts.push(`<h3>Capacity <span class="muted">(${unit} per replica)</span></h3>
+      <div class="stats">
+        ${stat(c.replicas_per_node, 'replicas per node')}
+        ${stat(c.max_replicas, 'max replicas')}
+        ${stat(c.nodes_needed, 'nodes needed')}
+        ${stat(c.max_nodes ?? '?', `max nodes (${c.node_bound.replace('-', ' ')})`)}
+        ${stat(c.pending_replicas, 'pending replicas', c.pending_replicas > 0)}
+        ${stat(c.idle_per_node, c.unit.kind === 'gpus' ? 'idle GPUs per node' : 'idle slices per node')}
+      </div>`);
+  }
+
+  const pod = plan.pod_autoscaling;
+  if (pod) {
+    const bound = { value: pod.max_replicas, source: 'recipe' };
+    parts.push(`<h3>Pod autoscaling <span class="muted">(KEDA, metric type ${pod.metric_type})</span></h3>
+      <table class="resolved"><tbody>
+        ${resolvedRow('min replicas', pod.min_replicas)}
+        ${resolvedRow('max replicas', bound)}
+        ${resolvedRow('threshold', pod.threshold)}
+        ${resolvedRow('query window', pod.window_seconds, ' s')}
+        ${resolvedRow('polling interval', pod.polling_interval_seconds, ' s')}
+        ${resolvedRow('cooldown (to zero)', pod.cooldown_seconds, ' s')}
+        ${resolvedRow('scale-up stabilization', pod.stabilization_window_up_seconds, ' s')}
+        ${resolvedRow('scale-up period', pod.scaling_period_up_seconds, ' s')}
+        ${resolvedRow('scale-down stabilization', pod.stabilization_window_down_seconds, ' s')}
+        ${resolvedRow('scale-down period', pod.scaling_period_down_seconds, ' s')}
+      </tbody></table>`);
+    const q = planQuery(plan, options);
+    parts.push(`<h4>Query: ${q.label}</h4>${q.text ? `<pre class="query" id="query">${escapeHtml(q.text)}</pre>` : ''}`);
+  }
+  if (plan.node_autoscaling) {
+    parts.push(`<h3>Node autoscaling</h3><p>${plan.node_autoscaling.min_nodes} to ${plan.node_autoscaling.max_nodes} nodes (Cluster Autoscaler)</p>`);
+  }
+  if (plan.members?.length) {
+    parts.push(`<h3>Group members</h3><p>${plan.members.map((m) => `<code>${escapeHtml(m.name ?? '?')}</code>`).join(', ')}</p>`);
+  }
+  box.innerHTML = parts.join('');
+}
+
+// ---- manifests ----
+
+let yamlText = '';
+
+function highlightYaml(text) {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line === '---') return '<span class="doc">---</span>';
+      const m = /^(\s*(?:- )?)([^\s:#][^:]*?):(\s|$)(.*)$/.exec(line);
+      if (!m) return escapeHtml(line);
+      return `${escapeHtml(m[1])}<span class="key">${escapeHtml(m[2])}</span>:${m[3]}<span class="val">${escapeHtml(m[4])}</span>`;
+    })
+    .join('\n');
+}
+
+function showManifests(text, plan, options) {
+  const out = corrino.renderYaml(text, options);
+  const problems = $('render-problems');
+  const planHasErrors = plan?.diagnostics.some((d) => d.severity === 'error') ?? true;
+  yamlText = out.yaml ?? '';
+  $('copy').disabled = out.yaml === null;
+  $('yaml').querySelector('code').innerHTML = out.yaml === null ? '' : highlightYaml(out.yaml);
+  $('yaml').hidden = out.yaml === null;
+  if (out.yaml === null) {
+    problems.innerHTML = planHasErrors
+      ? '<li class="empty">Not rendered: the recipe has errors (see Problems).</li>'
+      : out.diagnostics.map((d) => diagnosticItem(d, null)).join('');
+  } else {
+    problems.innerHTML = '';
+  }
+  const docs = Object.entries(out.ociDocuments ?? {});
+  $('oci').innerHTML = docs.length
+    ? `<h3>OCI documents</h3>${
+        out.placeholders.length
+          ? `<p class="note">Fill in before use: ${out.placeholders.map((p) => `<code>${escapeHtml(p)}</code>`).join(' ')}</p>`
+          : ''
+      }${docs.map(([name, json]) => `<details><summary>${escapeHtml(name)}</summary><pre class="yaml">${escapeHtml(json)}</pre></details>`).join('')}`
+    : '';
+}
+
+$('copy').addEventListener('click', async () => {
+  const button = $('copy');
+  try {
+    await navigator.clipboard.writeText(yamlText);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+  }
+  setTimeout(() => (button.textContent = 'Copy YAML'), 1500);
+});
+
+// ---- the update loop ----
+
+let generation = 0;
+
+async function update() {
+  const run = ++generation;
+  const text = editor.value;
+  // The recipe reader takes text as JSON when it starts with `{` or `[`, else as YAML.
+  lastScan = /^\s*[[{]/.test(text) ? scan(text) : null;
+  lineCount = text.split('\n').length;
+  const options = renderOptions();
+  if (text.trim() === '') {
+    showDiagnostics([]);
+    status.dataset.state = 'empty';
+    status.textContent = 'empty';
+    showPlan(null, options);
+    yamlText = '';
+    $('copy').disabled = true;
+    $('yaml').hidden = true;
+    $('oci').innerHTML = '';
+    $('render-problems').innerHTML = '<li class="empty">Paste a recipe, or choose an example.</li>';
+    status.dataset.busy = 'false';
+    return;
+  }
+  const plan = corrino.plan(text);
+  showDiagnostics(plan ? plan.diagnostics : corrino.validate(text));
+  showPlan(plan, options);
+  showManifests(text, plan, options);
+  const note = $('query-note');
+  note.hidden = !hasCustomQuery(plan);
+  if (hasCustomQuery(plan)) {
+    note.textContent = 'Checking the custom PromQL query…';
+    status.dataset.busy = 'true';
+    try {
+      const query = await loadQueryModule();
+      if (run !== generation) return;
+      showDiagnostics(query.validate(text));
+      note.textContent = 'The custom PromQL query was checked by the query module, loaded for recipes that have one.';
+    } catch (e) {
+      queryModule = null;
+      note.textContent = `The custom PromQL query is not checked: the query module did not load (${e.message}).`;
+    }
+  }
+  status.dataset.busy = 'false';
+}
+
+let timer = 0;
+const scheduleUpdate = () => {
+  clearTimeout(timer);
+  status.dataset.busy = 'true';
+  timer = setTimeout(update, 150);
+};
+
+editor.addEventListener('input', () => {
+  activePath = null;
+  scheduleUpdate();
+});
+editor.addEventListener('scroll', syncScroll);
+editor.addEventListener('keydown', (event) => {
+  // Tab indents instead of leaving the editor.
+  if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+    event.preventDefault();
+    editor.setRangeText('  ', editor.selectionStart, editor.selectionEnd, 'end');
+    scheduleUpdate();
+  }
+});
+$('options').addEventListener('input', scheduleUpdate);
+$('options').addEventListener('submit', (event) => event.preventDefault());
+
+// ---- start ----
+
+const [, examples] = await Promise.all([
+  init(),
+  fetch('generated/examples.json').then((r) => r.json()),
+  fetch('generated/recipe.schema.json')
+    .then((r) => (r.ok ? r.json() : null))
+    .then((s) => (schema = s))
+    .catch(() => null),
+]);
+const select = $('example');
+for (const { name } of examples) select.add(new Option(name, name));
+select.addEventListener('change', () => {
+  const example = examples.find((e) => e.name === select.value);
+  if (!example) return;
+  editor.value = example.text;
+  editor.scrollTop = 0;
+  activePath = null;
+  update();
+});
+const first = examples.find((e) => e.name === 'autoscaling-example') ?? examples[0];
+if (first) {
+  select.value = first.name;
+  editor.value = first.text;
+}
+await update();
+document.body.dataset.ready = 'true';
