@@ -191,3 +191,15 @@ fn file_storage_without_its_export_is_a_render_error() {
         .expect_err("needs the export");
     assert!(err.contains(Code::RenderOption), "{err}");
 }
+
+#[test]
+fn render_options_from_json_need_only_what_changes() {
+    let options: RenderOptions =
+        serde_json::from_str(r#"{"namespace": "inference", "oci": {"timing": {"scanInterval": "20s"}}}"#)
+            .expect("partial options");
+    assert_eq!(options.namespace, "inference");
+    assert_eq!(options.ingress_class.as_deref(), Some("nginx"));
+    assert_eq!(options.oci.timing.scan_interval, "20s");
+    assert_eq!(options.oci.timing.scale_down_unneeded_time, "10m");
+    assert!(serde_json::from_str::<RenderOptions>(r#"{"baseDomain": "x"}"#).is_err());
+}

@@ -47,8 +47,10 @@ pub enum ScrapeMode {
     None,
 }
 
-/// How a plan is rendered.
+/// How a plan is rendered. Every field has a default, so callers (and JSON from the bindings) name only what they
+/// change; an unknown field is an error rather than silently ignored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RenderOptions {
     /// The namespace of every namespaced object.
     pub namespace: String,

@@ -20,6 +20,7 @@ pub const RECIPE_TAG: &str = "corrino-recipe";
 
 /// OCI identifiers for the documents; `None` writes a placeholder.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OciOptions {
     /// The compartment of the node pool (the recipe's `recipe_compartment_ocid` wins).
     pub compartment_id: Option<String>,
@@ -49,7 +50,7 @@ pub enum NodeGroupDiscovery {
 
 /// The Cluster Autoscaler's timing keys, as the OKE add-on names them (values are Go durations).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AutoscalerTiming {
     /// How often the autoscaler looks at pending pods and unneeded nodes.
     pub scan_interval: String,
