@@ -194,9 +194,10 @@ fn file_storage_without_its_export_is_a_render_error() {
 
 #[test]
 fn render_options_from_json_need_only_what_changes() {
-    let options: RenderOptions =
-        serde_json::from_str(r#"{"namespace": "inference", "oci": {"timing": {"scanInterval": "20s"}}}"#)
-            .expect("partial options");
+    let options: RenderOptions = serde_json::from_str(
+        r#"{"namespace": "inference", "oci": {"timing": {"scanInterval": "20s"}}}"#,
+    )
+    .expect("partial options");
     assert_eq!(options.namespace, "inference");
     assert_eq!(options.ingress_class.as_deref(), Some("nginx"));
     assert_eq!(options.oci.timing.scan_interval, "20s");
