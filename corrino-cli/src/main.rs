@@ -14,6 +14,7 @@ use corrino_core::apply::executor::{self, ExecuteOptions, OutcomeKind};
 use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::manifest::oci::NodeGroupDiscovery;
 use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
+use corrino_core::sim;
 use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
 
 /// Validate, plan and render OCI AI Blueprints inference recipes.
@@ -83,6 +84,39 @@ enum Command {
     },
     /// Print the JSON Schema of the recipe format (for editors: see the README).
     Schema,
+    /// Preview what the recipe's autoscaling does under a load: pods, nodes, latency, cost. By default the load is
+    /// the upstream guide's llmperf run (30 clients, 512/512 tokens, 3000 requests) for an hour.
+    Simulate {
+        /// The recipe (JSON or YAML), or `-` for standard input.
+        recipe: PathBuf,
+        /// A scenario as JSON (every field optional; see `corrino_core::sim::Scenario`).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// How long to simulate, a duration such as `2h` or `90m`.
+        #[arg(long)]
+        duration: Option<String>,
+        /// A closed loop of this many clients sending requests back to back.
+        #[arg(long, conflicts_with_all = ["rps", "rate_csv", "metric_trace"])]
+        clients: Option<u32>,
+        /// An open loop of this many requests per second.
+        #[arg(long, conflicts_with_all = ["rate_csv", "metric_trace"])]
+        rps: Option<f64>,
+        /// An open loop whose rate follows a `t,rps` CSV file.
+        #[arg(long, conflicts_with = "metric_trace")]
+        rate_csv: Option<PathBuf>,
+        /// Replay the query's value from a `t,value` CSV file instead of modelling traffic.
+        #[arg(long)]
+        metric_trace: Option<PathBuf>,
+        /// Write the timeline as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write a chart of load, replicas, nodes and the metric as SVG.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
     Delete {
         /// The recipe (JSON or YAML), or `-` for standard input.
@@ -318,6 +352,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 print_plan,
             )
         }
+        Command::Simulate {
+            recipe,
+            scenario,
+            duration,
+            clients,
+            rps,
+            rate_csv,
+            metric_trace,
+            csv,
+            svg,
+            format,
+        } => {
+            let scenario = scenario_from_flags(
+                scenario.as_deref(),
+                duration.as_deref(),
+                clients,
+                rps,
+                rate_csv.as_deref(),
+                metric_trace.as_deref(),
+            )?;
+            simulate(&recipe, &scenario, csv.as_deref(), svg.as_deref(), format)
+        }
         Command::Schema => {
             anstream::stdout()
                 .lock()
@@ -344,6 +400,103 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             )
         }
     }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The scenario the flags describe: a JSON scenario file, then the flags on top of it.
+fn scenario_from_flags(
+    file: Option<&Path>,
+    duration: Option<&str>,
+    clients: Option<u32>,
+    rps: Option<f64>,
+    rate_csv: Option<&Path>,
+    metric_trace: Option<&Path>,
+) -> Result<sim::Scenario, String> {
+    let mut scenario: sim::Scenario = match file {
+        Some(path) => serde_json::from_str(&read_text(path)?)
+            .map_err(|e| format!("{}: not a scenario: {e}", path.display()))?,
+        None => sim::Scenario::default(),
+    };
+    if let Some(text) = duration {
+        scenario.duration_seconds = corrino_core::promql::parse_duration_seconds(text)
+            .filter(|s| *s > 0)
+            .ok_or_else(|| {
+                format!("--duration {text}: expected a duration such as 2h, 90m or 3600s")
+            })?;
+    }
+    if let Some(clients) = clients {
+        scenario.load = sim::Load::ClosedLoop {
+            clients,
+            requests: sim::RequestShape::default(),
+            max_requests: None,
+            think_time_seconds: 0.0,
+        };
+    }
+    if let Some(rps) = rps {
+        scenario.load = sim::Load::OpenLoop {
+            rate: sim::RateProfile::Constant { rps },
+            requests: sim::RequestShape::default(),
+        };
+    }
+    if let Some(path) = rate_csv {
+        let points = sim::load::parse_rate_csv(&read_text(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        scenario.load = sim::Load::OpenLoop {
+            rate: sim::RateProfile::Table { points },
+            requests: sim::RequestShape::default(),
+        };
+    }
+    if let Some(path) = metric_trace {
+        let trace = sim::MetricTrace::parse_csv(&read_text(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        scenario.load = sim::Load::MetricTrace { trace };
+    }
+    Ok(scenario)
+}
+
+fn simulate(
+    recipe: &Path,
+    scenario: &sim::Scenario,
+    csv: Option<&Path>,
+    svg: Option<&Path>,
+    format: OutputFormat,
+) -> Result<ExitCode, String> {
+    let bytes = read_input(recipe)?;
+    let shown = display_name(recipe);
+    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+    let mut stderr = anstream::stderr().lock();
+    let Some(plan) = plan.filter(|p| p.is_renderable()) else {
+        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+        return Ok(exit_for(true));
+    };
+    report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+    let simulation = match sim::simulate(&plan, scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(stderr, "error: cannot simulate {shown}: {e}").map_err(|e| e.to_string())?;
+            return Ok(exit_for(true));
+        }
+    };
+    if let Some(path) = csv {
+        write_file(path, &sim::samples_csv(&simulation.samples))?;
+    }
+    if let Some(path) = svg {
+        write_file(path, &sim::svg(&simulation))?;
+    }
+    let mut out = anstream::stdout().lock();
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &simulation).map_err(|e| e.to_string())?;
+            writeln!(out).map_err(|e| e.to_string())?;
+        }
+        OutputFormat::Text => {
+            report::write_simulation(&mut out, &shown, &simulation).map_err(|e| e.to_string())?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 enum Action {

@@ -196,3 +196,59 @@ pub fn write_plan<W: Write>(out: &mut W, file: &str, plan: &corrino_core::Plan) 
         "  diagnostics       {summary} (see `corrino validate`)"
     )
 }
+
+/// Writes a simulation's summary for people.
+pub fn write_simulation<W: Write>(
+    out: &mut W,
+    file: &str,
+    simulation: &corrino_core::sim::Simulation,
+) -> io::Result<()> {
+    let s = &simulation.summary;
+    let at = |t: Option<i64>| t.map_or_else(|| "never".to_owned(), |t| format!("{t} s"));
+    let seconds = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} s"));
+    writeln!(
+        out,
+        "{BOLD}{file}{RESET}: {} s simulated",
+        s.duration_seconds
+    )?;
+    writeln!(out, "  first scale-up        {}", at(s.first_scale_up_at))?;
+    writeln!(
+        out,
+        "  first node requested  {}",
+        at(s.first_node_requested_at)
+    )?;
+    writeln!(out, "  steady state          {}", at(s.steady_state_at))?;
+    writeln!(
+        out,
+        "  peak replicas         {} (ready {})",
+        s.peak_spec_replicas, s.peak_ready_replicas
+    )?;
+    writeln!(out, "  peak nodes            {}", s.peak_nodes)?;
+    writeln!(
+        out,
+        "  scale events          {} ({} reversals within 5 minutes)",
+        s.scale_events, s.flapping_count
+    )?;
+    writeln!(
+        out,
+        "  requests              {} completed, {} failed",
+        s.requests_completed, s.requests_failed
+    )?;
+    writeln!(
+        out,
+        "  latency               p50 {}, p95 {}",
+        seconds(s.latency_p50),
+        seconds(s.latency_p95)
+    )?;
+    writeln!(
+        out,
+        "  over the SLO          {} requests, {} s",
+        s.slo_misses, s.seconds_over_slo
+    )?;
+    writeln!(
+        out,
+        "  pending replica-time  {} s",
+        s.pending_replica_seconds
+    )?;
+    writeln!(out, "  GPU-hours             {:.2}", s.gpu_hours)
+}

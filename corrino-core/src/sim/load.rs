@@ -1,0 +1,1080 @@
+//! What drives a simulation: a metric trace read as the query's value, or traffic that the serving model turns
+//! into requests and latencies.
+//!
+//! * A **metric trace** ([`MetricTrace`]) replaces the query: at time `t` the query returns the last sample at or
+//!   before `t`, exactly as written, so a trace recorded from a real Prometheus replays the controllers' decisions
+//!   without any model in between.
+//! * **Open-loop traffic** ([`RateProfile`]) sends requests at a rate that does not depend on how fast they are
+//!   served (users arriving on a web page): constant, step, ramp, diurnal sinusoid, spike, or a `t,rps` table.
+//!   Arrivals in each step are drawn from a Poisson distribution with the profile's mean.
+//! * **Closed-loop traffic** keeps a fixed number of clients each sending one request, waiting for its answer and
+//!   sending the next, the way load generators such as llmperf (`--num-concurrent-requests`) do.
+//!
+//! Request sizes follow llmperf's sampling: a normal draw around the mean, rounded, redrawn until positive (the
+//! normal approximated by a sum of uniforms, see [`Rng::approximate_normal`]).
+//!
+//! Randomness comes from [`Rng`], a xorshift64* generator seeded through splitmix64 and written here rather than
+//! taken from a crate: the simulation must give bit-identical output for the same seed on every platform and
+//! release (a general-purpose crate may change its algorithms between versions), and the browser build should not
+//! carry a random-number crate for twenty lines of arithmetic.
+
+use serde::{Deserialize, Serialize};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Random numbers
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A small deterministic generator: xorshift64* (Vigna, "An experimental exploration of Marsaglia's xorshift
+/// generators, scrambled", 2016) with its state seeded by one splitmix64 step, so that any seed, 0 included,
+/// gives a usable non-zero state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rng {
+    state: u64,
+    /// The second normal of the last Box–Muller pair, not yet used.
+    spare: Option<f64>,
+}
+
+impl Rng {
+    /// A generator for `seed`.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        Rng {
+            state: if z == 0 { 0x2545_F491_4F6C_DD1D } else { z },
+            spare: None,
+        }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.state;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.state = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A uniform draw in `[0, 1)` with 53 bits of precision.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A standard normal draw (Box–Muller: each pair of uniforms gives two normals; the second is kept for the
+    /// next call).
+    pub fn standard_normal(&mut self) -> f64 {
+        if let Some(spare) = self.spare.take() {
+            return spare;
+        }
+        let u1 = 1.0 - self.next_f64(); // (0, 1]: ln is finite
+        let u2 = self.next_f64();
+        let radius = (-2.0 * u1.ln()).sqrt();
+        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
+        self.spare = Some(radius * sin);
+        radius * cos
+    }
+
+    /// A Poisson draw with mean `mean`: Knuth's product method below 30, a rounded normal approximation above
+    /// (where the two differ by less than the model's own uncertainty and the product method would cost `mean`
+    /// draws).
+    pub fn poisson(&mut self, mean: f64) -> u64 {
+        if !(mean.is_finite() && mean > 0.0) {
+            return 0;
+        }
+        if mean < 30.0 {
+            let limit = (-mean).exp();
+            let mut product = self.next_f64();
+            let mut count = 0;
+            while product > limit {
+                count += 1;
+                product *= self.next_f64();
+            }
+            count
+        } else {
+            let draw = (mean + mean.sqrt() * self.standard_normal()).round();
+            if draw <= 0.0 { 0 } else { draw as u64 }
+        }
+    }
+
+    /// A draw with mean 0 and standard deviation 1, approximately normal: the Irwin–Hall sum of four uniforms
+    /// (16 bits each, from one 64-bit draw), centred and scaled. Its tails stop at ±3.46; it costs no logarithm
+    /// or cosine, which matters because every request's size is drawn this way.
+    pub fn approximate_normal(&mut self) -> f64 {
+        let bits = self.next_u64();
+        let sum: u64 = (0..4).map(|i| (bits >> (16 * i)) & 0xFFFF).sum();
+        // Each uniform is (k + 0.5) / 65536, so the sum has mean 2 and variance 4 × (1/12 − 1/(12 × 65536²)).
+        let uniform_sum = (sum as f64 + 2.0) / 65_536.0;
+        (uniform_sum - 2.0) * 3f64.sqrt()
+    }
+
+    /// A positive whole number around `mean` with standard deviation `stddev`, redrawn until positive.
+    ///
+    /// Mirrors `sample_random_positive_int` of llmperf (`src/llmperf/utils.py`), which sizes each request's prompt
+    /// and completion this way, with [`Rng::approximate_normal`] for the normal draw; after 64 non-positive draws
+    /// (a mean far below zero) it gives 1.
+    pub fn positive_int(&mut self, mean: f64, stddev: f64) -> u64 {
+        if stddev <= 0.0 {
+            return if mean >= 1.0 { mean.round() as u64 } else { 1 };
+        }
+        for _ in 0..64 {
+            let draw = (mean + stddev * self.approximate_normal()).round();
+            if draw > 0.0 {
+                return draw as u64;
+            }
+        }
+        1
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Traces
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Why a `t,value` table could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct TraceError {
+    /// The 1-based line number.
+    pub line: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Reads `t,value` lines: blank lines and `#` comments are skipped, a first line whose time is not a number is a
+/// header, times are seconds and must increase strictly. An empty value (`30,`) is kept as `None`.
+fn parse_pairs(text: &str) -> Result<Vec<(f64, Option<f64>)>, TraceError> {
+    let mut points: Vec<(f64, Option<f64>)> = Vec::new();
+    let mut seen_data = false;
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let content = raw.split('#').next().unwrap_or("").trim();
+        if content.is_empty() {
+            continue;
+        }
+        let mut fields = content.split(',').map(str::trim);
+        let time_text = fields.next().unwrap_or("");
+        let value_text = fields.next();
+        if fields.next().is_some() {
+            return Err(TraceError {
+                line,
+                message: format!("expected two fields `t,value`, found `{content}`"),
+            });
+        }
+        let Ok(time) = time_text.parse::<f64>() else {
+            if !seen_data && points.is_empty() {
+                seen_data = true; // a header
+                continue;
+            }
+            return Err(TraceError {
+                line,
+                message: format!("`{time_text}` is not a time in seconds"),
+            });
+        };
+        seen_data = true;
+        if !time.is_finite() || time < 0.0 {
+            return Err(TraceError {
+                line,
+                message: format!(
+                    "the time `{time_text}` must be a finite number of seconds, at least 0"
+                ),
+            });
+        }
+        if let Some(&(previous, _)) = points.last()
+            && time <= previous
+        {
+            return Err(TraceError {
+                line,
+                message: format!("times must increase: {time} follows {previous}"),
+            });
+        }
+        let value = match value_text {
+            None => {
+                return Err(TraceError {
+                    line,
+                    message: format!("expected two fields `t,value`, found `{content}`"),
+                });
+            }
+            Some("") => None,
+            Some(text) => Some(text.parse::<f64>().map_err(|_| TraceError {
+                line,
+                message: format!("`{text}` is not a number"),
+            })?),
+        };
+        points.push((time, value));
+    }
+    if points.is_empty() {
+        return Err(TraceError {
+            line: text.lines().count().max(1),
+            message: "the table has no `t,value` line".into(),
+        });
+    }
+    Ok(points)
+}
+
+/// One sample of a recorded query value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TracePoint {
+    /// Seconds from the start of the scenario.
+    pub t: f64,
+    /// The query's value; `None` is an empty result (no series), which KEDA reads per `ignoreNullValues`.
+    pub value: Option<f64>,
+}
+
+/// The query's value over time, replayed exactly instead of being computed from traffic.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricTrace {
+    /// The samples, by increasing time.
+    pub points: Vec<TracePoint>,
+}
+
+impl MetricTrace {
+    /// Reads a `t,value` table (see [`MetricTrace`]); NaN and `inf` are accepted as values, an empty value is an
+    /// empty result.
+    ///
+    /// # Errors
+    ///
+    /// A [`TraceError`] naming the first line that is not `t,value` with increasing times.
+    pub fn parse_csv(text: &str) -> Result<Self, TraceError> {
+        let points = parse_pairs(text)?
+            .into_iter()
+            .map(|(t, value)| TracePoint { t, value })
+            .collect();
+        Ok(MetricTrace { points })
+    }
+
+    /// The query's result at `t`: the last sample at or before `t`, held until the next; `None` before the first
+    /// sample (nothing recorded yet reads as an empty result).
+    #[must_use]
+    pub fn value_at(&self, t: f64) -> Option<f64> {
+        let index = self.points.partition_point(|point| point.t <= t);
+        index
+            .checked_sub(1)
+            .and_then(|i| self.points.get(i))
+            .and_then(|point| point.value)
+    }
+}
+
+/// One point of a request-rate table.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatePoint {
+    /// Seconds from the start of the scenario.
+    pub t: f64,
+    /// Requests per second.
+    pub rps: f64,
+}
+
+/// Reads a `t,rps` table for [`RateProfile::Table`]: rates must be finite and not negative.
+///
+/// # Errors
+///
+/// A [`TraceError`] naming the first bad line.
+pub fn parse_rate_csv(text: &str) -> Result<Vec<RatePoint>, TraceError> {
+    let pairs = parse_pairs(text)?;
+    let mut points = Vec::with_capacity(pairs.len());
+    for (index, (t, value)) in pairs.into_iter().enumerate() {
+        match value {
+            Some(rps) if rps.is_finite() && rps >= 0.0 => points.push(RatePoint { t, rps }),
+            _ => {
+                return Err(TraceError {
+                    line: index + 1,
+                    message: format!(
+                        "the rate at t = {t} must be a finite number of requests per second, at least 0"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(points)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Traffic
+// ---------------------------------------------------------------------------------------------------------------
+
+/// How requests arrive over time in an open loop, in requests per second.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RateProfile {
+    /// The same rate throughout.
+    Constant {
+        /// Requests per second.
+        rps: f64,
+    },
+    /// One rate, then another from `at_seconds` on.
+    Step {
+        /// Rate before the step.
+        before_rps: f64,
+        /// Rate from the step on.
+        after_rps: f64,
+        /// When the step happens.
+        at_seconds: f64,
+    },
+    /// A linear change between two times, flat before and after.
+    Ramp {
+        /// Rate up to `start_seconds`.
+        from_rps: f64,
+        /// Rate from `end_seconds` on.
+        to_rps: f64,
+        /// When the ramp starts.
+        start_seconds: f64,
+        /// When it ends.
+        end_seconds: f64,
+    },
+    /// A daily cycle: `mean + amplitude × cos(2π (t − peak) / period)`, never below 0.
+    Diurnal {
+        /// The average rate.
+        mean_rps: f64,
+        /// Half the difference between peak and trough.
+        amplitude_rps: f64,
+        /// Length of a cycle (86 400 s for a day).
+        period_seconds: f64,
+        /// When the first peak happens.
+        peak_at_seconds: f64,
+    },
+    /// A base rate with one burst.
+    Spike {
+        /// Rate outside the burst.
+        base_rps: f64,
+        /// Rate during the burst.
+        peak_rps: f64,
+        /// When the burst starts.
+        start_seconds: f64,
+        /// How long it lasts.
+        duration_seconds: f64,
+    },
+    /// A table of `(t, rps)` points, interpolated linearly and held flat outside its range.
+    Table {
+        /// The points, by increasing time (see [`parse_rate_csv`]).
+        points: Vec<RatePoint>,
+    },
+}
+
+impl RateProfile {
+    /// The mean request rate at `t`, never negative.
+    #[must_use]
+    pub fn rate_at(&self, t: f64) -> f64 {
+        let rate = match self {
+            RateProfile::Constant { rps } => *rps,
+            RateProfile::Step {
+                before_rps,
+                after_rps,
+                at_seconds,
+            } => {
+                if t < *at_seconds {
+                    *before_rps
+                } else {
+                    *after_rps
+                }
+            }
+            RateProfile::Ramp {
+                from_rps,
+                to_rps,
+                start_seconds,
+                end_seconds,
+            } => {
+                if t <= *start_seconds {
+                    *from_rps
+                } else if t >= *end_seconds {
+                    *to_rps
+                } else {
+                    let span = end_seconds - start_seconds;
+                    from_rps + (to_rps - from_rps) * (t - start_seconds) / span
+                }
+            }
+            RateProfile::Diurnal {
+                mean_rps,
+                amplitude_rps,
+                period_seconds,
+                peak_at_seconds,
+            } => {
+                let phase = std::f64::consts::TAU * (t - peak_at_seconds) / period_seconds;
+                mean_rps + amplitude_rps * phase.cos()
+            }
+            RateProfile::Spike {
+                base_rps,
+                peak_rps,
+                start_seconds,
+                duration_seconds,
+            } => {
+                if t >= *start_seconds && t < start_seconds + duration_seconds {
+                    *peak_rps
+                } else {
+                    *base_rps
+                }
+            }
+            RateProfile::Table { points } => table_rate(points, t),
+        };
+        if rate.is_finite() { rate.max(0.0) } else { 0.0 }
+    }
+
+    /// Checks the parameters: finite, rates not negative, periods and spans positive.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, in words.
+    pub fn validate(&self) -> Result<(), String> {
+        let rate = |name: &str, value: f64| {
+            if value.is_finite() && value >= 0.0 {
+                Ok(())
+            } else {
+                Err(format!("`{name}` must be a finite rate, at least 0"))
+            }
+        };
+        let time = |name: &str, value: f64| {
+            if value.is_finite() {
+                Ok(())
+            } else {
+                Err(format!("`{name}` must be finite"))
+            }
+        };
+        match self {
+            RateProfile::Constant { rps } => rate("rps", *rps),
+            RateProfile::Step {
+                before_rps,
+                after_rps,
+                at_seconds,
+            } => {
+                rate("before_rps", *before_rps)?;
+                rate("after_rps", *after_rps)?;
+                time("at_seconds", *at_seconds)
+            }
+            RateProfile::Ramp {
+                from_rps,
+                to_rps,
+                start_seconds,
+                end_seconds,
+            } => {
+                rate("from_rps", *from_rps)?;
+                rate("to_rps", *to_rps)?;
+                time("start_seconds", *start_seconds)?;
+                time("end_seconds", *end_seconds)?;
+                if end_seconds > start_seconds {
+                    Ok(())
+                } else {
+                    Err("a ramp must end after it starts".into())
+                }
+            }
+            RateProfile::Diurnal {
+                mean_rps,
+                amplitude_rps,
+                period_seconds,
+                peak_at_seconds,
+            } => {
+                rate("mean_rps", *mean_rps)?;
+                rate("amplitude_rps", *amplitude_rps)?;
+                time("peak_at_seconds", *peak_at_seconds)?;
+                if period_seconds.is_finite() && *period_seconds > 0.0 {
+                    Ok(())
+                } else {
+                    Err("`period_seconds` must be positive".into())
+                }
+            }
+            RateProfile::Spike {
+                base_rps,
+                peak_rps,
+                start_seconds,
+                duration_seconds,
+            } => {
+                rate("base_rps", *base_rps)?;
+                rate("peak_rps", *peak_rps)?;
+                time("start_seconds", *start_seconds)?;
+                if duration_seconds.is_finite() && *duration_seconds >= 0.0 {
+                    Ok(())
+                } else {
+                    Err("`duration_seconds` must be at least 0".into())
+                }
+            }
+            RateProfile::Table { points } => {
+                if points.is_empty() {
+                    return Err("a rate table needs at least one point".into());
+                }
+                for pair in points.windows(2) {
+                    if let [a, b] = pair
+                        && b.t <= a.t
+                    {
+                        return Err(format!(
+                            "rate table times must increase: {} follows {}",
+                            b.t, a.t
+                        ));
+                    }
+                }
+                for point in points {
+                    rate("rps", point.rps)?;
+                    time("t", point.t)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Linear interpolation in a rate table, flat outside it.
+fn table_rate(points: &[RatePoint], t: f64) -> f64 {
+    let index = points.partition_point(|point| point.t <= t);
+    match (
+        index.checked_sub(1).and_then(|i| points.get(i)),
+        points.get(index),
+    ) {
+        (None, Some(first)) => first.rps,
+        (Some(last), None) => last.rps,
+        (Some(a), Some(b)) => a.rps + (b.rps - a.rps) * (t - a.t) / (b.t - a.t),
+        (None, None) => 0.0,
+    }
+}
+
+/// The size of requests, in tokens, as llmperf describes them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestShape {
+    /// Mean prompt length (`--mean-input-tokens`).
+    pub mean_input_tokens: f64,
+    /// Its standard deviation (`--stddev-input-tokens`).
+    pub stddev_input_tokens: f64,
+    /// Mean completion length (`--mean-output-tokens`).
+    pub mean_output_tokens: f64,
+    /// Its standard deviation (`--stddev-output-tokens`).
+    pub stddev_output_tokens: f64,
+}
+
+impl Default for RequestShape {
+    /// The load test of OCI AI Blueprints' autoscaling guide: 512 tokens in, 512 out, standard deviation 10.
+    fn default() -> Self {
+        RequestShape {
+            mean_input_tokens: 512.0,
+            stddev_input_tokens: 10.0,
+            mean_output_tokens: 512.0,
+            stddev_output_tokens: 10.0,
+        }
+    }
+}
+
+impl RequestShape {
+    /// Checks that the means are at least one token and the deviations finite and not negative.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, in words.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, mean, stddev) in [
+            ("input", self.mean_input_tokens, self.stddev_input_tokens),
+            ("output", self.mean_output_tokens, self.stddev_output_tokens),
+        ] {
+            if !(mean.is_finite() && mean >= 1.0) {
+                return Err(format!("the mean {name} length must be at least 1 token"));
+            }
+            if !(stddev.is_finite() && stddev >= 0.0) {
+                return Err(format!(
+                    "the {name} length's standard deviation must be at least 0"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What drives the scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Load {
+    /// The query's value itself, replayed (no traffic, no latencies).
+    MetricTrace {
+        /// The recorded values.
+        trace: MetricTrace,
+    },
+    /// Requests arriving at a rate, whatever the service does.
+    OpenLoop {
+        /// The rate over time.
+        rate: RateProfile,
+        /// The size of each request.
+        #[serde(default)]
+        requests: RequestShape,
+    },
+    /// A fixed number of clients, each sending its next request when the previous one is answered.
+    ClosedLoop {
+        /// Concurrent clients (`--num-concurrent-requests`).
+        clients: u32,
+        /// The size of each request.
+        #[serde(default)]
+        requests: RequestShape,
+        /// Stop sending once this many requests were sent (`--max-num-completed-requests`); `None` runs to the
+        /// end of the scenario.
+        #[serde(default)]
+        max_requests: Option<u64>,
+        /// Seconds a client waits between an answer and its next request.
+        #[serde(default)]
+        think_time_seconds: f64,
+    },
+}
+
+impl Load {
+    /// The closed loop of OCI AI Blueprints' autoscaling guide: llmperf with 30 concurrent clients, 512/512
+    /// tokens (standard deviation 10) and 3000 requests.
+    #[must_use]
+    pub fn llmperf_example() -> Self {
+        Load::ClosedLoop {
+            clients: 30,
+            requests: RequestShape::default(),
+            max_requests: Some(3000),
+            think_time_seconds: 0.0,
+        }
+    }
+
+    /// Checks the load's parameters.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, in words.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Load::MetricTrace { trace } => {
+                if trace.points.is_empty() {
+                    return Err("the metric trace has no points".into());
+                }
+                for pair in trace.points.windows(2) {
+                    if let [a, b] = pair
+                        && b.t.partial_cmp(&a.t) != Some(std::cmp::Ordering::Greater)
+                    {
+                        return Err(format!(
+                            "metric trace times must increase: {} follows {}",
+                            b.t, a.t
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            Load::OpenLoop { rate, requests } => {
+                rate.validate()?;
+                requests.validate()
+            }
+            Load::ClosedLoop {
+                clients,
+                requests,
+                think_time_seconds,
+                ..
+            } => {
+                if *clients == 0 {
+                    return Err("a closed loop needs at least one client".into());
+                }
+                if !(think_time_seconds.is_finite() && *think_time_seconds >= 0.0) {
+                    return Err("`think_time_seconds` must be at least 0".into());
+                }
+                requests.validate()
+            }
+        }
+    }
+}
+
+/// The open loop's rate at `t`, for consecutive steps of `dt` (see [`Phase`]).
+fn open_rate(phase_state: &mut Option<Phase>, rate: &RateProfile, t: f64, dt: f64) -> f64 {
+    let RateProfile::Diurnal {
+        mean_rps,
+        amplitude_rps,
+        period_seconds,
+        peak_at_seconds,
+    } = rate
+    else {
+        return rate.rate_at(t);
+    };
+    let angle = |t: f64| std::f64::consts::TAU * (t - peak_at_seconds) / period_seconds;
+    let phase = match *phase_state {
+        Some(p) if p.dt == dt && p.t + dt == t && p.steps < Phase::REANCHOR_STEPS => Phase {
+            t,
+            cos: p.cos * p.step_cos - p.sin * p.step_sin,
+            sin: p.sin * p.step_cos + p.cos * p.step_sin,
+            steps: p.steps + 1,
+            ..p
+        },
+        _ => {
+            let (sin, cos) = angle(t).sin_cos();
+            let (step_sin, step_cos) = (std::f64::consts::TAU * dt / period_seconds).sin_cos();
+            Phase {
+                t,
+                dt,
+                cos,
+                sin,
+                step_cos,
+                step_sin,
+                steps: 0,
+            }
+        }
+    };
+    *phase_state = Some(phase);
+    let value = mean_rps + amplitude_rps * phase.cos;
+    if value.is_finite() {
+        value.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// A batch of requests that arrive together and share a size: one request in a closed loop, the arrivals of one
+/// step at one replica in an open loop.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arrival {
+    /// How many requests.
+    pub count: u32,
+    /// When they arrive, in seconds.
+    pub at: f64,
+    /// Prompt tokens of each.
+    pub input_tokens: f64,
+    /// Completion tokens of each.
+    pub output_tokens: f64,
+}
+
+/// Issues requests step by step for a [`Load`]: the open loop's Poisson arrivals, the closed loop's clients.
+#[derive(Clone, Debug)]
+pub struct TrafficSource {
+    kind: SourceKind,
+    shape: RequestShape,
+    rng: Rng,
+    /// Requests sent so far.
+    pub sent: u64,
+    phase: Option<Phase>,
+}
+
+/// The diurnal profile's phase at the last step, advanced by a rotation instead of a cosine per step; it is
+/// re-anchored with a direct cosine every [`Phase::REANCHOR_STEPS`] steps, so rounding never accumulates.
+#[derive(Clone, Copy, Debug)]
+struct Phase {
+    t: f64,
+    dt: f64,
+    cos: f64,
+    sin: f64,
+    step_cos: f64,
+    step_sin: f64,
+    steps: u32,
+}
+
+impl Phase {
+    const REANCHOR_STEPS: u32 = 3600;
+}
+
+#[derive(Clone, Debug)]
+enum SourceKind {
+    None,
+    Open(RateProfile),
+    Closed {
+        clients: u32,
+        max_requests: Option<u64>,
+        think_time_seconds: f64,
+        /// Clients due to send, with when they may (answers plus think time), in arrival order.
+        due: Vec<f64>,
+        started: bool,
+    },
+}
+
+impl TrafficSource {
+    /// A source for `load`, seeded with `seed`.
+    #[must_use]
+    pub fn new(load: &Load, seed: u64) -> Self {
+        let (kind, shape) = match load {
+            Load::MetricTrace { .. } => (SourceKind::None, RequestShape::default()),
+            Load::OpenLoop { rate, requests } => (SourceKind::Open(rate.clone()), *requests),
+            Load::ClosedLoop {
+                clients,
+                requests,
+                max_requests,
+                think_time_seconds,
+            } => (
+                SourceKind::Closed {
+                    clients: *clients,
+                    max_requests: *max_requests,
+                    think_time_seconds: *think_time_seconds,
+                    due: Vec::new(),
+                    started: false,
+                },
+                *requests,
+            ),
+        };
+        TrafficSource {
+            kind,
+            shape,
+            rng: Rng::new(seed),
+            sent: 0,
+            phase: None,
+        }
+    }
+
+    /// What the load is at `t`: requests per second in an open loop, clients in a closed loop, 0 for a trace.
+    #[must_use]
+    pub fn level(&self, t: f64) -> f64 {
+        match &self.kind {
+            SourceKind::None => 0.0,
+            SourceKind::Open(rate) => rate.rate_at(t),
+            SourceKind::Closed { clients, .. } => f64::from(*clients),
+        }
+    }
+
+    /// Whether no request will ever be sent again.
+    #[must_use]
+    pub fn exhausted(&self) -> bool {
+        match &self.kind {
+            SourceKind::None => true,
+            SourceKind::Open(_) => false,
+            SourceKind::Closed { max_requests, .. } => {
+                max_requests.is_some_and(|max| self.sent >= max)
+            }
+        }
+    }
+
+    /// Tells a closed loop that `count` requests were answered at `at`, so their clients send again.
+    pub fn answered(&mut self, count: u32, at: f64) {
+        if let SourceKind::Closed {
+            due,
+            think_time_seconds,
+            ..
+        } = &mut self.kind
+        {
+            for _ in 0..count {
+                due.push(at + *think_time_seconds);
+            }
+        }
+    }
+
+    /// Tells a closed loop that `count` requests failed at `at` (their replica went away): the clients send again,
+    /// as a load generator that records the error and moves on does.
+    pub fn failed(&mut self, count: u32, at: f64) {
+        self.answered(count, at);
+    }
+
+    /// The requests sent during `[t, t + dt)`, with the open loop's arrivals as one batch of `count` requests
+    /// (to be split across replicas) and each closed-loop request on its own.
+    pub fn arrivals(&mut self, t: f64, dt: f64, out: &mut Vec<Arrival>) {
+        if let SourceKind::Open(rate) = &self.kind {
+            let mean = open_rate(&mut self.phase, rate, t + dt / 2.0, dt) * dt;
+            let count = self.rng.poisson(mean);
+            if count > 0 {
+                let count = u32::try_from(count).unwrap_or(u32::MAX);
+                let input = self.cohort_size(
+                    self.shape.mean_input_tokens,
+                    self.shape.stddev_input_tokens,
+                    count,
+                );
+                let output = self.cohort_size(
+                    self.shape.mean_output_tokens,
+                    self.shape.stddev_output_tokens,
+                    count,
+                );
+                self.sent += u64::from(count);
+                out.push(Arrival {
+                    count,
+                    at: t + dt / 2.0,
+                    input_tokens: input,
+                    output_tokens: output,
+                });
+            }
+            return;
+        }
+        match &mut self.kind {
+            SourceKind::None | SourceKind::Open(_) => {}
+            SourceKind::Closed {
+                clients,
+                max_requests,
+                due,
+                started,
+                ..
+            } => {
+                if !*started {
+                    *started = true;
+                    due.extend(std::iter::repeat_n(t, *clients as usize));
+                }
+                let end = t + dt;
+                let mut kept = 0;
+                for index in 0..due.len() {
+                    let at = due[index];
+                    if at < end && max_requests.is_none_or(|max| self.sent < max) {
+                        let input = self.rng.positive_int(
+                            self.shape.mean_input_tokens,
+                            self.shape.stddev_input_tokens,
+                        );
+                        let output = self.rng.positive_int(
+                            self.shape.mean_output_tokens,
+                            self.shape.stddev_output_tokens,
+                        );
+                        self.sent += 1;
+                        out.push(Arrival {
+                            count: 1,
+                            at: at.max(t),
+                            input_tokens: input as f64,
+                            output_tokens: output as f64,
+                        });
+                    } else if at >= end {
+                        due[kept] = at;
+                        kept += 1;
+                    }
+                }
+                due.truncate(kept);
+            }
+        }
+    }
+
+    /// The shared size of a batch of `count` requests: the mean of `count` llmperf draws, drawn at once as a
+    /// normal with the standard deviation divided by √count, at least one token.
+    fn cohort_size(&mut self, mean: f64, stddev: f64, count: u32) -> f64 {
+        if count <= 1 {
+            return self.rng.positive_int(mean, stddev) as f64;
+        }
+        let spread = stddev / f64::from(count).sqrt();
+        (mean + spread * self.rng.approximate_normal()).max(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rng_is_deterministic_and_uniform_enough() {
+        let mut a = Rng::new(7);
+        let mut b = Rng::new(7);
+        let draws: Vec<u64> = (0..5).map(|_| a.next_u64()).collect();
+        assert_eq!(draws, (0..5).map(|_| b.next_u64()).collect::<Vec<_>>());
+        assert_ne!(
+            Rng::new(0).next_u64(),
+            0,
+            "seed 0 still gives a working state"
+        );
+        let mut rng = Rng::new(1);
+        let mean = (0..10_000).map(|_| rng.next_f64()).sum::<f64>() / 10_000.0;
+        assert!((mean - 0.5).abs() < 0.02, "{mean}");
+    }
+
+    #[test]
+    fn poisson_and_sizes_have_the_right_mean() {
+        let mut rng = Rng::new(3);
+        for mean in [0.5, 4.0, 80.0] {
+            let total: u64 = (0..4_000).map(|_| rng.poisson(mean)).sum();
+            let got = total as f64 / 4_000.0;
+            assert!(
+                (got - mean).abs() < mean * 0.05 + 0.05,
+                "mean {mean}: {got}"
+            );
+        }
+        let sizes: Vec<u64> = (0..4_000).map(|_| rng.positive_int(512.0, 10.0)).collect();
+        let mean = sizes.iter().sum::<u64>() as f64 / 4_000.0;
+        assert!((mean - 512.0).abs() < 1.0, "{mean}");
+        let variance = sizes
+            .iter()
+            .map(|&s| (s as f64 - mean).powi(2))
+            .sum::<f64>()
+            / 4_000.0;
+        assert!((variance.sqrt() - 10.0).abs() < 0.5, "{variance}");
+        let normals: Vec<f64> = (0..4_000).map(|_| rng.standard_normal()).collect();
+        let spread = normals.iter().map(|x| x * x).sum::<f64>() / 4_000.0;
+        assert!((spread - 1.0).abs() < 0.08, "{spread}");
+        assert_eq!(rng.positive_int(5.0, 0.0), 5);
+        assert_eq!(rng.poisson(0.0), 0);
+    }
+
+    #[test]
+    fn metric_trace_holds_the_last_value() {
+        let trace =
+            MetricTrace::parse_csv("t,value\n# recorded\n0,0.0\n30,0.5\n\n60,\n90,NaN\n").unwrap();
+        assert_eq!(trace.points.len(), 4);
+        assert_eq!(trace.value_at(-1.0), None);
+        assert_eq!(trace.value_at(0.0), Some(0.0));
+        assert_eq!(trace.value_at(45.0), Some(0.5));
+        assert_eq!(trace.value_at(60.0), None, "empty value: empty result");
+        assert!(trace.value_at(100.0).is_some_and(f64::is_nan));
+    }
+
+    #[test]
+    fn trace_errors_name_the_line() {
+        let cases = [
+            ("0,1\n0,2\n", 2),
+            ("0,1\n5\n", 2),
+            ("0,1,2\n", 1),
+            ("t,v\nx,1\n", 2),
+            ("0,abc\n", 1),
+            ("", 1),
+        ];
+        for (text, line) in cases {
+            let error = MetricTrace::parse_csv(text).unwrap_err();
+            assert_eq!(error.line, line, "{text:?}: {error}");
+        }
+        assert!(parse_rate_csv("0,-1\n").is_err());
+    }
+
+    #[test]
+    fn rate_profiles() {
+        let step = RateProfile::Step {
+            before_rps: 1.0,
+            after_rps: 5.0,
+            at_seconds: 60.0,
+        };
+        assert_eq!((step.rate_at(59.0), step.rate_at(60.0)), (1.0, 5.0));
+        let ramp = RateProfile::Ramp {
+            from_rps: 0.0,
+            to_rps: 10.0,
+            start_seconds: 100.0,
+            end_seconds: 200.0,
+        };
+        assert_eq!(
+            (ramp.rate_at(0.0), ramp.rate_at(150.0), ramp.rate_at(300.0)),
+            (0.0, 5.0, 10.0)
+        );
+        let day = RateProfile::Diurnal {
+            mean_rps: 4.0,
+            amplitude_rps: 3.0,
+            period_seconds: 86_400.0,
+            peak_at_seconds: 43_200.0,
+        };
+        assert!((day.rate_at(43_200.0) - 7.0).abs() < 1e-9);
+        assert!((day.rate_at(0.0) - 1.0).abs() < 1e-9);
+        // The stepped rotation follows the cosine.
+        let mut phase = None;
+        for step in 0..20_000 {
+            let t = f64::from(step) + 0.5;
+            let stepped = open_rate(&mut phase, &day, t, 1.0);
+            assert!((stepped - day.rate_at(t)).abs() < 1e-9, "t = {t}");
+        }
+        let spike = RateProfile::Spike {
+            base_rps: 1.0,
+            peak_rps: 9.0,
+            start_seconds: 10.0,
+            duration_seconds: 5.0,
+        };
+        assert_eq!((spike.rate_at(12.0), spike.rate_at(15.0)), (9.0, 1.0));
+        let table = RateProfile::Table {
+            points: parse_rate_csv("t,rps\n0,2\n10,4\n").unwrap(),
+        };
+        assert_eq!(
+            (table.rate_at(-5.0), table.rate_at(5.0), table.rate_at(50.0)),
+            (2.0, 3.0, 4.0)
+        );
+        assert!(
+            RateProfile::Diurnal {
+                mean_rps: 1.0,
+                amplitude_rps: 1.0,
+                period_seconds: 0.0,
+                peak_at_seconds: 0.0
+            }
+            .validate()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn closed_loop_sends_one_request_per_free_client_up_to_the_limit() {
+        let load = Load::ClosedLoop {
+            clients: 3,
+            requests: RequestShape::default(),
+            max_requests: Some(4),
+            think_time_seconds: 0.0,
+        };
+        let mut source = TrafficSource::new(&load, 1);
+        let mut out = Vec::new();
+        source.arrivals(0.0, 1.0, &mut out);
+        assert_eq!(out.len(), 3);
+        out.clear();
+        source.arrivals(1.0, 1.0, &mut out);
+        assert!(out.is_empty(), "no answer yet");
+        source.answered(2, 1.5);
+        source.arrivals(2.0, 1.0, &mut out);
+        assert_eq!(out.len(), 1, "the limit of 4 requests");
+        assert!(source.exhausted());
+    }
+}
