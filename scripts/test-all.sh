@@ -29,5 +29,8 @@ cargo test -p corrino-core --no-default-features --lib
 step "WebAssembly: build both modules, the Node.js tests and the browser test (scripts/wasm-tests.sh)"
 ./scripts/wasm-tests.sh
 
+step "Python: build the package and run its tests (scripts/python-tests.sh)"
+./scripts/python-tests.sh
+
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

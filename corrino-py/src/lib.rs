@@ -1,5 +1,296 @@
-//! Python bindings of corrino-core. They convert values and forward calls; every rule lives in corrino-core.
+//! Python bindings of corrino-core: the extension module `corrino._corrino`, which the `corrino` package
+//! re-exports.
 //!
-//! The pyo3 module is not built yet: this crate only reserves its place in the workspace.
+//! Every function converts its arguments, calls corrino-core and converts the result; the rules live in corrino-core.
+//! Problems of a recipe are data (`Diagnostic` objects); `RecipeError` is raised only when the asked-for result
+//! cannot exist (rendering a recipe with errors, planning something that is not a recipe). The core runs with the
+//! interpreter released, so other Python threads go on meanwhile.
 
-pub use corrino_core::{Diagnostic, Diagnostics, Plan};
+mod convert;
+mod html;
+mod json;
+mod types;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use corrino_core::autoscaling::defaults;
+use corrino_core::manifest::oci::NodeGroupDiscovery;
+use corrino_core::manifest::{self, FileSystemExport, Manifest, OciOptions, RenderOptions};
+use corrino_core::promql::{self, DefaultQuery};
+use corrino_core::{CanonicalName, PlanOptions, ShapeCatalog};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use types::{Diagnostic, Plan};
+
+/// The plan options: the built-in shape catalog (built once) and the scrape interval.
+fn plan_options(scrape_interval_seconds: Option<u32>) -> Cow<'static, PlanOptions> {
+    static DEFAULT: OnceLock<PlanOptions> = OnceLock::new();
+    let default = DEFAULT.get_or_init(PlanOptions::default);
+    match scrape_interval_seconds {
+        None => Cow::Borrowed(default),
+        Some(seconds) => Cow::Owned(PlanOptions {
+            scrape_interval_seconds: seconds,
+            ..default.clone()
+        }),
+    }
+}
+
+/// Every problem of a recipe: reading, structure and rules, in a deterministic order.
+#[pyfunction]
+#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None))]
+fn validate<'py>(
+    py: Python<'py>,
+    recipe: &Bound<'py, PyAny>,
+    scrape_interval_seconds: Option<u32>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let bytes = convert::recipe_bytes(recipe)?;
+    let options = plan_options(scrape_interval_seconds);
+    let diagnostics = py.detach(|| corrino_core::validate_bytes(&bytes, &options));
+    convert::diagnostics(py, diagnostics)
+}
+
+/// The recipe resolved: capacity, autoscaling values with their sources, and every problem found. A recipe with
+/// errors still has a plan; `RecipeError` only when the input is not a recipe at all.
+#[pyfunction]
+#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None))]
+fn plan(
+    py: Python<'_>,
+    recipe: &Bound<'_, PyAny>,
+    scrape_interval_seconds: Option<u32>,
+) -> PyResult<Plan> {
+    let bytes = convert::recipe_bytes(recipe)?;
+    let options = plan_options(scrape_interval_seconds);
+    match py.detach(|| corrino_core::plan_bytes(&bytes, &options)) {
+        (Some(plan), _) => Ok(Plan(plan)),
+        (None, diagnostics) => Err(convert::recipe_error(
+            py,
+            "the input is not a recipe",
+            diagnostics,
+        )),
+    }
+}
+
+/// The render options of `render`, `render_oci` and `render_yaml`, as their keyword arguments give them.
+struct RenderArgs {
+    namespace: String,
+    base_domain: Option<String>,
+    ingress_class: String,
+    tls_issuer: Option<String>,
+    prometheus_address: Option<String>,
+    scrape: String,
+    labels: Option<BTreeMap<String, String>>,
+    annotations: Option<BTreeMap<String, String>>,
+    file_systems: Option<BTreeMap<String, (String, String)>>,
+    object_storage_image: Option<String>,
+    cluster_id: Option<String>,
+    compartment_id: Option<String>,
+    subnet_id: Option<String>,
+    node_pool_id: Option<String>,
+    discovery: String,
+}
+
+impl RenderArgs {
+    fn options(self) -> PyResult<RenderOptions> {
+        let defaults = RenderOptions::default();
+        let file_systems = self.file_systems.unwrap_or_default().into_iter();
+        Ok(RenderOptions {
+            namespace: self.namespace,
+            base_domain: self.base_domain,
+            ingress_class: Some(self.ingress_class),
+            tls_issuer: self.tls_issuer,
+            prometheus_address: self
+                .prometheus_address
+                .unwrap_or(defaults.prometheus_address),
+            scrape: convert::parse_name("scrape mode", &self.scrape)?,
+            labels: self.labels.unwrap_or_default(),
+            annotations: self.annotations.unwrap_or_default(),
+            object_storage_image: self
+                .object_storage_image
+                .unwrap_or(defaults.object_storage_image),
+            file_systems: file_systems
+                .map(|(ocid, (mount_target_ip, export_path))| {
+                    let export = FileSystemExport {
+                        mount_target_ip,
+                        export_path,
+                    };
+                    (ocid, export)
+                })
+                .collect(),
+            oci: OciOptions {
+                compartment_id: self.compartment_id,
+                cluster_id: self.cluster_id,
+                subnet_id: self.subnet_id,
+                node_pool_id: self.node_pool_id,
+                discovery: convert::parse_name::<NodeGroupDiscovery>("discovery", &self.discovery)?,
+                ..OciOptions::default()
+            },
+        })
+    }
+}
+
+/// Reads, plans and renders; `RecipeError` when the recipe has errors or cannot be rendered as asked.
+fn rendered(
+    py: Python<'_>,
+    recipe: &Bound<'_, PyAny>,
+    scrape_interval_seconds: Option<u32>,
+    args: RenderArgs,
+) -> PyResult<Vec<Manifest>> {
+    let bytes = convert::recipe_bytes(recipe)?;
+    let options = args.options()?;
+    let plan_options = plan_options(scrape_interval_seconds);
+    py.detach(|| match corrino_core::plan_bytes(&bytes, &plan_options) {
+        (Some(plan), _) => manifest::render(&plan, &options),
+        (None, diagnostics) => Err(diagnostics),
+    })
+    .map_err(|diagnostics| convert::recipe_error(py, "the recipe cannot be rendered", diagnostics))
+}
+
+/// Defines a function that takes a recipe and the render options as keyword arguments, and turns the rendered
+/// manifests into its result. The three render functions share one signature this way.
+macro_rules! render_function {
+    ($(#[doc = $doc:literal])* fn $name:ident($py:ident, $manifests:ident) -> $ret:ty $body:block) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(
+            signature = (
+                recipe, /, *, namespace = String::from("default"), base_domain = None,
+                ingress_class = String::from("nginx"), tls_issuer = None, prometheus_address = None,
+                scrape = String::from("annotations"), labels = None, annotations = None, file_systems = None,
+                object_storage_image = None, cluster_id = None, compartment_id = None, subnet_id = None,
+                node_pool_id = None, discovery = String::from("nodes"), scrape_interval_seconds = None
+            ),
+            text_signature = "(recipe, /, *, namespace='default', base_domain=None, ingress_class='nginx', \
+                tls_issuer=None, prometheus_address=None, scrape='annotations', labels=None, annotations=None, \
+                file_systems=None, object_storage_image=None, cluster_id=None, compartment_id=None, \
+                subnet_id=None, node_pool_id=None, discovery='nodes', scrape_interval_seconds=None)"
+        )]
+        #[allow(clippy::too_many_arguments)]
+        fn $name<'py>(
+            $py: Python<'py>,
+            recipe: &Bound<'py, PyAny>,
+            namespace: String,
+            base_domain: Option<String>,
+            ingress_class: String,
+            tls_issuer: Option<String>,
+            prometheus_address: Option<String>,
+            scrape: String,
+            labels: Option<BTreeMap<String, String>>,
+            annotations: Option<BTreeMap<String, String>>,
+            file_systems: Option<BTreeMap<String, (String, String)>>,
+            object_storage_image: Option<String>,
+            cluster_id: Option<String>,
+            compartment_id: Option<String>,
+            subnet_id: Option<String>,
+            node_pool_id: Option<String>,
+            discovery: String,
+            scrape_interval_seconds: Option<u32>,
+        ) -> PyResult<$ret> {
+            let args = RenderArgs {
+                namespace, base_domain, ingress_class, tls_issuer, prometheus_address, scrape, labels,
+                annotations, file_systems, object_storage_image, cluster_id, compartment_id, subnet_id,
+                node_pool_id, discovery,
+            };
+            let $manifests = rendered($py, recipe, scrape_interval_seconds, args)?;
+            $body
+        }
+    };
+}
+
+render_function! {
+    /// The Kubernetes objects of a recipe, in apply order, as dicts.
+    fn render(py, manifests) -> Vec<Bound<'py, PyAny>> {
+        manifests
+            .iter()
+            .filter(|m| m.is_kubernetes())
+            .map(|m| convert::to_py(py, m))
+            .collect()
+    }
+}
+
+render_function! {
+    /// The OCI documents of a recipe (its node pool, the Cluster Autoscaler add-on) by file name, as dicts.
+    fn render_oci(py, manifests) -> Bound<'py, PyDict> {
+        let documents = PyDict::new(py);
+        for m in manifests.iter().filter(|m| !m.is_kubernetes()) {
+            documents.set_item(m.title(), convert::to_py(py, m)?)?;
+        }
+        Ok(documents)
+    }
+}
+
+render_function! {
+    /// The Kubernetes objects of a recipe as one YAML stream, ready for `kubectl apply -f -`.
+    fn render_yaml(py, manifests) -> String {
+        manifest::to_yaml(&manifests).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+}
+
+/// The default scaling query of a deployment (the fraction of requests slower than 5 s), selecting its series by
+/// the labels the scrape mode produces. `ValueError` when the name or the window is not usable.
+#[pyfunction]
+#[pyo3(
+    signature = (
+        name, namespace = String::from("default"), window = String::from(promql::DEFAULT_WINDOW),
+        scrape = String::from("annotations")
+    ),
+    text_signature = "(name, namespace='default', window='5m', scrape='annotations')"
+)]
+fn default_query(
+    name: String,
+    namespace: String,
+    window: String,
+    scrape: String,
+) -> PyResult<String> {
+    let canonical = CanonicalName::new(&name).map_err(|e| {
+        PyValueError::new_err(format!(
+            "`{name}` cannot name a deployment (`{}`: {})",
+            e.canonical, e.reason
+        ))
+    })?;
+    let seconds = promql::parse_duration_seconds(&window)
+        .ok_or_else(|| PyValueError::new_err(format!("`{window}` is not a Prometheus duration")))?;
+    let scrape = convert::parse_name("scrape mode", &scrape)?;
+    Ok(promql::default_query(&DefaultQuery {
+        labels: manifest::scaling::query_labels(&canonical, &namespace, scrape),
+        window: promql::format_duration(seconds),
+        latency_bound: defaults::LATENCY_BOUND.into(),
+    }))
+}
+
+/// Every shape of the built-in catalog, by name: GPUs, memory, OCPUs, MIG profiles, RDMA.
+#[pyfunction]
+fn shapes(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyAny>>> {
+    let catalog = ShapeCatalog::builtin();
+    catalog
+        .iter()
+        .map(|shape| convert::to_py(py, shape))
+        .collect()
+}
+
+/// The HTML table of a list of diagnostics (what `Diagnostics._repr_html_` shows).
+#[pyfunction]
+fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
+    let items: Vec<corrino_core::Diagnostic> = diagnostics.iter().map(|d| d.0.clone()).collect();
+    html::diagnostics(&items)
+}
+
+/// corrino-core's validation, planning and rendering of OCI AI Blueprints recipes.
+#[pymodule(name = "_corrino", gil_used = false)]
+mod corrino_module {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use super::{
+        _diagnostics_html, Diagnostic, Plan, default_query, plan, render, render_oci, render_yaml,
+        shapes, validate,
+    };
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

@@ -1,0 +1,58 @@
+"""Validate, plan and render OCI AI Blueprints inference recipes (the vLLM deployments of Oracle's Kubernetes).
+
+    import corrino
+
+    diagnostics = corrino.validate("recipe.json")    # every problem: path, code, severity, message, hint
+    plan = corrino.plan("recipe.json")               # capacity and autoscaling values, each with its source
+    objects = corrino.render("recipe.json", namespace="inference")  # Kubernetes objects as dicts
+    text = corrino.render_yaml("recipe.json")        # the same, ready for `kubectl apply -f -`
+
+Every function takes a recipe as a mapping, its JSON or YAML text, the bytes of a file, or a path (see
+``RecipeInput``). Problems of a recipe are returned as ``Diagnostic`` objects; ``RecipeError`` (a ``ValueError``) is
+raised only when the asked-for result cannot exist, and ``OSError`` when a file cannot be read. The rules live in the
+Rust library corrino-core: the results are those of the ``corrino`` command.
+"""
+
+from ._corrino import (
+    Diagnostic,
+    Plan,
+    __version__,
+    default_query,
+    plan,
+    render,
+    render_oci,
+    render_yaml,
+    shapes,
+    validate,
+)
+from ._types import (
+    Diagnostics,
+    Discovery,
+    FileSystemExport,
+    JsonObject,
+    RecipeError,
+    RecipeInput,
+    ScrapeMode,
+    Severity,
+)
+
+__all__ = [
+    "Diagnostic",
+    "Diagnostics",
+    "Discovery",
+    "FileSystemExport",
+    "JsonObject",
+    "Plan",
+    "RecipeError",
+    "RecipeInput",
+    "ScrapeMode",
+    "Severity",
+    "__version__",
+    "default_query",
+    "plan",
+    "render",
+    "render_oci",
+    "render_yaml",
+    "shapes",
+    "validate",
+]

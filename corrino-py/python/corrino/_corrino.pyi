@@ -1,0 +1,255 @@
+"""corrino-core's validation, planning and rendering of OCI AI Blueprints recipes (the native module)."""
+
+from collections.abc import Mapping
+from typing import Any, final
+
+from ._types import (
+    Diagnostics,
+    Discovery,
+    FileSystemExport,
+    JsonObject,
+    RecipeInput,
+    ScrapeMode,
+    Severity,
+)
+
+__all__ = [
+    "Diagnostic",
+    "Plan",
+    "_diagnostics_html",
+    "default_query",
+    "plan",
+    "render",
+    "render_oci",
+    "render_yaml",
+    "shapes",
+    "validate",
+    "__version__",
+]
+
+__version__: str
+
+@final
+class Diagnostic:
+    """One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong and,
+    where it can be told, how to fix it.
+
+    Equal when every field is; hashable; ``str()`` gives the one-line form ``error[code] /path: message``.
+    """
+
+    def __new__(
+        cls, path: str, code: str, severity: Severity, message: str, hint: str | None = None
+    ) -> Diagnostic:
+        """A diagnostic from its fields; ``ValueError`` for an unknown code or severity."""
+
+    @property
+    def path(self) -> str:
+        """Where: a JSON pointer (RFC 6901) into the recipe, ``""`` for the whole document."""
+
+    @property
+    def code(self) -> str:
+        """What kind of problem, stable across releases (kebab-case, listed in docs/diagnostics.md)."""
+
+    @property
+    def severity(self) -> Severity:
+        """``"error"``, ``"warning"`` or ``"info"``."""
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in one sentence, with the numbers that matter."""
+
+    @property
+    def hint(self) -> str | None:
+        """How to fix it, where it can be told."""
+
+    def to_dict(self) -> dict[str, str]:
+        """The diagnostic as ``corrino validate --format json`` writes it (no ``hint`` key when there is none)."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[str, str, str, str, str | None]]: ...
+    def _repr_html_(self) -> str: ...
+
+@final
+class Plan:
+    """A recipe with everything derived from it resolved, and every problem found.
+
+    Each property holds what ``to_dict()`` holds under its name, converted anew on each access; ``diagnostics``
+    holds ``Diagnostic`` objects and ``members`` ``Plan`` objects. Plans are equal when everything in them is.
+    """
+
+    @property
+    def recipe(self) -> JsonObject:
+        """The recipe as written (as corrino reads it)."""
+
+    @property
+    def name(self) -> str | None:
+        """The canonical deployment name, when valid."""
+
+    @property
+    def mode(self) -> str | None:
+        """The recipe's mode (``"service"``, ``"job"``, ``"shared_node_pool"``, …)."""
+
+    @property
+    def shape(self) -> JsonObject | None:
+        """The node shape, as ``shapes()`` lists it, when known."""
+
+    @property
+    def gpus_per_replica(self) -> int:
+        """GPUs per replica (0 for CPU workloads)."""
+
+    @property
+    def container_port(self) -> int | None:
+        """The container port, when valid."""
+
+    @property
+    def pod_autoscaling(self) -> JsonObject | None:
+        """Pod autoscaling, when asked for: each value with its source."""
+
+    @property
+    def node_autoscaling(self) -> JsonObject | None:
+        """Node autoscaling (``min_nodes``, ``max_nodes``), when asked for."""
+
+    @property
+    def capacity(self) -> JsonObject | None:
+        """The capacity plan of a GPU workload: replicas per node, nodes needed, replicas that would stay Pending."""
+
+    @property
+    def members(self) -> list[Plan]:
+        """The plans of a deployment group's members, in the group's order."""
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        """Every problem found."""
+
+    @property
+    def is_renderable(self) -> bool:
+        """Whether the recipe has no errors (warnings and notes allowed)."""
+
+    def to_dict(self) -> JsonObject:
+        """The plan as ``corrino plan --format json`` writes it."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+    def _repr_html_(self) -> str: ...
+
+def validate(recipe: RecipeInput, /, *, scrape_interval_seconds: int | None = None) -> Diagnostics:
+    """Every problem of a recipe: reading, structure and rules, in a deterministic order.
+
+    ``scrape_interval_seconds`` is how often Prometheus scrapes vLLM (default 15): query windows must hold a few
+    scrapes. ``OSError`` when a file cannot be read, ``TypeError`` for an argument that is not a recipe input.
+    """
+
+def plan(recipe: RecipeInput, /, *, scrape_interval_seconds: int | None = None) -> Plan:
+    """The recipe resolved: capacity, autoscaling values with their sources, and every problem found.
+
+    A recipe with errors still has a plan (see ``Plan.is_renderable``); ``RecipeError`` only when the input is not a
+    recipe at all (unreadable, not an object).
+    """
+
+def render(
+    recipe: RecipeInput,
+    /,
+    *,
+    namespace: str = "default",
+    base_domain: str | None = None,
+    ingress_class: str = "nginx",
+    tls_issuer: str | None = None,
+    prometheus_address: str | None = None,
+    scrape: ScrapeMode = "annotations",
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    file_systems: Mapping[str, FileSystemExport] | None = None,
+    object_storage_image: str | None = None,
+    cluster_id: str | None = None,
+    compartment_id: str | None = None,
+    subnet_id: str | None = None,
+    node_pool_id: str | None = None,
+    discovery: Discovery = "nodes",
+    scrape_interval_seconds: int | None = None,
+) -> list[JsonObject]:
+    """The Kubernetes objects of a recipe, in apply order, as dicts (the OCI documents come from ``render_oci``).
+
+    The options: the ``namespace`` of every object; the public host ``<name>.<base_domain>`` (without one the
+    Ingress matches any host); the ``ingress_class``; a cert-manager ClusterIssuer for TLS (``tls_issuer``); the
+    Prometheus server KEDA queries unless the recipe names one (``prometheus_address``, default the in-cluster
+    server); how Prometheus finds the pods (``scrape``); ``labels`` and ``annotations`` added to every object;
+    ``file_systems``: ``{file system OCID: (mount target IP, export path)}``, which File Storage mounts need; the image
+    of the init containers that copy Object Storage inputs (``object_storage_image``); for the OCI documents, the
+    ``cluster_id``, ``compartment_id``, ``subnet_id``, ``node_pool_id`` (written as ``<placeholders>`` when not given)
+    and how the Cluster Autoscaler finds the pool (``discovery``).
+
+    ``RecipeError`` when the recipe has errors or cannot be rendered with these options (only ``service`` recipes
+    render); its ``diagnostics`` say why. Warnings do not stop rendering: ``plan(recipe).diagnostics`` lists them.
+    """
+
+def render_oci(
+    recipe: RecipeInput,
+    /,
+    *,
+    namespace: str = "default",
+    base_domain: str | None = None,
+    ingress_class: str = "nginx",
+    tls_issuer: str | None = None,
+    prometheus_address: str | None = None,
+    scrape: ScrapeMode = "annotations",
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    file_systems: Mapping[str, FileSystemExport] | None = None,
+    object_storage_image: str | None = None,
+    cluster_id: str | None = None,
+    compartment_id: str | None = None,
+    subnet_id: str | None = None,
+    node_pool_id: str | None = None,
+    discovery: Discovery = "nodes",
+    scrape_interval_seconds: int | None = None,
+) -> dict[str, JsonObject]:
+    """The OCI documents of a recipe by file name, as dicts: ``node-pool.json`` (for ``oci ce node-pool create
+    --from-json``) when the recipe has its own pool, ``cluster-autoscaler-addon.json`` (for ``oci ce cluster
+    install-addon --from-json``) when it scales nodes. Empty when it needs neither.
+
+    Takes the options of ``render`` and raises as it does.
+    """
+
+def render_yaml(
+    recipe: RecipeInput,
+    /,
+    *,
+    namespace: str = "default",
+    base_domain: str | None = None,
+    ingress_class: str = "nginx",
+    tls_issuer: str | None = None,
+    prometheus_address: str | None = None,
+    scrape: ScrapeMode = "annotations",
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    file_systems: Mapping[str, FileSystemExport] | None = None,
+    object_storage_image: str | None = None,
+    cluster_id: str | None = None,
+    compartment_id: str | None = None,
+    subnet_id: str | None = None,
+    node_pool_id: str | None = None,
+    discovery: Discovery = "nodes",
+    scrape_interval_seconds: int | None = None,
+) -> str:
+    """The Kubernetes objects of a recipe as one YAML stream, ready for ``kubectl apply -f -`` (the same bytes as
+    ``corrino render``).
+
+    Takes the options of ``render`` and raises as it does.
+    """
+
+def default_query(
+    name: str, namespace: str = "default", window: str = "5m", scrape: ScrapeMode = "annotations"
+) -> str:
+    """The default scaling query of a deployment: the fraction of its requests slower than 5 s, selecting its series
+    by the labels that the scrape mode produces.
+
+    ``name`` is the deployment name as written in a recipe (it is canonicalised); ``window`` is a Prometheus
+    duration, written back the way Prometheus prints it. ``ValueError`` when the name or the window is not usable.
+    """
+
+def shapes() -> list[JsonObject]:
+    """Every shape of the built-in catalog, by name: GPUs, memory, OCPUs, architecture, MIG profiles, RDMA."""
+
+def _diagnostics_html(diagnostics: list[Diagnostic]) -> str:
+    """The HTML table of a list of diagnostics."""

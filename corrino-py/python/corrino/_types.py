@@ -1,0 +1,60 @@
+"""The types that the native module cannot define itself (subclasses of ``list`` and ``ValueError``), and the names
+of the argument types."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Literal, Union
+
+from . import _corrino
+from ._corrino import Diagnostic
+
+#: A recipe: a mapping (as ``json.load`` gives it), its JSON or YAML text, the bytes of a file, or a path. A ``str``
+#: is the recipe's text when it is blank, spans several lines or starts with ``{`` or ``[``; any other ``str`` names
+#: a file, as an ``os.PathLike`` always does.
+RecipeInput = Union[Mapping[str, Any], str, bytes, bytearray, os.PathLike[str]]
+
+#: How serious a diagnostic is.
+Severity = Literal["error", "warning", "info"]
+
+#: How Prometheus finds vLLM's metrics, which also decides the labels the default query selects.
+ScrapeMode = Literal["annotations", "pod-monitor", "service-monitor", "none"]
+
+#: How the Cluster Autoscaler add-on finds the recipe's node pool.
+Discovery = Literal["nodes", "auto-discovery"]
+
+#: Mount target IP and export path of a File Storage file system.
+FileSystemExport = tuple[str, str]
+
+#: A JSON object, as ``json.loads`` makes it.
+JsonObject = dict[str, Any]
+
+
+class Diagnostics(list[Diagnostic]):
+    """Every problem of a recipe, in the order found (which is deterministic): a list of ``Diagnostic`` that a
+    notebook shows as a table."""
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        """The diagnostics as plain dicts, as ``corrino validate --format json`` lists them."""
+        return [d.to_dict() for d in self]
+
+    def _repr_html_(self) -> str:
+        return _corrino._diagnostics_html(self)
+
+
+class RecipeError(ValueError):
+    """Raised when a result cannot exist: rendering a recipe that has errors (or that cannot be rendered with the
+    given options), or planning an input that is not a recipe at all. ``diagnostics`` says why."""
+
+    diagnostics: Diagnostics
+
+    def __init__(self, message: str, diagnostics: Diagnostics) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.diagnostics))
+
+    def _repr_html_(self) -> str:
+        return self.diagnostics._repr_html_()

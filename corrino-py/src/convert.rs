@@ -1,0 +1,129 @@
+//! Values across the boundary: recipe arguments into bytes, Rust values into plain Python data, diagnostics into
+//! `Diagnostics` lists, and failures into Python exceptions.
+
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use corrino_core::document::MAX_INPUT_BYTES;
+use corrino_core::{Diagnostics, Severity};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyString, PyType};
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IntoDeserializer};
+
+use crate::types::Diagnostic;
+
+/// The bytes of a recipe argument, which corrino-core reads as it reads a file.
+///
+/// - a mapping is written as JSON text, so that it is read in its key order and meets the same size and depth limits
+///   as a file;
+/// - `bytes` and `bytearray` are the content of a file (JSON or YAML);
+/// - a `str` is the recipe's text when it is blank, spans several lines or starts with `{` or `[`; any other `str`
+///   names a file, as any `os.PathLike` does. Files are read up to one byte past the size limit, so that an
+///   oversized file is reported without being held whole.
+pub fn recipe_bytes(recipe: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let py = recipe.py();
+    if recipe.cast::<PyDict>().is_ok() {
+        return crate::json::to_json(recipe);
+    }
+    if let Ok(text) = recipe.cast::<PyString>() {
+        let text = text.to_cow()?;
+        return if is_recipe_text(&text) {
+            Ok(text.into_owned().into_bytes())
+        } else {
+            read_file(py, Path::new(&*text))
+        };
+    }
+    if let Ok(bytes) = recipe.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if let Ok(bytes) = recipe.cast::<PyByteArray>() {
+        return Ok(bytes.to_vec());
+    }
+    if recipe.cast::<PyMapping>().is_ok() {
+        return crate::json::to_json(&py.get_type::<PyDict>().call1((recipe,))?);
+    }
+    if recipe.hasattr(intern!(py, "__fspath__"))? {
+        return read_file(py, &recipe.extract::<PathBuf>()?);
+    }
+    Err(PyTypeError::new_err(format!(
+        "a recipe is a dict, its JSON or YAML text (str or bytes), or a path; got {}",
+        recipe.get_type().name()?
+    )))
+}
+
+fn is_recipe_text(text: &str) -> bool {
+    let start = text.trim_start();
+    start.is_empty() || start.starts_with(['{', '[']) || text.contains('\n')
+}
+
+fn read_file(py: Python<'_>, path: &Path) -> PyResult<Vec<u8>> {
+    let limit = u64::try_from(MAX_INPUT_BYTES + 1).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| os_error(py, &e, path))?;
+    Ok(bytes)
+}
+
+/// An I/O failure as Python raises it: `OSError(errno, strerror, filename)`, which becomes the matching subclass
+/// (`FileNotFoundError`, `IsADirectoryError`, …).
+fn os_error(py: Python<'_>, err: &std::io::Error, path: &Path) -> PyErr {
+    let filename = path.display().to_string();
+    let Some(errno) = err.raw_os_error() else {
+        return PyOSError::new_err(format!("cannot read {filename}: {err}"));
+    };
+    let strerror = py
+        .import("os")
+        .and_then(|os| os.call_method1("strerror", (errno,)))
+        .and_then(|s| s.extract::<String>())
+        .unwrap_or_else(|_| err.to_string());
+    PyOSError::new_err((errno, strerror, filename))
+}
+
+/// A Rust value as plain Python data: what `json.loads` makes of the JSON that the CLI prints.
+pub fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(pythonize::pythonize(py, value)?)
+}
+
+/// A kebab-case or lowercase name (`pod-monitor`, `error`) as the core enum it names, as serde reads it.
+pub fn parse_name<T: DeserializeOwned>(what: &str, name: &str) -> PyResult<T> {
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name))
+        .map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+}
+
+/// The core's diagnostics as a `corrino.Diagnostics` list of `Diagnostic` objects.
+pub fn diagnostics(py: Python<'_>, diagnostics: Diagnostics) -> PyResult<Bound<'_, PyAny>> {
+    static DIAGNOSTICS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let items = PyList::new(py, diagnostics.into_iter().map(Diagnostic))?;
+    DIAGNOSTICS
+        .import(py, "corrino._types", "Diagnostics")?
+        .call1((items,))
+}
+
+/// `corrino.RecipeError`: `what`, every error on a line of its own, and the diagnostics.
+pub fn recipe_error(py: Python<'_>, what: &str, diagnostics: Diagnostics) -> PyErr {
+    static RECIPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let errors = diagnostics.count(Severity::Error);
+    let mut message = format!(
+        "{what} ({errors} error{})",
+        if errors == 1 { "" } else { "s" }
+    );
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        let _ = write!(message, "\n  {d}");
+    }
+    let error = RECIPE_ERROR
+        .import(py, "corrino._types", "RecipeError")
+        .and_then(|class| class.call1((message, self::diagnostics(py, diagnostics)?)));
+    match error {
+        Ok(error) => PyErr::from_value(error),
+        Err(failure) => failure,
+    }
+}

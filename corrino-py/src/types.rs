@@ -1,0 +1,233 @@
+//! The Python classes `Diagnostic` and `Plan`: the core's values, read through properties that convert on access.
+
+use std::hash::{Hash, Hasher};
+
+use corrino_core::Severity;
+use corrino_core::diagnostic::Code;
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyType};
+
+use crate::convert::{self, parse_name, to_py};
+use crate::html;
+
+/// One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong and,
+/// where it can be told, how to fix it.
+#[pyclass(module = "corrino", name = "Diagnostic", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq)]
+pub struct Diagnostic(pub corrino_core::Diagnostic);
+
+impl Hash for Diagnostic {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let d = &self.0;
+        (&d.path, d.code, d.severity, &d.message, &d.hint).hash(state);
+    }
+}
+
+#[pymethods]
+impl Diagnostic {
+    #[new]
+    #[pyo3(signature = (path, code, severity, message, hint = None))]
+    fn new(
+        path: String,
+        code: String,
+        severity: String,
+        message: String,
+        hint: Option<String>,
+    ) -> PyResult<Self> {
+        Ok(Diagnostic(corrino_core::Diagnostic {
+            path,
+            code: parse_name::<Code>("diagnostic code", &code)?,
+            severity: parse_name::<Severity>("severity", &severity)?,
+            message,
+            hint,
+        }))
+    }
+
+    /// Where: a JSON pointer (RFC 6901) into the recipe, `""` for the whole document.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// What kind of problem, stable across releases (kebab-case, listed in docs/diagnostics.md).
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.0.code.as_str()
+    }
+
+    /// `"error"`, `"warning"` or `"info"`.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.0.severity.as_str()
+    }
+
+    /// What is wrong, in one sentence, with the numbers that matter.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// How to fix it, where it can be told.
+    #[getter]
+    fn hint(&self) -> Option<&str> {
+        self.0.hint.as_deref()
+    }
+
+    /// The diagnostic as `corrino validate --format json` writes it (no `hint` key when there is none).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let quoted = |s: &str| -> PyResult<String> { Ok(PyString::new(py, s).repr()?.to_string()) };
+        let hint = match &self.0.hint {
+            Some(hint) => quoted(hint)?,
+            None => "None".to_owned(),
+        };
+        Ok(format!(
+            "Diagnostic(path={}, code={}, severity={}, message={}, hint={hint})",
+            quoted(&self.0.path)?,
+            quoted(self.0.code.as_str())?,
+            quoted(self.0.severity.as_str())?,
+            quoted(&self.0.message)?,
+        ))
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// Pickles as the arguments of the constructor.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> (
+        Bound<'py, PyType>,
+        (String, &'static str, &'static str, String, Option<String>),
+    ) {
+        let d = &slf.get().0;
+        let args = (
+            d.path.clone(),
+            d.code.as_str(),
+            d.severity.as_str(),
+            d.message.clone(),
+            d.hint.clone(),
+        );
+        (slf.get_type(), args)
+    }
+
+    fn _repr_html_(&self) -> String {
+        html::diagnostics(std::slice::from_ref(&self.0))
+    }
+}
+
+/// A recipe with everything derived from it resolved, and every problem found.
+///
+/// Each property holds what `to_dict()` holds under its name, converted anew on each access; `diagnostics` holds
+/// `Diagnostic` objects and `members` `Plan` objects.
+#[pyclass(module = "corrino", name = "Plan", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct Plan(pub corrino_core::Plan);
+
+#[pymethods]
+impl Plan {
+    /// The recipe as written (as corrino reads it).
+    #[getter]
+    fn recipe<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.recipe)
+    }
+
+    /// The canonical deployment name, when valid.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.0.name.as_ref().map(|n| n.as_str())
+    }
+
+    /// The recipe's mode (`"service"`, `"job"`, `"shared_node_pool"`, …).
+    #[getter]
+    fn mode(&self) -> Option<&'static str> {
+        self.0.mode.map(corrino_core::RecipeMode::as_str)
+    }
+
+    /// The node shape, as `shapes()` lists it, when known.
+    #[getter]
+    fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.shape)
+    }
+
+    /// GPUs per replica (0 for CPU workloads).
+    #[getter]
+    fn gpus_per_replica(&self) -> u32 {
+        self.0.gpus_per_replica
+    }
+
+    /// The container port, when valid.
+    #[getter]
+    fn container_port(&self) -> Option<u16> {
+        self.0.container_port
+    }
+
+    /// Pod autoscaling, when asked for: each value with its source.
+    #[getter]
+    fn pod_autoscaling<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.pod_autoscaling)
+    }
+
+    /// Node autoscaling, when asked for.
+    #[getter]
+    fn node_autoscaling<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.node_autoscaling)
+    }
+
+    /// The capacity plan of a GPU workload.
+    #[getter]
+    fn capacity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.capacity)
+    }
+
+    /// The plans of a deployment group's members, in the group's order.
+    #[getter]
+    fn members(&self) -> Vec<Plan> {
+        self.0.members.iter().cloned().map(Plan).collect()
+    }
+
+    /// Every problem found.
+    #[getter]
+    fn diagnostics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::diagnostics(py, self.0.diagnostics.clone())
+    }
+
+    /// Whether the recipe has no errors (warnings and notes allowed).
+    #[getter]
+    fn is_renderable(&self) -> bool {
+        self.0.is_renderable()
+    }
+
+    /// The plan as `corrino plan --format json` writes it.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let quoted = |s: Option<&str>| -> PyResult<String> {
+            match s {
+                Some(s) => Ok(PyString::new(py, s).repr()?.to_string()),
+                None => Ok("None".to_owned()),
+            }
+        };
+        let d = &self.0.diagnostics;
+        Ok(format!(
+            "Plan(name={}, mode={}, shape={}, errors={}, warnings={}, notes={})",
+            quoted(self.name())?,
+            quoted(self.mode())?,
+            quoted(self.0.shape.as_ref().map(|s| &*s.name))?,
+            d.count(Severity::Error),
+            d.count(Severity::Warning),
+            d.count(Severity::Info),
+        ))
+    }
+
+    fn _repr_html_(&self) -> String {
+        html::plan(&self.0)
+    }
+}

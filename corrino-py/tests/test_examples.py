@@ -1,0 +1,56 @@
+"""The notebook example runs as a script; the typed example passes `mypy --strict`; the stubs match the extension
+module (`mypy.stubtest`)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import pathlib
+import runpy
+import subprocess
+import sys
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_the_notebook_example_runs() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        runpy.run_path(str(PACKAGE / "examples" / "notebook_example.py"), run_name="__main__")
+    text = out.getvalue()
+    assert "2 replicas per node on VM.GPU.A10.2: 4 replicas need 2 nodes, 0 would stay Pending" in text
+    assert "scaling threshold 0.1 (recipe)" in text
+    assert "kind: Deployment" in text
+    assert "error[too-many-gpus] /recipe_nvidia_gpu_count" in text
+    assert "error[unknown-field] /recipe_pod_autoscaling_params/max_replica" in text
+    assert "not rendered:" in text
+
+
+def mypy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=PACKAGE, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_typed_example_and_the_package_pass_mypy_strict() -> None:
+    result = mypy("mypy", "--strict", "tests/typed_example.py", "examples", "python/corrino")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_rejects_misuse(tmp_path: pathlib.Path) -> None:
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(
+        "import corrino\n"
+        "corrino.render('r.json', scrape='pod_monitor')\n"
+        "corrino.render('r.json', namespaces='x')\n"
+        "corrino.validate(3)\n"
+        "n: int = corrino.plan('r.json').name\n"
+    )
+    result = mypy("mypy", "--strict", str(wrong))
+    assert result.returncode == 1
+    assert result.stdout.count("error:") == 4, result.stdout
+
+
+def test_the_stubs_match_the_extension_module() -> None:
+    result = mypy("mypy.stubtest", "corrino._corrino")
+    assert result.returncode == 0, result.stdout + result.stderr

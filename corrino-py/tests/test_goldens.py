@@ -1,0 +1,51 @@
+"""The Rust goldens, read through Python: every fixture's plan, rendered objects, YAML and OCI documents, and the
+diagnostics the CLI reports for every broken recipe."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from conftest import EXPECTED, GOLDEN_OPTIONS, INVALID, RECIPES, cli_diagnostics
+
+import corrino
+
+
+def stem(path: pathlib.Path) -> str:
+    return path.stem
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=stem)
+def test_plan_is_the_golden_plan(path: pathlib.Path) -> None:
+    expected = json.loads((EXPECTED / f"{path.stem}.plan.json").read_text())
+    assert corrino.plan(path).to_dict() == expected
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=stem)
+def test_rendering_gives_the_golden_objects_and_documents(path: pathlib.Path) -> None:
+    golden_yaml = EXPECTED / f"{path.stem}.yaml"
+    if not golden_yaml.exists():
+        with pytest.raises(corrino.RecipeError) as raised:
+            corrino.render(path, **GOLDEN_OPTIONS)
+        assert [d.code for d in raised.value.diagnostics] == ["render-unsupported"]
+        return
+    assert corrino.render_yaml(path, **GOLDEN_OPTIONS) == golden_yaml.read_text()
+    # The apply plan's bodies are the objects as JSON, in apply order.
+    steps = json.loads((EXPECTED / f"{path.stem}.apply.json").read_text())["apply"]["steps"]
+    assert corrino.render(path, **GOLDEN_OPTIONS) == [step["body"] for step in steps]
+    golden_oci = EXPECTED / f"{path.stem}.oci.json"
+    documents = json.loads(golden_oci.read_text()) if golden_oci.exists() else {}
+    assert corrino.render_oci(path, **GOLDEN_OPTIONS) == documents
+
+
+@pytest.mark.parametrize("path", INVALID, ids=stem)
+def test_broken_recipes_give_what_the_cli_reports(path: pathlib.Path) -> None:
+    expected = cli_diagnostics(path.with_suffix(".expected").read_text())
+    assert expected, f"{path.name}: the golden lists no diagnostics"
+    assert corrino.validate(path).to_dicts() == expected
+
+
+def test_every_fixture_is_covered() -> None:
+    assert len(RECIPES) >= 19
+    assert len(INVALID) >= 38
