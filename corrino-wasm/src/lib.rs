@@ -390,8 +390,15 @@ fn rendered(
 ) -> Result<Result<(Vec<Manifest>, Diagnostics), Diagnostics>, Error> {
     let bytes = recipe_bytes(recipe)?;
     let options: RenderOptions = match options.as_deref().and_then(optional) {
-        Some(value) => serde_wasm_bindgen::from_value(value.clone())
-            .map_err(|e| invalid_argument("render options", e))?,
+        // Through JSON text rather than serde-wasm-bindgen, which reads only the fields it knows and so would
+        // silently ignore a misspelled option.
+        Some(value) => {
+            let text: String = js_sys::JSON::stringify(value)
+                .map_err(|_| Error::new("invalid render options: not serializable as JSON"))?
+                .into();
+            serde_json::from_str(&text)
+                .map_err(|e| Error::new(&format!("invalid render options: {e}")))?
+        }
         None => RenderOptions::default(),
     };
     let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());

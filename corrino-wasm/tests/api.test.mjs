@@ -197,7 +197,9 @@ test('calls that cannot run throw an Error', () => {
   assert.throws(() => corrino.validate(undefined), Error);
   assert.throws(() => corrino.validate(() => 1), Error);
   assert.throws(() => corrino.validate({ n: 1n }), Error);
-  assert.throws(() => corrino.render(recipe, { namespace: 'x' }), /invalid render options: missing field/);
+  // Options name only what they change, but a field corrino does not know is refused rather than ignored.
+  assert.throws(() => corrino.render(recipe, { baseDomain: 'x' }), /invalid render options: unknown field/);
+  assert.equal(corrino.render(recipe, { namespace: 'x' }).objects[0].metadata.namespace, 'x');
   assert.throws(
     () => corrino.render(recipe, { ...corrino.defaultRenderOptions(), scrape: 'prometheus' }),
     /invalid render options: unknown variant/,
