@@ -1,30 +1,17 @@
 //! The apply and delete plans of every fixture service: paths, order, query, content type and bodies, as golden
 //! files `fixtures/expected/<name>.apply.json`. Regenerate with `UPDATE_GOLDEN=1 cargo test` and review the diff.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::workspace;
+
 use corrino_core::apply::{ApplyOptions, ApplyPlan, apply_plan, delete_plan};
-use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
+use corrino_core::manifest::{self, RenderOptions, ScrapeMode};
 use corrino_core::{PlanOptions, plan_bytes};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn options() -> RenderOptions {
-    RenderOptions {
-        base_domain: Some("203-0-113-10.nip.io".into()),
-        tls_issuer: Some("letsencrypt-prod".into()),
-        file_systems: BTreeMap::from([(
-            "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001".to_owned(),
-            FileSystemExport {
-                mount_target_ip: "10.0.10.20".into(),
-                export_path: "/models".into(),
-            },
-        )]),
-        ..RenderOptions::default()
-    }
+    common::fixture_render_options()
 }
 
 /// The plan as reviewable JSON: bodies parsed, so the golden shows objects rather than escaped strings.

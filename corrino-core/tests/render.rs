@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use corrino_core::manifest::{self, FileSystemExport, Manifest, RenderOptions, ScrapeMode};
-use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
+mod common;
+use common::workspace;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
+use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
 
 fn golden(path: &Path, actual: &str) {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -26,20 +25,8 @@ fn golden(path: &Path, actual: &str) {
     );
 }
 
-/// The render options the fixtures use: a base domain, TLS, and the File Storage exports their recipes mount.
 fn options() -> RenderOptions {
-    RenderOptions {
-        base_domain: Some("203-0-113-10.nip.io".into()),
-        tls_issuer: Some("letsencrypt-prod".into()),
-        file_systems: BTreeMap::from([(
-            "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001".to_owned(),
-            FileSystemExport {
-                mount_target_ip: "10.0.10.20".into(),
-                export_path: "/models".into(),
-            },
-        )]),
-        ..RenderOptions::default()
-    }
+    common::fixture_render_options()
 }
 
 fn recipes() -> Vec<PathBuf> {
