@@ -15,11 +15,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use corrino_core::autoscaling::defaults;
 use corrino_core::manifest::oci::NodeGroupDiscovery;
 use corrino_core::manifest::{self, FileSystemExport, Manifest, OciOptions, RenderOptions};
-use corrino_core::promql::{self, DefaultQuery};
-use corrino_core::{CanonicalName, PlanOptions, ShapeCatalog};
+use corrino_core::promql;
+use corrino_core::{PlanOptions, ShapeCatalog};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -245,20 +244,9 @@ fn default_query(
     window: String,
     scrape: String,
 ) -> PyResult<String> {
-    let canonical = CanonicalName::new(&name).map_err(|e| {
-        PyValueError::new_err(format!(
-            "`{name}` cannot name a deployment (`{}`: {})",
-            e.canonical, e.reason
-        ))
-    })?;
-    let seconds = promql::parse_duration_seconds(&window)
-        .ok_or_else(|| PyValueError::new_err(format!("`{window}` is not a Prometheus duration")))?;
     let scrape = convert::parse_name("scrape mode", &scrape)?;
-    Ok(promql::default_query(&DefaultQuery {
-        labels: manifest::scaling::query_labels(&canonical, &namespace, scrape),
-        window: promql::format_duration(seconds),
-        latency_bound: defaults::LATENCY_BOUND.into(),
-    }))
+    manifest::scaling::default_query_text(&name, &namespace, &window, scrape)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Every shape of the built-in catalog, by name: GPUs, memory, OCPUs, MIG profiles, RDMA.

@@ -11,10 +11,9 @@ mod convert;
 
 use std::collections::BTreeMap;
 
-use corrino_core::autoscaling::defaults;
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
-use corrino_core::promql::{self, DefaultQuery};
-use corrino_core::{CanonicalName, Diagnostics, PlanOptions, ShapeCatalog};
+use corrino_core::promql;
+use corrino_core::{Diagnostics, PlanOptions, ShapeCatalog};
 use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -332,25 +331,14 @@ pub fn default_query(
     window: Option<String>,
     scrape: Option<ScrapeModeInput>,
 ) -> Result<String, Error> {
-    let canonical = CanonicalName::new(name).map_err(|e| {
-        into_error(format!(
-            "`{name}` cannot name a deployment (`{}`: {})",
-            e.canonical, e.reason
-        ))
-    })?;
     let window = window.as_deref().unwrap_or(promql::DEFAULT_WINDOW);
-    let seconds = promql::parse_duration_seconds(window)
-        .ok_or_else(|| into_error(format!("`{window}` is not a Prometheus duration")))?;
     let scrape: ScrapeMode = match scrape {
         Some(s) => serde_wasm_bindgen::from_value(s.into())
             .map_err(|e| invalid_argument("scrape mode", e))?,
         None => ScrapeMode::default(),
     };
-    Ok(promql::default_query(&DefaultQuery {
-        labels: manifest::scaling::query_labels(&canonical, namespace, scrape),
-        window: promql::format_duration(seconds),
-        latency_bound: defaults::LATENCY_BOUND.into(),
-    }))
+    manifest::scaling::default_query_text(name, namespace, window, scrape)
+        .map_err(|e| into_error(e.to_string()))
 }
 
 /// Every shape of the built-in catalog: GPUs, memory, OCPUs, MIG profiles, RDMA.

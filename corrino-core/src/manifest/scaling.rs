@@ -56,12 +56,68 @@ pub fn query_labels(
 pub fn query(pod: &PodAutoscaling, name: &CanonicalName, options: &RenderOptions) -> String {
     match &pod.query {
         QuerySource::Custom(q) => q.clone(),
-        QuerySource::DefaultLatency => promql::default_query(&DefaultQuery {
-            labels: query_labels(name, &options.namespace, options.scrape),
-            window: promql::format_duration(pod.window_seconds.value),
-            latency_bound: crate::autoscaling::defaults::LATENCY_BOUND.into(),
-        }),
+        QuerySource::DefaultLatency => default_query_for(
+            name,
+            &options.namespace,
+            pod.window_seconds.value,
+            options.scrape,
+        ),
     }
+}
+
+/// The default latency query of deployment `name` in `namespace`, over a `window_seconds` range, selecting the
+/// series the scrape mode labels.
+#[must_use]
+pub fn default_query_for(
+    name: &CanonicalName,
+    namespace: &str,
+    window_seconds: u64,
+    scrape: ScrapeMode,
+) -> String {
+    promql::default_query(&DefaultQuery {
+        labels: query_labels(name, namespace, scrape),
+        window: promql::format_duration(window_seconds),
+        latency_bound: crate::autoscaling::defaults::LATENCY_BOUND.into(),
+    })
+}
+
+/// Why [`default_query_text`] cannot build a query.
+#[derive(Debug, thiserror::Error)]
+pub enum DefaultQueryError {
+    /// The name does not canonicalise into a usable deployment name.
+    #[error("`{name}` cannot name a deployment (`{canonical}`: {reason})")]
+    Name {
+        /// The name given.
+        name: String,
+        /// Its canonical form.
+        canonical: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The window is not a Prometheus duration.
+    #[error("`{0}` is not a Prometheus duration")]
+    Window(String),
+}
+
+/// [`default_query_for`] from text, as the bindings receive it: the deployment name as written (canonicalised here)
+/// and the window as a Prometheus duration.
+///
+/// # Errors
+/// When the name cannot be canonicalised into a DNS label or the window is not a duration.
+pub fn default_query_text(
+    name: &str,
+    namespace: &str,
+    window: &str,
+    scrape: ScrapeMode,
+) -> Result<String, DefaultQueryError> {
+    let canonical = CanonicalName::new(name).map_err(|e| DefaultQueryError::Name {
+        name: name.to_owned(),
+        canonical: e.canonical,
+        reason: e.reason,
+    })?;
+    let seconds = promql::parse_duration_seconds(window)
+        .ok_or_else(|| DefaultQueryError::Window(window.to_owned()))?;
+    Ok(default_query_for(&canonical, namespace, seconds, scrape))
 }
 
 /// A threshold as KEDA reads it (a decimal string).
