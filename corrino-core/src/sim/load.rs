@@ -216,6 +216,7 @@ fn parse_pairs(text: &str) -> Result<Vec<(f64, Option<f64>)>, TraceError> {
 
 /// One sample of a recorded query value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TracePoint {
     /// Seconds from the start of the scenario.
     pub t: f64,
@@ -225,6 +226,7 @@ pub struct TracePoint {
 
 /// The query's value over time, replayed exactly instead of being computed from traffic.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MetricTrace {
     /// The samples, by increasing time.
     pub points: Vec<TracePoint>,
@@ -259,6 +261,7 @@ impl MetricTrace {
 
 /// One point of a request-rate table.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RatePoint {
     /// Seconds from the start of the scenario.
     pub t: f64,
@@ -296,7 +299,7 @@ pub fn parse_rate_csv(text: &str) -> Result<Vec<RatePoint>, TraceError> {
 
 /// How requests arrive over time in an open loop, in requests per second.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RateProfile {
     /// The same rate throughout.
     Constant {
@@ -527,7 +530,7 @@ fn table_rate(points: &[RatePoint], t: f64) -> f64 {
 
 /// The size of requests, in tokens, as llmperf describes them.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RequestShape {
     /// Mean prompt length (`--mean-input-tokens`).
     pub mean_input_tokens: f64,
@@ -577,7 +580,7 @@ impl RequestShape {
 
 /// What drives the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Load {
     /// The query's value itself, replayed (no traffic, no latencies).
     MetricTrace {

@@ -9,7 +9,7 @@ use crate::manifest::oci::AutoscalerTiming;
 
 /// A scenario: every field has a default, so `{}` is the fixture's llmperf run for an hour.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Scenario {
     /// How long to simulate, seconds.
     pub duration_seconds: u64,
@@ -139,5 +139,20 @@ mod tests {
             ..Scenario::default()
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn misspelled_scenario_keys_are_refused() {
+        for text in [
+            r#"{"duration": 600}"#,
+            r#"{"load": {"kind": "closed-loop", "clients": 3, "client": 4}}"#,
+            r#"{"load": {"kind": "open-loop", "rate": {"kind": "constant", "rps": 1, "rpm": 2}}}"#,
+            r#"{"load": {"kind": "closed-loop", "clients": 3, "requests": {"mean_output": 10}}}"#,
+        ] {
+            let error = serde_json::from_str::<Scenario>(text)
+                .expect_err(text)
+                .to_string();
+            assert!(error.contains("unknown field"), "{text}: {error}");
+        }
     }
 }

@@ -90,6 +90,7 @@ fn gpu_figures(model: &str, memory_gb: u32) -> Option<(f64, f64)> {
 
 /// The serving model of one replica. See the module documentation for what each figure means.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServingModel {
     /// The most sequences in the running batch (`--max-num-seqs`).
     pub max_num_seqs: u32,
