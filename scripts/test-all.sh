@@ -9,6 +9,14 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain components"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+step "Prometheus (the default query is asked of a real one)"
+if ! command -v prometheus >/dev/null; then
+  apt-get update -qq
+  # The package's own service is not wanted: the test starts its own server on a free port.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+prometheus --version 2>&1 | head -n 1
+
 step "npm packages of the schema checks (tests/schema)"
 npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error
 node --test tests/schema/
@@ -20,8 +28,8 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
-# The rendered-objects schema checks must run here, not be skipped.
-CORRINO_REQUIRE_SCHEMA_CHECK=1 cargo test --workspace
+# The rendered-objects schema checks and the Prometheus test must run here, not be skipped.
+CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 cargo test --workspace
 
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib

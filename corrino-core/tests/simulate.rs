@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use corrino_core::sim::{self, Scenario, SimError};
 use corrino_core::{PlanOptions, plan_bytes};
 

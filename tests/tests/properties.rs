@@ -1,5 +1,5 @@
-//! Properties that hold for every input: valid recipes validate clean, no input panics, canonicalisation is
-//! idempotent.
+//! Properties that hold for every input: valid recipes validate clean, no input panics, canonicalisation and
+//! autoscaling resolution are idempotent.
 
 use corrino_core::manifest::{self, RenderOptions};
 use corrino_core::recipe::{Recipe, canonical_name};
@@ -7,6 +7,54 @@ use corrino_core::{PlanOptions, Severity, plan_bytes};
 use corrino_tests::valid_recipe;
 use proptest::prelude::*;
 use serde_json::Value;
+
+/// The resolved pod autoscaling of a recipe, without the sources: only what takes effect.
+fn resolved_values(recipe: &Value) -> Result<Value, TestCaseError> {
+    fn strip_sources(value: &mut Value) {
+        match value {
+            Value::Object(members) => {
+                if members.contains_key("source") && members.contains_key("value") {
+                    *value = members.remove("value").unwrap_or(Value::Null);
+                    strip_sources(value);
+                } else {
+                    members.values_mut().for_each(strip_sources);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip_sources),
+            _ => {}
+        }
+    }
+    let bytes = serde_json::to_vec(recipe).expect("serialize");
+    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+    let plan = plan.ok_or_else(|| TestCaseError::fail(format!("no plan: {diagnostics}")))?;
+    prop_assert!(!diagnostics.has_errors(), "{}", diagnostics);
+    let mut value = serde_json::to_value(&plan.pod_autoscaling).expect("json");
+    strip_sources(&mut value);
+    Ok(value)
+}
+
+/// The recipe's pod parameters rewritten with every resolved value, defaults included.
+fn with_everything_explicit(recipe: &Value, resolved: &Value) -> Value {
+    let mut recipe = recipe.clone();
+    let r = resolved;
+    let mut params = serde_json::json!({
+        "min_replicas": r["min_replicas"],
+        "max_replicas": r["max_replicas"],
+        "collect_metrics_timespan": format!("{}s", r["window_seconds"]),
+        "scaling_threshold": r["threshold"],
+        "scaling_cooldown": r["cooldown_seconds"],
+        "polling_interval": r["polling_interval_seconds"],
+        "stabilization_window_down": r["stabilization_window_down_seconds"],
+        "scaling_period_down": r["scaling_period_down_seconds"],
+        "stabilization_window_up": r["stabilization_window_up_seconds"],
+        "scaling_period_up": r["scaling_period_up_seconds"],
+    });
+    if let Some(query) = r["query"]["query"].as_str() {
+        params["query"] = Value::from(query);
+    }
+    recipe["recipe_pod_autoscaling_params"] = params;
+    recipe
+}
 
 fn arbitrary_json() -> impl Strategy<Value = Value> {
     let names: Vec<&'static str> = Recipe::FIELDS.to_vec();
@@ -109,6 +157,34 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = plan_bytes(&bytes, &PlanOptions::default());
+    }
+
+    #[test]
+    fn resolving_the_resolved_values_changes_nothing(recipe in valid_recipe()) {
+        let resolved = resolved_values(&recipe)?;
+        prop_assert!(resolved.is_object(), "{recipe:#}");
+        let explicit = with_everything_explicit(&recipe, &resolved);
+        prop_assert_eq!(resolved_values(&explicit)?, resolved);
+    }
+
+    #[test]
+    fn advanced_parameters_resolve_the_same_under_the_node_parameters(recipe in valid_recipe()) {
+        // Upstream's "Example 3" writes them there; they are moved, with a warning, to the same effect.
+        let Some(node) = recipe.get("recipe_node_autoscaling_params").cloned() else {
+            return Ok(());
+        };
+        let resolved = resolved_values(&recipe)?;
+        let mut moved = recipe.clone();
+        let pod = moved["recipe_pod_autoscaling_params"].as_object_mut().expect("pod params");
+        let mut node = node.as_object().expect("node params").clone();
+        for key in ["scaling_threshold", "collect_metrics_timespan", "scaling_period_up", "scaling_period_down",
+                    "stabilization_window_up", "stabilization_window_down"] {
+            if let Some(value) = pod.remove(key) {
+                node.insert(key.to_owned(), value);
+            }
+        }
+        moved["recipe_node_autoscaling_params"] = Value::Object(node);
+        prop_assert_eq!(resolved_values(&moved)?, resolved);
     }
 
     #[test]
