@@ -421,6 +421,11 @@ pub fn resolve(
                 scrape_interval_seconds,
                 // Metric renames are judged at the vLLM release the image runs, when its tag says.
                 vllm_version: vllm_version(recipe),
+                deployment: recipe
+                    .deployment_name
+                    .as_deref()
+                    .and_then(|name| crate::CanonicalName::new(name).ok())
+                    .map(|name| name.to_string()),
                 ..promql::QueryContext::default()
             },
         ));
@@ -566,6 +571,16 @@ pub fn resolve(
         params.stabilization_window_up,
         defaults::STABILIZATION_WINDOW_UP,
     );
+    check_polling(
+        &polling,
+        min_replicas.value,
+        [
+            ("stabilization_window_up", &stab_up),
+            ("stabilization_window_down", &stab_down),
+        ],
+        &at_of("polling_interval"),
+        sink,
+    );
     let mut period = |key: &str, value: Option<u32>, default: u32| {
         let r = resolved_u32(key, value, default);
         if r.value == 0 || r.value > 1800 {
@@ -656,6 +671,49 @@ fn vllm_version(recipe: &Recipe) -> Option<crate::vllm::VllmVersion> {
         return None;
     }
     crate::vllm::VllmVersion::parse(reference.tag?)
+}
+
+/// `polling_interval` against the stabilization windows. KEDA's poll decides activation from zero replicas (and
+/// keeps the cooldown clock); between 1 and max the HPA reads the query through KEDA's metrics server at every sync,
+/// uncached in the rendered ScaledObject, so a long poll paces nothing there.
+fn check_polling(
+    polling: &Resolved<u32>,
+    min_replicas: u32,
+    windows: [(&str, &Resolved<u32>); 2],
+    at: &Pointer,
+    sink: &mut Sink,
+) {
+    let Some((key, window)) = windows
+        .into_iter()
+        .filter(|(_, w)| w.value > 0 && polling.value > w.value)
+        .min_by_key(|(_, w)| w.value)
+    else {
+        return;
+    };
+    let (p, w) = (polling.value, window.value);
+    if min_replicas == 0 && key == "stabilization_window_up" {
+        sink.note(
+            Diagnostic::warning(
+                at,
+                Code::PollingInterval,
+                format!(
+                    "`polling_interval` {p} s is longer than `stabilization_window_up` {w} s: at zero replicas KEDA notices load only at its next poll, so the first pod can wait up to {p} s before it is even created"
+                ),
+            )
+            .with_hint(format!("lower `polling_interval` to {w} s or less")),
+        );
+    } else if polling.source != Source::Default {
+        sink.note(
+            Diagnostic::info(
+                at,
+                Code::PollingInterval,
+                format!(
+                    "`polling_interval` {p} s is longer than `{key}` {w} s, but it does not pace scaling between 1 and `max_replicas`: the HPA reads the query through KEDA at every sync (15 s); the poll only decides activation from zero and the cooldown clock"
+                ),
+            )
+            .with_hint("to scale more calmly, lengthen the stabilization windows or the scaling periods"),
+        );
+    }
 }
 
 /// The most replicas a query bounded by `bound` can ask for under `AverageValue`: `ceil(bound / threshold)`.
@@ -807,6 +865,39 @@ mod tests {
             .map(|d| (d.path.clone(), d.code))
             .collect();
         (pod, node, d)
+    }
+
+    #[test]
+    fn polling_longer_than_the_windows() {
+        let at = "/recipe_pod_autoscaling_params/polling_interval".to_string();
+        let recipe = |min: u32, polling: u32| {
+            format!(
+                r#"{{"recipe_mode": "service", "recipe_pod_autoscaling_params": {{"min_replicas": {min},
+                    "max_replicas": 4, "polling_interval": {polling}, "stabilization_window_up": 30,
+                    "stabilization_window_down": 300}}}}"#
+            )
+        };
+        // From zero replicas the poll is the reaction time: a warning.
+        let (_, _, d) = resolve_json(&recipe(0, 60));
+        assert!(d.contains(&(at.clone(), Code::PollingInterval)), "{d:?}");
+        // From one replica up it paces nothing: said as information.
+        let (recipe_1, mut sink) = crate::recipe::parse(recipe(1, 60).as_bytes(), Format::Json);
+        resolve(&recipe_1.unwrap(), 15, &mut sink);
+        let said: Vec<_> = sink
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::PollingInterval)
+            .collect();
+        assert_eq!(said.len(), 1);
+        assert_eq!(said[0].severity, crate::Severity::Info);
+        assert!(
+            said[0]
+                .message
+                .contains("60 s is longer than `stabilization_window_up` 30 s")
+        );
+        // Within the windows, nothing.
+        let (_, _, d) = resolve_json(&recipe(0, 30));
+        assert!(!d.iter().any(|(_, c)| *c == Code::PollingInterval), "{d:?}");
     }
 
     #[test]

@@ -187,6 +187,9 @@ codes! {
     Threshold = "threshold",
     /// `scaling_cooldown` only governs scaling to zero: with `min_replicas ≥ 1` it has no effect.
     CooldownNoEffect = "cooldown-no-effect",
+    /// `polling_interval` longer than a stabilization window: it delays activation from zero, and does not pace
+    /// scaling between 1 and max.
+    PollingInterval = "polling-interval",
     /// A custom query that cannot work as written.
     Query = "query",
     /// Autoscaling fields on a recipe that cannot autoscale (a job, a multinode service).

@@ -240,6 +240,9 @@ pub struct QueryContext {
     /// Bucket bounds that differ from vLLM's defaults, by histogram family name (`vllm:e2e_request_latency_seconds`),
     /// spelled as in `le`.
     pub bucket_overrides: Vec<(String, Vec<String>)>,
+    /// The canonical name of the deployment the query scales, when known: a query that selects another
+    /// deployment's Service or recipe label (copied from an example) is reported.
+    pub deployment: Option<String>,
 }
 
 impl Default for QueryContext {
@@ -248,6 +251,7 @@ impl Default for QueryContext {
             scrape_interval_seconds: 15,
             vllm_version: None,
             bucket_overrides: Vec::new(),
+            deployment: None,
         }
     }
 }
@@ -814,6 +818,37 @@ mod check {
     }
 
     impl Checker<'_> {
+        /// Reports a matcher that names another deployment: its Service as `instance` (`recipe-<name>.<ns>:<port>`,
+        /// as upstream's examples write it), as `service` or `job`, or its recipe label.
+        fn foreign_deployment(&mut self, label: &str, value: &str, own: &str) {
+            let other = match label {
+                "instance" => value
+                    .split(['.', ':'])
+                    .next()
+                    .and_then(|host| host.strip_prefix("recipe-")),
+                "service" | "job" => value.strip_prefix("recipe-"),
+                "corrino_oci_recipe" => Some(value),
+                _ => None,
+            };
+            let Some(other) = other.filter(|other| !other.is_empty() && *other != own) else {
+                return;
+            };
+            let fixed = if label == "corrino_oci_recipe" {
+                own.to_owned()
+            } else {
+                value.replacen(&format!("recipe-{other}"), &format!("recipe-{own}"), 1)
+            };
+            self.warn(
+                format!(
+                    "`{label}=\"{value}\"` selects deployment `{other}`, not this one (`{own}`): the query would scale this deployment on another one's metrics"
+                ),
+                Some(format!(
+                    "write `{label}=\"{}\"`",
+                    super::escape_label_value(&fixed)
+                )),
+            );
+        }
+
         fn warn(&mut self, message: String, hint: Option<String>) {
             let d = Diagnostic::warning(self.at, Code::Query, message);
             self.found.push(match hint {
@@ -1012,6 +1047,13 @@ mod check {
                         ),
                         Some("write the value itself".to_string()),
                     );
+                }
+            }
+            if let Some(own) = &self.ctx.deployment {
+                for m in &all_matchers {
+                    if m.op == MatchOp::Equal {
+                        self.foreign_deployment(&m.name, &m.value, own);
+                    }
                 }
             }
             if is_vllm {
@@ -2236,6 +2278,63 @@ rate(vllm:e2e_request_latency_seconds_count{model_name="$model_name"}[$__rate_in
             Some(100.0)
         );
         assert_eq!(upper_bound("sum(vllm:num_requests_waiting)"), None);
+    }
+
+    #[test]
+    fn a_query_copied_from_another_deployment_is_reported() {
+        let ctx = QueryContext {
+            deployment: Some("autoscalevllmexample".into()),
+            ..QueryContext::default()
+        };
+        // Upstream's documented default query names `vllmautowithfss`, whatever the recipe is called.
+        let copied = r#"1 - (sum(rate(vllm:e2e_request_latency_seconds_bucket{le='5.0', instance='recipe-vllmautowithfss.default:80'}[5m])) / sum(rate(vllm:e2e_request_latency_seconds_bucket{le='+Inf', instance='recipe-vllmautowithfss.default:80'}[5m])))"#;
+        let d = check_query(copied, &at(), &ctx);
+        let found: Vec<_> = d
+            .iter()
+            .filter(|d| d.message.contains("selects deployment `vllmautowithfss`"))
+            .collect();
+        assert_eq!(found.len(), 1, "said once for both selectors: {d}");
+        assert_eq!(found[0].severity, crate::Severity::Warning);
+        assert_eq!(
+            found[0].hint.as_deref(),
+            Some(r#"write `instance="recipe-autoscalevllmexample.default:80"`"#)
+        );
+        let own = copied.replace("vllmautowithfss", "autoscalevllmexample");
+        assert!(
+            check_query(&own, &at(), &ctx).is_empty(),
+            "{}",
+            check_query(&own, &at(), &ctx)
+        );
+        for (q, other) in [
+            (
+                r#"sum(vllm:num_requests_waiting{service="recipe-other"})"#,
+                "other",
+            ),
+            (
+                r#"sum(vllm:num_requests_waiting{corrino_oci_recipe="llama"})"#,
+                "llama",
+            ),
+            (
+                r#"sum(vllm:num_requests_waiting{job="recipe-llama"})"#,
+                "llama",
+            ),
+        ] {
+            assert!(
+                messages(&check_query(q, &at(), &ctx))
+                    .contains(&format!("selects deployment `{other}`")),
+                "{q}"
+            );
+        }
+        // Without a name to compare with, or for labels that do not name a deployment, nothing is said.
+        assert!(check_query(copied, &at(), &QueryContext::default()).is_empty());
+        assert!(
+            check_query(
+                r#"sum(vllm:num_requests_waiting{instance="10.0.0.7:8000"})"#,
+                &at(),
+                &ctx
+            )
+            .is_empty()
+        );
     }
 
     #[test]
