@@ -1,11 +1,12 @@
-//! Values across the boundary: recipe arguments into bytes, Rust values into plain Python data, diagnostics into
-//! `Diagnostics` lists, and failures into Python exceptions.
+//! Values across the boundary: recipe arguments into bytes, scenario arguments into the core's `Scenario`, Rust
+//! values into plain Python data, diagnostics into `Diagnostics` lists, and failures into Python exceptions.
 
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use corrino_core::document::MAX_INPUT_BYTES;
+use corrino_core::sim::Scenario;
 use corrino_core::{Diagnostics, Severity};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -83,6 +84,55 @@ fn os_error(py: Python<'_>, err: &std::io::Error, path: &Path) -> PyErr {
         .and_then(|s| s.extract::<String>())
         .unwrap_or_else(|_| err.to_string());
     PyOSError::new_err((errno, strerror, filename))
+}
+
+/// A scenario argument as the core's `Scenario`, read by serde exactly as `corrino simulate --scenario` reads its
+/// file: every field optional, unknown keys refused. A mapping is written as JSON text first (as a recipe mapping is),
+/// so that it is read the same way as its text; a `str`, `bytes` or `bytearray` is the JSON text itself.
+///
+/// `SimulationError` when the scenario does not read; errors in mappings leave out the position in the intermediate
+/// text, which would mean nothing to the caller.
+pub fn scenario(value: &Bound<'_, PyAny>) -> PyResult<Scenario> {
+    let py = value.py();
+    let (bytes, is_text) = if value.cast::<PyDict>().is_ok() {
+        (crate::json::to_json(value)?, false)
+    } else if let Ok(text) = value.cast::<PyString>() {
+        (text.to_cow()?.into_owned().into_bytes(), true)
+    } else if let Ok(bytes) = value.cast::<PyBytes>() {
+        (bytes.as_bytes().to_vec(), true)
+    } else if let Ok(bytes) = value.cast::<PyByteArray>() {
+        (bytes.to_vec(), true)
+    } else if value.cast::<PyMapping>().is_ok() {
+        let dict = py.get_type::<PyDict>().call1((value,))?;
+        (crate::json::to_json(&dict)?, false)
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "a scenario is a dict or its JSON text (str or bytes); got {}",
+            value.get_type().name()?
+        )));
+    };
+    serde_json::from_slice(&bytes).map_err(|e| {
+        let mut message = e.to_string();
+        if !is_text {
+            let position = format!(" at line {} column {}", e.line(), e.column());
+            if let Some(kept) = message.strip_suffix(&position) {
+                message.truncate(kept.len());
+            }
+        }
+        simulation_error(py, &format!("bad scenario: {message}"))
+    })
+}
+
+/// `corrino.SimulationError` with `message`.
+pub fn simulation_error(py: Python<'_>, message: &str) -> PyErr {
+    static SIMULATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    match SIMULATION_ERROR
+        .import(py, "corrino._types", "SimulationError")
+        .and_then(|class| class.call1((message,)))
+    {
+        Ok(error) => PyErr::from_value(error),
+        Err(failure) => failure,
+    }
 }
 
 /// A Rust value as plain Python data: what `json.loads` makes of the JSON that the CLI prints.

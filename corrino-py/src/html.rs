@@ -1,9 +1,11 @@
-//! Tables for notebooks (`_repr_html_`): a list of diagnostics, and a plan's resolved values above its diagnostics.
-//! Every piece of text from the recipe is escaped, quotes included, so that it can sit in an attribute too.
+//! Tables for notebooks (`_repr_html_`): a list of diagnostics, a plan's resolved values above its diagnostics, and
+//! a simulation's figures beside its chart. Every piece of text from the recipe is escaped, quotes included, so that
+//! it can sit in an attribute too.
 
 use std::fmt::Write as _;
 
 use corrino_core::autoscaling::{Resolved, Source};
+use corrino_core::sim::{self, Simulation};
 use corrino_core::{Diagnostic, Plan, Severity};
 
 /// Text with `&`, `<`, `>`, `"` and `'` written as character references.
@@ -107,16 +109,99 @@ pub fn plan(plan: &Plan) -> String {
             format!("{} to {} nodes", node.min_nodes, node.max_nodes),
         ));
     }
+    let mut out = rows_table(&rows);
+    out.push('\n');
+    out.push_str(&diagnostics(plan.diagnostics.as_slice()));
+    out
+}
+
+/// A two-column table of labelled values, the values escaped.
+fn rows_table(rows: &[(&str, String)]) -> String {
     let mut out = String::from("<table>\n<tbody>\n");
     for (key, value) in rows {
         let _ = writeln!(
             out,
             "<tr><th style=\"text-align: left\">{key}</th><td style=\"text-align: left\">{}</td></tr>",
-            escape(&value)
+            escape(value)
         );
     }
-    out.push_str("</tbody>\n</table>\n");
-    out.push_str(&diagnostics(plan.diagnostics.as_slice()));
+    out.push_str("</tbody>\n</table>");
+    out
+}
+
+/// What the simulation ran with and its figures over the run (the rows of `corrino simulate`'s text report), then
+/// the core's chart. The chart escapes the text it draws (shape, query) itself.
+pub fn simulation(simulation: &Simulation) -> String {
+    let settings = &simulation.settings;
+    let s = &simulation.summary;
+    let at = |t: Option<i64>| t.map_or_else(|| "never".to_owned(), |t| format!("{t} s"));
+    let seconds = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} s"));
+    let mut rows: Vec<(&str, String)> = vec![
+        (
+            "scaling",
+            format!(
+                "{} to {} replicas on {} ({} per node), threshold {} ({})",
+                settings.min_replicas,
+                settings.max_replicas,
+                settings.shape,
+                settings.replicas_per_node,
+                settings.threshold,
+                settings.metric_type
+            ),
+        ),
+        ("query", settings.query.clone()),
+        ("simulated", format!("{} s", s.duration_seconds)),
+        ("first scale-up", at(s.first_scale_up_at)),
+        ("first node requested", at(s.first_node_requested_at)),
+        ("steady state", at(s.steady_state_at)),
+    ];
+    if let Some(t) = s.load_finished_at {
+        rows.push(("load finished", format!("{t:.0} s")));
+    }
+    rows.extend([
+        (
+            "peak replicas",
+            format!("{} (ready {})", s.peak_spec_replicas, s.peak_ready_replicas),
+        ),
+        ("peak nodes", s.peak_nodes.to_string()),
+        (
+            "scale events",
+            format!(
+                "{} ({} reversals within {} minutes)",
+                s.scale_events,
+                s.flapping_count,
+                sim::timeline::FLAPPING_WINDOW_SECONDS / 60
+            ),
+        ),
+        (
+            "requests",
+            format!(
+                "{} completed, {} failed",
+                s.requests_completed, s.requests_failed
+            ),
+        ),
+        (
+            "latency",
+            format!(
+                "p50 {}, p95 {}",
+                seconds(s.latency_p50),
+                seconds(s.latency_p95)
+            ),
+        ),
+        (
+            "over the SLO",
+            format!("{} requests, {} s", s.slo_misses, s.seconds_over_slo),
+        ),
+        (
+            "pending replica-time",
+            format!("{} s", s.pending_replica_seconds),
+        ),
+        ("GPU-hours", format!("{:.2}", s.gpu_hours)),
+    ]);
+    let mut out = rows_table(&rows);
+    out.push_str("\n<div>\n");
+    out.push_str(&sim::svg(simulation));
+    out.push_str("</div>");
     out
 }
 

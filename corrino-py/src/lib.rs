@@ -3,8 +3,9 @@
 //!
 //! Every function converts its arguments, calls corrino-core and converts the result; the rules live in corrino-core.
 //! Problems of a recipe are data (`Diagnostic` objects); `RecipeError` is raised only when the asked-for result
-//! cannot exist (rendering a recipe with errors, planning something that is not a recipe). The core runs with the
-//! interpreter released, so other Python threads go on meanwhile.
+//! cannot exist (rendering or simulating a recipe with errors, planning something that is not a recipe), and
+//! `SimulationError` when a simulation cannot run. The core runs with the interpreter released, so other Python
+//! threads go on meanwhile.
 
 mod convert;
 mod html;
@@ -18,12 +19,13 @@ use std::sync::OnceLock;
 use corrino_core::manifest::oci::NodeGroupDiscovery;
 use corrino_core::manifest::{self, FileSystemExport, Manifest, OciOptions, RenderOptions};
 use corrino_core::promql;
+use corrino_core::sim::{self, Scenario};
 use corrino_core::{PlanOptions, ShapeCatalog};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use types::{Diagnostic, Plan};
+use types::{Diagnostic, Plan, Simulation};
 
 /// The plan options: the built-in shape catalog (built once) and the scrape interval.
 fn plan_options(scrape_interval_seconds: Option<u32>) -> Cow<'static, PlanOptions> {
@@ -68,6 +70,40 @@ fn plan(
         (None, diagnostics) => Err(convert::recipe_error(
             py,
             "the input is not a recipe",
+            diagnostics,
+        )),
+    }
+}
+
+/// The recipe's autoscaling simulated under a scenario (by default the autoscaling guide's llmperf run for an hour).
+/// `RecipeError` when the recipe has errors, as `corrino simulate` refuses it; `SimulationError` when the scenario
+/// does not read or the recipe has nothing to simulate.
+#[pyfunction]
+#[pyo3(signature = (recipe, /, scenario = None, *, scrape_interval_seconds = None))]
+fn simulate(
+    py: Python<'_>,
+    recipe: &Bound<'_, PyAny>,
+    scenario: Option<&Bound<'_, PyAny>>,
+    scrape_interval_seconds: Option<u32>,
+) -> PyResult<Simulation> {
+    let bytes = convert::recipe_bytes(recipe)?;
+    let scenario = match scenario {
+        Some(scenario) => convert::scenario(scenario)?,
+        None => Scenario::default(),
+    };
+    let options = plan_options(scrape_interval_seconds);
+    // A plan with errors is refused before simulating, as `corrino simulate` refuses it: the core's simulator
+    // takes any plan and leaves that check to its callers.
+    let outcome = py.detach(|| match corrino_core::plan_bytes(&bytes, &options) {
+        (Some(plan), _) if plan.is_renderable() => Ok(sim::simulate(&plan, &scenario)),
+        (_, diagnostics) => Err(diagnostics),
+    });
+    match outcome {
+        Ok(Ok(simulation)) => Ok(Simulation(simulation)),
+        Ok(Err(error)) => Err(convert::simulation_error(py, &error.to_string())),
+        Err(diagnostics) => Err(convert::recipe_error(
+            py,
+            "the recipe cannot be simulated",
             diagnostics,
         )),
     }
@@ -266,15 +302,15 @@ fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
     html::diagnostics(&items)
 }
 
-/// corrino-core's validation, planning and rendering of OCI AI Blueprints recipes.
+/// corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes.
 #[pymodule(name = "_corrino", gil_used = false)]
 mod corrino_module {
     use pyo3::prelude::*;
 
     #[pymodule_export]
     use super::{
-        _diagnostics_html, Diagnostic, Plan, default_query, plan, render, render_oci, render_yaml,
-        shapes, validate,
+        _diagnostics_html, Diagnostic, Plan, Simulation, default_query, plan, render, render_oci,
+        render_yaml, shapes, simulate, validate,
     };
 
     #[pymodule_init]

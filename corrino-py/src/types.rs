@@ -1,9 +1,11 @@
-//! The Python classes `Diagnostic` and `Plan`: the core's values, read through properties that convert on access.
+//! The Python classes `Diagnostic`, `Plan` and `Simulation`: the core's values, read through properties that convert
+//! on access.
 
 use std::hash::{Hash, Hasher};
 
 use corrino_core::Severity;
 use corrino_core::diagnostic::Code;
+use corrino_core::sim;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
@@ -229,5 +231,78 @@ impl Plan {
 
     fn _repr_html_(&self) -> String {
         html::plan(&self.0)
+    }
+}
+
+/// A finished simulation of a recipe's autoscaling: the values it ran with, the timeline, the HPA's decisions, what
+/// happened when, and figures over the run.
+///
+/// Each property holds what `to_dict()` holds under its name, converted anew on each access.
+#[pyclass(module = "corrino", name = "Simulation", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct Simulation(pub sim::Simulation);
+
+#[pymethods]
+impl Simulation {
+    /// The values the simulation ran with, defaults resolved: shape, replica range, threshold, query, controller
+    /// intervals, serving model, pod timing, Cluster Autoscaler parameters.
+    #[getter]
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.settings)
+    }
+
+    /// The timeline: one row per sample interval.
+    #[getter]
+    fn samples<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.samples)
+    }
+
+    /// The HPA's syncs whose outcome differed from the previous one, with the controller's reason.
+    #[getter]
+    fn decisions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.decisions)
+    }
+
+    /// What happened when: replica changes, nodes requested, Ready and removed, pods Ready, failed requests.
+    #[getter]
+    fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.events)
+    }
+
+    /// Figures over the whole run.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.summary)
+    }
+
+    /// The simulation as `corrino simulate --format json` writes it.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The timeline as CSV text (what `corrino simulate --csv` writes).
+    fn csv(&self, py: Python<'_>) -> String {
+        py.detach(|| sim::samples_csv(&self.0.samples))
+    }
+
+    /// The chart as SVG text (what `corrino simulate --svg` writes).
+    fn svg(&self, py: Python<'_>) -> String {
+        py.detach(|| sim::svg(&self.0))
+    }
+
+    fn __repr__(&self) -> String {
+        let s = &self.0.summary;
+        let first_scale_up = s
+            .first_scale_up_at
+            .map_or_else(|| "None".to_owned(), |t| t.to_string());
+        format!(
+            "Simulation(duration_seconds={}, peak_spec_replicas={}, peak_nodes={}, first_scale_up_at={first_scale_up}, \
+             gpu_hours={:.2})",
+            s.duration_seconds, s.peak_spec_replicas, s.peak_nodes, s.gpu_hours
+        )
+    }
+
+    fn _repr_html_(&self, py: Python<'_>) -> String {
+        py.detach(|| html::simulation(&self.0))
     }
 }

@@ -12,6 +12,9 @@ FIXTURES = ROOT / "fixtures"
 RECIPES = sorted((FIXTURES / "recipes").glob("*.json"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.json"))
 EXPECTED = FIXTURES / "expected"
+#: The fixtures whose whole simulation under the default scenario is pinned (corrino-core/tests/simulate.rs).
+SIMULATED = sorted(FIXTURES / "recipes" / f"{p.name.removesuffix('.simulation.json')}.json"
+                   for p in EXPECTED.glob("*.simulation.json"))
 EXAMPLE = FIXTURES / "recipes" / "autoscaling-example.json"
 
 #: The render options of the goldens (corrino-core/tests/render.rs and apply.rs).

@@ -24,6 +24,12 @@ def test_the_notebook_example_runs() -> None:
     assert "error[too-many-gpus] /recipe_nvidia_gpu_count" in text
     assert "error[unknown-field] /recipe_pod_autoscaling_params/max_replica" in text
     assert "not rendered:" in text
+    assert "Simulation(duration_seconds=3600, peak_spec_replicas=4, peak_nodes=2, first_scale_up_at=150" in text
+    assert "first scale-up at 150 s, peak 4 replicas on 2 nodes" in text
+    assert "  150 s  1 -> 2  ScaleUpLimit" in text
+    assert "the step comes at 300 s; the first scale-up at 480 s" in text
+    assert "t,load,metric,threshold," in text and "120 samples" in text
+    assert "not simulated: bad scenario: unknown field `duration`" in text
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:
@@ -45,10 +51,12 @@ def test_mypy_rejects_misuse(tmp_path: pathlib.Path) -> None:
         "corrino.render('r.json', namespaces='x')\n"
         "corrino.validate(3)\n"
         "n: int = corrino.plan('r.json').name\n"
+        "corrino.simulate('r.json', 600)\n"
+        "s: str = corrino.simulate('r.json').summary\n"
     )
     result = mypy("mypy", "--strict", str(wrong))
     assert result.returncode == 1
-    assert result.stdout.count("error:") == 4, result.stdout
+    assert result.stdout.count("error:") == 6, result.stdout
 
 
 def test_the_stubs_match_the_extension_module() -> None:

@@ -1,5 +1,5 @@
-"""The Rust goldens, read through Python: every fixture's plan, rendered objects, YAML and OCI documents, and the
-diagnostics the CLI reports for every broken recipe."""
+"""The Rust goldens, read through Python: every fixture's plan, rendered objects, YAML and OCI documents, the
+pinned simulations, and the diagnostics the CLI reports for every broken recipe."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pathlib
 
 import pytest
-from conftest import EXPECTED, GOLDEN_OPTIONS, INVALID, RECIPES, cli_diagnostics
+from conftest import EXPECTED, GOLDEN_OPTIONS, INVALID, RECIPES, SIMULATED, cli_diagnostics
 
 import corrino
 
@@ -39,6 +39,13 @@ def test_rendering_gives_the_golden_objects_and_documents(path: pathlib.Path) ->
     assert corrino.render_oci(path, **GOLDEN_OPTIONS) == documents
 
 
+@pytest.mark.parametrize("path", SIMULATED, ids=stem)
+def test_simulation_is_the_golden_simulation(path: pathlib.Path) -> None:
+    with (EXPECTED / f"{path.stem}.simulation.json").open() as golden:
+        expected = json.load(golden)
+    assert corrino.simulate(path).to_dict() == expected
+
+
 @pytest.mark.parametrize("path", INVALID, ids=stem)
 def test_broken_recipes_give_what_the_cli_reports(path: pathlib.Path) -> None:
     expected = cli_diagnostics(path.with_suffix(".expected").read_text())
@@ -49,3 +56,10 @@ def test_broken_recipes_give_what_the_cli_reports(path: pathlib.Path) -> None:
 def test_every_fixture_is_covered() -> None:
     assert len(RECIPES) >= 19
     assert len(INVALID) >= 38
+    assert [p.stem for p in SIMULATED] == [
+        "autoscaling-custom-query",
+        "autoscaling-example",
+        "node-autoscaling-a10-four-nodes",
+        "pod-autoscaling-h100-two-gpus-per-replica",
+    ]
+    assert all(p.exists() for p in SIMULATED)

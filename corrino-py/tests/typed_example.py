@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 from typing import Any
 
@@ -40,6 +41,32 @@ def manifests(recipe: corrino.RecipeInput, scrape: corrino.ScrapeMode = "pod-mon
     return f"{kinds}; {', '.join(documents)}; {len(yaml)} bytes of YAML"
 
 
+def simulation(recipe: corrino.RecipeInput) -> str:
+    scenario: corrino.ScenarioInput = {
+        "duration_seconds": 600,
+        "load": {"kind": "open-loop", "rate": {"kind": "constant", "rps": 2}},
+    }
+    run: corrino.Simulation = corrino.simulate(recipe, scenario, scrape_interval_seconds=15)
+    summary: corrino.JsonObject = run.summary
+    samples: list[corrino.JsonObject] = run.samples
+    settings: corrino.JsonObject = run.settings
+    decisions: list[corrino.JsonObject] = run.decisions
+    events: list[corrino.JsonObject] = run.events
+    as_dict: dict[str, Any] = run.to_dict()
+    csv: str = run.csv()
+    svg: str = run.svg()
+    table: str = run._repr_html_()
+    assert len(samples) == len(as_dict["samples"]) and run == corrino.simulate(recipe, json.dumps(scenario))
+    try:
+        corrino.simulate(recipe, '{"duration": 600}')
+    except corrino.SimulationError as error:
+        print("refused:", error)
+    return (
+        f"{settings['shape']}: peak {summary['peak_spec_replicas']} replicas, {len(decisions)} decisions, "
+        f"{len(events)} events, {csv.count(chr(10))} CSV lines, {len(svg) + len(table)} characters of chart"
+    )
+
+
 def main() -> None:
     plan = corrino.plan(RECIPE)
     print(summary(plan))
@@ -60,6 +87,7 @@ def main() -> None:
     except corrino.RecipeError as error:
         codes: list[str] = [d.code for d in error.diagnostics]
         print("refused:", codes)
+    print(simulation(RECIPE))
     print(corrino.__version__)
 
 

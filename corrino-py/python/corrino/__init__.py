@@ -1,4 +1,5 @@
-"""Validate, plan and render OCI AI Blueprints inference recipes (the vLLM deployments of Oracle's Kubernetes).
+"""Validate, plan, render and simulate OCI AI Blueprints inference recipes (the vLLM deployments of Oracle's
+Kubernetes).
 
     import corrino
 
@@ -6,16 +7,19 @@
     plan = corrino.plan("recipe.json")               # capacity and autoscaling values, each with its source
     objects = corrino.render("recipe.json", namespace="inference")  # Kubernetes objects as dicts
     text = corrino.render_yaml("recipe.json")        # the same, ready for `kubectl apply -f -`
+    run = corrino.simulate("recipe.json")            # its autoscaling under load: timeline, decisions, summary
 
 Every function takes a recipe as a mapping, its JSON or YAML text, the bytes of a file, or a path (see
 ``RecipeInput``). Problems of a recipe are returned as ``Diagnostic`` objects; ``RecipeError`` (a ``ValueError``) is
-raised only when the asked-for result cannot exist, and ``OSError`` when a file cannot be read. The rules live in the
-Rust library corrino-core: the results are those of the ``corrino`` command.
+raised only when the asked-for result cannot exist, ``SimulationError`` (a ``ValueError``) when a simulation cannot
+run, and ``OSError`` when a file cannot be read. The rules live in the Rust library corrino-core: the results are
+those of the ``corrino`` command.
 """
 
 from ._corrino import (
     Diagnostic,
     Plan,
+    Simulation,
     __version__,
     default_query,
     plan,
@@ -23,6 +27,7 @@ from ._corrino import (
     render_oci,
     render_yaml,
     shapes,
+    simulate,
     validate,
 )
 from ._types import (
@@ -32,8 +37,10 @@ from ._types import (
     JsonObject,
     RecipeError,
     RecipeInput,
+    ScenarioInput,
     ScrapeMode,
     Severity,
+    SimulationError,
 )
 
 __all__ = [
@@ -45,8 +52,11 @@ __all__ = [
     "Plan",
     "RecipeError",
     "RecipeInput",
+    "ScenarioInput",
     "ScrapeMode",
     "Severity",
+    "Simulation",
+    "SimulationError",
     "__version__",
     "default_query",
     "plan",
@@ -54,5 +64,6 @@ __all__ = [
     "render_oci",
     "render_yaml",
     "shapes",
+    "simulate",
     "validate",
 ]

@@ -1,4 +1,5 @@
-"""corrino-core's validation, planning and rendering of OCI AI Blueprints recipes (the native module)."""
+"""corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes (the native
+module)."""
 
 from collections.abc import Mapping
 from typing import Any, final
@@ -9,6 +10,7 @@ from ._types import (
     FileSystemExport,
     JsonObject,
     RecipeInput,
+    ScenarioInput,
     ScrapeMode,
     Severity,
 )
@@ -16,6 +18,7 @@ from ._types import (
 __all__ = [
     "Diagnostic",
     "Plan",
+    "Simulation",
     "_diagnostics_html",
     "default_query",
     "plan",
@@ -23,6 +26,7 @@ __all__ = [
     "render_oci",
     "render_yaml",
     "shapes",
+    "simulate",
     "validate",
     "__version__",
 ]
@@ -133,6 +137,59 @@ class Plan:
     __hash__: None  # type: ignore[assignment]
     def _repr_html_(self) -> str: ...
 
+@final
+class Simulation:
+    """A finished simulation of a recipe's autoscaling: the values it ran with, the timeline, the HPA's decisions,
+    what happened when, and figures over the run.
+
+    Each property holds what ``to_dict()`` holds under its name, converted anew on each access. Simulations are equal
+    when everything in them is. In a notebook, a simulation shows as a table of its figures above its chart.
+    """
+
+    @property
+    def settings(self) -> JsonObject:
+        """The values the simulation ran with, defaults resolved: ``shape``, ``min_replicas``, ``max_replicas``,
+        ``threshold``, ``metric_type``, ``query``, the controller intervals, ``serving``, ``pod_timing``,
+        ``cluster_autoscaler``, ``initial_replicas``, ``initial_nodes``, …"""
+
+    @property
+    def samples(self) -> list[JsonObject]:
+        """The timeline, one row per sample interval: ``t``, ``load``, ``metric``, ``threshold``, ``keda_active``,
+        ``hpa_desired``, ``spec_replicas``, ``ready_replicas``, ``starting_replicas``, ``pending_replicas``,
+        ``ready_nodes``, ``provisioning_nodes``, ``in_flight``, ``completed``, ``latency_p50``, ``latency_p95``,
+        ``slo_misses``."""
+
+    @property
+    def decisions(self) -> list[JsonObject]:
+        """The HPA's syncs whose outcome differed from the previous one: ``t``, the replicas before and after, the
+        metric, and the controller's ``reason`` (``ScaleUpLimit``, ``ScaleDownStabilized``, …) and ``message``."""
+
+    @property
+    def events(self) -> list[JsonObject]:
+        """What happened when: each has ``t`` and a ``kind`` (``replicas-changed``, ``nodes-requested``,
+        ``node-ready``, ``node-removed``, ``pod-ready``, ``requests-failed``, ``load-finished``) with its fields."""
+
+    @property
+    def summary(self) -> JsonObject:
+        """Figures over the run: ``duration_seconds``, ``first_scale_up_at``, ``first_node_requested_at``,
+        ``steady_state_at``, ``peak_spec_replicas``, ``peak_ready_replicas``, ``peak_nodes``, ``scale_events``,
+        ``flapping_count``, request counts, latencies, ``gpu_hours``, …"""
+
+    def to_dict(self) -> JsonObject:
+        """The simulation as ``corrino simulate --format json`` writes it."""
+
+    def csv(self) -> str:
+        """The timeline as CSV text with a header row (what ``corrino simulate --csv`` writes); absent values are
+        empty cells."""
+
+    def svg(self) -> str:
+        """The chart as SVG text: the load, the replicas and nodes, and the metric against the threshold (what
+        ``corrino simulate --svg`` writes)."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+    def _repr_html_(self) -> str: ...
+
 def validate(recipe: RecipeInput, /, *, scrape_interval_seconds: int | None = None) -> Diagnostics:
     """Every problem of a recipe: reading, structure and rules, in a deterministic order.
 
@@ -236,6 +293,26 @@ def render_yaml(
     ``corrino render``).
 
     Takes the options of ``render`` and raises as it does.
+    """
+
+def simulate(
+    recipe: RecipeInput,
+    /,
+    scenario: ScenarioInput | None = None,
+    *,
+    scrape_interval_seconds: int | None = None,
+) -> Simulation:
+    """The recipe's autoscaling simulated under a scenario: KEDA, the HPA, the Cluster Autoscaler, pods and vLLM
+    replicas stepped together.
+
+    ``scenario`` is a mapping or its JSON text, every key optional (``duration_seconds``, ``load``, ``seed``,
+    ``serving``, ``autoscaler_timing``, …, as ``corrino simulate --scenario`` reads it); ``None`` or ``{}`` is the
+    autoscaling guide's llmperf run (30 clients, 3000 requests) for an hour. ``scrape_interval_seconds`` is the plan
+    option of ``plan``; the simulated Prometheus scrapes at the scenario's own ``scrape_interval_seconds``.
+
+    ``RecipeError`` when the recipe has errors (its ``diagnostics`` say which); ``SimulationError`` when the scenario
+    does not read (an unknown key, a wrong type) or is inconsistent, or the recipe has nothing to simulate (no pod
+    autoscaling, no GPU capacity plan).
     """
 
 def default_query(

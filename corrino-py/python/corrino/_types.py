@@ -15,6 +15,10 @@ from ._corrino import Diagnostic
 #: a file, as an ``os.PathLike`` always does.
 RecipeInput = Union[Mapping[str, Any], str, bytes, bytearray, os.PathLike[str]]
 
+#: A simulation scenario: a mapping (as ``json.load`` gives it) or its JSON text, every key optional (see
+#: ``simulate``).
+ScenarioInput = Union[Mapping[str, Any], str, bytes, bytearray]
+
 #: How serious a diagnostic is.
 Severity = Literal["error", "warning", "info"]
 
@@ -58,3 +62,9 @@ class RecipeError(ValueError):
 
     def _repr_html_(self) -> str:
         return self.diagnostics._repr_html_()
+
+
+class SimulationError(ValueError):
+    """Raised when a simulation cannot run: the scenario does not read (an unknown key, a wrong type) or is
+    inconsistent, or the recipe has nothing to simulate (no pod autoscaling, no GPU capacity plan, a scaling query
+    outside what the simulator evaluates). The message says which."""
