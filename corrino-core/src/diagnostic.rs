@@ -457,6 +457,49 @@ impl Pointer {
     }
 }
 
+/// A place in a document being walked: the parent and the step to it. It is written out as a [`Pointer`] only when a
+/// diagnostic needs one, so that walking a recipe without problems builds no pointer at all (building one per field
+/// was the largest single cost of reading a recipe).
+#[derive(Clone, Copy, Debug)]
+pub enum At<'a> {
+    /// A place already written out: the root, or where a walk starts.
+    Pointer(&'a Pointer),
+    /// Member `key` of the object at the parent.
+    Key(&'a At<'a>, &'a str),
+    /// Element `index` of the array at the parent.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// Member `key` of the object here.
+    #[must_use]
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    /// Element `index` of the array here.
+    #[must_use]
+    pub fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    /// The place as a JSON pointer.
+    #[must_use]
+    pub fn pointer(&self) -> Pointer {
+        match self {
+            At::Pointer(pointer) => (*pointer).clone(),
+            At::Key(parent, key) => parent.pointer().key(key),
+            At::Index(parent, index) => parent.pointer().index(*index),
+        }
+    }
+}
+
+impl From<&At<'_>> for String {
+    fn from(at: &At<'_>) -> String {
+        at.pointer().0
+    }
+}
+
 impl From<Pointer> for String {
     fn from(p: Pointer) -> String {
         p.0

@@ -5,12 +5,13 @@
 //! the stack: input is capped at [`MAX_INPUT_BYTES`] and nesting at [`MAX_DEPTH`]. Duplicate keys are kept (the
 //! last one wins, as upstream's Python parser does) and reported.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
+use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, Pointer};
 
 /// The largest recipe accepted, in bytes (1 MiB). Real recipes are a few kilobytes; the cap keeps a stray
 /// 100 MB upload from being parsed at all.
@@ -20,8 +21,11 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 
 /// A JSON/YAML value, with object members kept in document order (duplicates included).
+///
+/// Strings and keys borrow from the input where they can (JSON strings without escapes): reading a recipe then
+/// allocates little beyond the tree itself.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Node {
+pub enum Node<'a> {
     /// `null` (JSON) or `~`/empty (YAML).
     Null,
     /// `true` or `false`.
@@ -31,14 +35,14 @@ pub enum Node {
     /// Any other number.
     Float(f64),
     /// A string.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Node>),
+    Array(Vec<Node<'a>>),
     /// An object: members in document order, duplicate keys kept.
-    Object(Vec<(String, Node)>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The JSON type name, for messages ("expected a string, found an array").
     #[must_use]
     pub fn kind(&self) -> &'static str {
@@ -54,7 +58,7 @@ impl Node {
 
     /// The member `key` of an object (the last one when the key is duplicated).
     #[must_use]
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match self {
             Node::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -73,12 +77,12 @@ impl Node {
                 .or_else(|_| u64::try_from(*i).map(Value::from))
                 .unwrap_or(Value::Null),
             Node::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Node::String(s) => Value::String(s.clone()),
+            Node::String(s) => Value::String(s.to_string()),
             Node::Array(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             Node::Object(members) => {
                 let mut map = serde_json::Map::new();
                 for (k, v) in members {
-                    map.insert(k.clone(), v.to_json());
+                    map.insert(k.to_string(), v.to_json());
                 }
                 Value::Object(map)
             }
@@ -88,7 +92,7 @@ impl Node {
     /// Builds a tree from a `serde_json::Value` (for callers that already hold parsed JSON, such as bindings).
     /// Depth is not bounded here: `serde_json` values are built by trusted code.
     #[must_use]
-    pub fn from_json(value: &serde_json::Value) -> Node {
+    pub fn from_json(value: &'a serde_json::Value) -> Node<'a> {
         use serde_json::Value;
         match value {
             Value::Null => Node::Null,
@@ -102,11 +106,11 @@ impl Node {
                     Node::Float(n.as_f64().unwrap_or(f64::NAN))
                 }
             }
-            Value::String(s) => Node::String(s.clone()),
+            Value::String(s) => Node::String(Cow::Borrowed(s)),
             Value::Array(items) => Node::Array(items.iter().map(Node::from_json).collect()),
             Value::Object(map) => Node::Object(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), Node::from_json(v)))
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::from_json(v)))
                     .collect(),
             ),
         }
@@ -128,7 +132,7 @@ pub enum Format {
 /// Reads `input` into a tree. Never panics: every failure becomes a diagnostic, and the tree is `None` when the
 /// input could not be read at all. Non-fatal findings (duplicate keys) come with a tree.
 #[must_use]
-pub fn read(input: &[u8], format: Format) -> (Option<Node>, Diagnostics) {
+pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     if input.len() > MAX_INPUT_BYTES {
         diagnostics.push(
@@ -182,7 +186,7 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node>, Diagnostics) {
     };
     match result {
         Ok(node) => {
-            report_duplicates(&node, &Pointer::root(), &mut diagnostics);
+            report_duplicates(&node, &At::Pointer(&Pointer::root()), &mut diagnostics);
             (Some(node), diagnostics)
         }
         Err(message) if too_deep.get() => {
@@ -208,7 +212,7 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node>, Diagnostics) {
     }
 }
 
-fn read_json(text: &str, seed: NodeSeed<'_>) -> Result<Node, String> {
+fn read_json<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Our own depth bound (MAX_DEPTH) is lower than serde_json's, so it always triggers first.
     let node = seed.deserialize(&mut de).map_err(|e| e.to_string())?;
@@ -216,7 +220,7 @@ fn read_json(text: &str, seed: NodeSeed<'_>) -> Result<Node, String> {
     Ok(node)
 }
 
-fn read_yaml(text: &str, seed: NodeSeed<'_>) -> Result<Node, String> {
+fn read_yaml<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, String> {
     let mut documents = serde_yaml::Deserializer::from_str(text);
     let Some(first) = documents.next() else {
         return Err("no YAML document".to_owned());
@@ -237,14 +241,14 @@ fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn report_duplicates(node: &Node, at: &Pointer, diagnostics: &mut Diagnostics) {
+fn report_duplicates(node: &Node, at: &At<'_>, diagnostics: &mut Diagnostics) {
     match node {
         Node::Object(members) => {
             for (i, (key, value)) in members.iter().enumerate() {
                 if members[i + 1..].iter().any(|(k, _)| k == key) {
                     diagnostics.push(
                         Diagnostic::warning(
-                            at.key(key),
+                            &at.key(key),
                             Code::DuplicateKey,
                             format!("`{key}` is written more than once in this object; the last value is used"),
                         )
@@ -271,8 +275,8 @@ struct NodeSeed<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
-    type Value = Node;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+    type Value = Node<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
@@ -291,50 +295,53 @@ impl NodeSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_> {
-    type Value = Node;
+    type Value = Node<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON or YAML value")
     }
 
-    fn visit_unit<E>(self) -> Result<Node, E> {
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
         Ok(Node::Null)
     }
-    fn visit_none<E>(self) -> Result<Node, E> {
+    fn visit_none<E>(self) -> Result<Node<'de>, E> {
         Ok(Node::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node<'de>, D::Error> {
         self.deserialize(d)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
         Ok(Node::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
         Ok(Node::Int(i128::from(v)))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
         Ok(Node::Int(i128::from(v)))
     }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+    fn visit_i128<E>(self, v: i128) -> Result<Node<'de>, E> {
         Ok(Node::Int(v))
     }
-    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+    fn visit_u128<E>(self, v: u128) -> Result<Node<'de>, E> {
         Ok(i128::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
         Ok(Node::Float(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::String(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+        Ok(Node::String(Cow::Owned(v.to_owned())))
     }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node, E> {
+    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+        Ok(Node::String(Cow::Owned(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node<'de>, E> {
         Err(E::custom("binary values are not allowed in a recipe"))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
         let inner = self.deeper()?;
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(inner)? {
@@ -343,7 +350,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         Ok(Node::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
         let inner = self.deeper()?;
         let mut members = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
@@ -358,37 +365,40 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl Visitor<'_> for KeySeed {
-    type Value = String;
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
-    fn visit_str<E>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
     }
-    fn visit_string<E>(self, v: String) -> Result<String, E> {
-        Ok(v)
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
     }
-    fn visit_bool<E>(self, v: bool) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
     }
-    fn visit_unit<E>(self) -> Result<String, E> {
-        Ok("null".to_owned())
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed("null"))
     }
 }
 
@@ -440,6 +450,25 @@ mod tests {
         let paths: Vec<&str> = d.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, vec!["/a", "/b/c"]);
         assert!(d.iter().all(|d| d.code == Code::DuplicateKey));
+    }
+
+    #[test]
+    fn plain_json_strings_borrow_from_the_input_and_escaped_ones_are_decoded() {
+        let (node, d) = read(br#"{"plain": "text", "esc\"aped": "a\nb"}"#, Format::Json);
+        assert!(d.is_empty());
+        let Some(Node::Object(members)) = node else {
+            panic!("an object")
+        };
+        assert!(matches!(&members[0].0, Cow::Borrowed("plain")));
+        assert!(matches!(&members[0].1, Node::String(Cow::Borrowed("text"))));
+        assert_eq!(members[1].0, "esc\"aped");
+        assert_eq!(members[1].1, Node::String(Cow::Owned("a\nb".to_owned())));
+        // YAML strings are decoded by the YAML reader, and read the same.
+        let (yaml, _) = read(b"plain: text\n", Format::Yaml);
+        assert_eq!(
+            yaml.unwrap().get("plain"),
+            Some(&Node::String("text".into()))
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer, did_you_mean, suggest};
+use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, did_you_mean, suggest};
 use crate::document::Node;
 
 /// Where conversion reports its problems, and which fields were present but unusable.
@@ -20,8 +20,8 @@ pub struct Sink {
 
 impl Sink {
     /// Records an error that makes the value at `at` unusable.
-    pub fn invalid(&mut self, at: &Pointer, diagnostic: Diagnostic) {
-        self.invalid.insert(at.as_str().to_owned());
+    pub fn invalid(&mut self, at: impl Into<String>, diagnostic: Diagnostic) {
+        self.invalid.insert(at.into());
         self.diagnostics.push(diagnostic);
     }
 
@@ -43,11 +43,11 @@ pub trait FromNode: Sized {
     fn expected() -> String;
 
     /// Converts `node`; on failure reports into `sink` and returns `None`.
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self>;
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self>;
 }
 
 /// Reports that `node` has the wrong type for `T`.
-pub fn wrong_type<T: FromNode>(node: &Node, at: &Pointer, sink: &mut Sink) {
+pub fn wrong_type<T: FromNode>(node: &Node, at: &At<'_>, sink: &mut Sink) {
     let mut d = Diagnostic::error(
         at,
         Code::WrongType,
@@ -78,7 +78,7 @@ fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
         Node::String(s) if expected.contains("number") && s.trim().parse::<f64>().is_ok() => {
             Some(format!("write {} without quotes", s.trim()))
         }
-        Node::String(s) if expected == "a boolean" && matches!(s.as_str(), "true" | "false") => {
+        Node::String(s) if expected == "a boolean" && matches!(s.as_ref(), "true" | "false") => {
             Some(format!("write {s} without quotes"))
         }
         Node::Int(i) if expected == "a string" => Some(format!("write \"{i}\" in quotes")),
@@ -90,7 +90,7 @@ fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
 }
 
 /// Reports an unknown member `key` of an object whose known members are `known`.
-pub fn unknown_field(key: &str, known: &[&str], at: &Pointer, sink: &mut Sink) {
+pub fn unknown_field(key: &str, known: &[&str], at: &At<'_>, sink: &mut Sink) {
     let here = at.key(key);
     let suggestions = suggest(key, known.iter().copied(), 2);
     let mut d = Diagnostic::error(&here, Code::UnknownField, format!("unknown field `{key}`"));
@@ -101,9 +101,9 @@ pub fn unknown_field(key: &str, known: &[&str], at: &Pointer, sink: &mut Sink) {
 }
 
 /// Reports a required member `key` missing from the object at `at`.
-pub fn missing_field(key: &str, at: &Pointer, sink: &mut Sink) {
+pub fn missing_field(key: &str, at: &At<'_>, sink: &mut Sink) {
     sink.note(Diagnostic::error(
-        at.key(key),
+        &at.key(key),
         Code::MissingField,
         format!("`{key}` is required here"),
     ));
@@ -113,9 +113,9 @@ impl FromNode for String {
     fn expected() -> String {
         "a string".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
-            Node::String(s) => Some(s.clone()),
+            Node::String(s) => Some(s.to_string()),
             other => {
                 wrong_type::<Self>(other, at, sink);
                 None
@@ -128,7 +128,7 @@ impl FromNode for bool {
     fn expected() -> String {
         "a boolean".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
             Node::Bool(b) => Some(*b),
             other => {
@@ -155,7 +155,7 @@ macro_rules! from_node_int {
             fn expected() -> String {
                 $expected.to_owned()
             }
-            fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+            fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
                 let Some(i) = integer(node) else {
                     let huge = matches!(node, Node::Float(f) if f.fract() == 0.0);
                     if huge {
@@ -196,7 +196,7 @@ impl FromNode for f64 {
     fn expected() -> String {
         "a number".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
             #[allow(clippy::cast_precision_loss)]
             Node::Int(i) => Some(*i as f64),
@@ -213,7 +213,7 @@ impl<T: FromNode> FromNode for Vec<T> {
     fn expected() -> String {
         format!("an array of {}", strip_article(&T::expected()))
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         let Node::Array(items) = node else {
             wrong_type::<Self>(node, at, sink);
             return None;
@@ -244,7 +244,7 @@ impl FromNode for BTreeMap<String, String> {
     fn expected() -> String {
         "an object of strings".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         let Node::Object(members) = node else {
             wrong_type::<Self>(node, at, sink);
             return None;
@@ -252,7 +252,7 @@ impl FromNode for BTreeMap<String, String> {
         let mut map = BTreeMap::new();
         for (k, v) in members {
             if let Some(v) = String::from_node(v, &at.key(k), sink) {
-                map.insert(k.clone(), v);
+                map.insert(k.to_string(), v);
             }
         }
         Some(map)
@@ -260,7 +260,7 @@ impl FromNode for BTreeMap<String, String> {
 }
 
 /// Converts `node` when present; `null` is a wrong type, as upstream's JSON Schema says.
-pub fn field<T: FromNode>(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<T> {
+pub fn field<T: FromNode>(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<T> {
     T::from_node(node, at, sink)
 }
 
@@ -302,7 +302,7 @@ macro_rules! recipe_object {
 
             fn from_node(
                 node: &$crate::document::Node,
-                at: &$crate::diagnostic::Pointer,
+                at: &$crate::diagnostic::At<'_>,
                 sink: &mut $crate::recipe::convert::Sink,
             ) -> Option<Self> {
                 let $crate::document::Node::Object(members) = node else {
@@ -312,7 +312,7 @@ macro_rules! recipe_object {
                 let mut out = Self::default();
                 for (key, value) in members {
                     let here = at.key(key);
-                    match key.as_str() {
+                    match key.as_ref() {
                         $(
                             stringify!($field) => {
                                 out.$field = $crate::recipe::convert::field(value, &here, sink);
@@ -368,14 +368,14 @@ macro_rules! string_enum {
 
             fn from_node(
                 node: &$crate::document::Node,
-                at: &$crate::diagnostic::Pointer,
+                at: &$crate::diagnostic::At<'_>,
                 sink: &mut $crate::recipe::convert::Sink,
             ) -> Option<Self> {
                 let $crate::document::Node::String(s) = node else {
                     $crate::recipe::convert::wrong_type::<Self>(node, at, sink);
                     return None;
                 };
-                match s.as_str() {
+                match s.as_ref() {
                     $( $text => Some($name::$variant), )*
                     other => {
                         let suggestions = $crate::diagnostic::suggest(other, Self::NAMES.iter().copied(), 2);

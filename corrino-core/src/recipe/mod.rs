@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
+use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, Pointer};
 use crate::document::{self, Format, Node};
 use convert::{FromNode, Sink, recipe_object, string_enum};
 
@@ -97,9 +97,9 @@ impl FromNode for PortText {
     fn expected() -> String {
         "a port number as a string, like \"8000\"".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
-            Node::String(s) => Some(PortText(s.clone())),
+            Node::String(s) => Some(PortText(s.to_string())),
             Node::Int(i) => {
                 sink.note(
                     Diagnostic::info(
@@ -145,9 +145,9 @@ impl FromNode for EnvValue {
     fn expected() -> String {
         "a string or an integer".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
-            Node::String(s) => Some(EnvValue::Text(s.clone())),
+            Node::String(s) => Some(EnvValue::Text(s.to_string())),
             Node::Int(i) => match i64::try_from(*i) {
                 Ok(i) => Some(EnvValue::Integer(i)),
                 Err(_) => {
@@ -179,9 +179,9 @@ impl FromNode for Timespan {
     fn expected() -> String {
         "a Prometheus duration such as \"5m\", or a number of seconds".to_owned()
     }
-    fn from_node(node: &Node, at: &Pointer, sink: &mut Sink) -> Option<Self> {
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
-            Node::String(s) => Some(Timespan::Text(s.clone())),
+            Node::String(s) => Some(Timespan::Text(s.to_string())),
             Node::Int(_) | Node::Float(_) => u64::from_node(node, at, sink).map(Timespan::Seconds),
             other => {
                 convert::wrong_type::<Self>(other, at, sink);
@@ -658,7 +658,7 @@ pub fn from_node(node: &Node) -> (Option<Recipe>, Sink) {
     let mut sink = Sink::default();
     let root = Pointer::root();
     let recipe = match node {
-        Node::Object(_) => Recipe::from_node(node, &root, &mut sink),
+        Node::Object(_) => Recipe::from_node(node, &At::Pointer(&root), &mut sink),
         other => {
             sink.invalid(
                 &root,
