@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly modules of corrino-wasm (the main module and the PromQL query module) for the web and for
-# Node.js, prints their gzipped sizes, and runs their tests: the Node.js API tests against the fixtures and goldens,
-# the TypeScript check, and the validator page in headless Chromium. Installs what it needs; safe on a fresh clone.
+# Builds the WebAssembly modules of corrino-wasm (the main module, the PromQL query module and the simulator module)
+# for the web and for Node.js, prints their gzipped sizes, and runs their tests: the Node.js API tests against the
+# fixtures and goldens, the TypeScript check, and the validator page in headless Chromium. Installs what it needs;
+# safe on a fresh clone.
 #
 #   scripts/wasm-tests.sh               build and test
 #   scripts/wasm-tests.sh --build-only  build (pkg/, pkg-node/, www/generated/) and print the sizes
@@ -51,8 +52,8 @@ rm -rf "$wasm_dir/pkg" "$wasm_dir/pkg-node" "$wasm_dir/www/generated"
 mkdir -p "$wasm_dir/pkg" "$wasm_dir/pkg-node" "$wasm_dir/www/generated"
 
 # Each crate is built alone: built together, cargo would unify corrino-core's features and put the PromQL parser
-# into the main module too.
-for crate in corrino-wasm corrino-wasm-query; do
+# into the main module and the simulator module too.
+for crate in corrino-wasm corrino-wasm-query corrino-wasm-sim; do
   lib=${crate//-/_}
   step "build $crate"
   cargo build -p "$crate" --target wasm32-unknown-unknown "${profile[@]}"
@@ -81,7 +82,7 @@ node -e '
 ' fixtures/recipes "$wasm_dir/www/generated/examples.json"
 
 step "sizes (after wasm-opt)"
-for lib in corrino_wasm corrino_wasm_query; do
+for lib in corrino_wasm corrino_wasm_query corrino_wasm_sim; do
   file=$wasm_dir/pkg/${lib}_bg.wasm
   printf '%-22s %9d bytes, %8d bytes gzipped (gzip -9)\n' "$lib" "$(stat -c %s "$file")" "$(gzip -9 -c "$file" | wc -c)"
 done

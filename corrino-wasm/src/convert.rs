@@ -4,6 +4,7 @@
 
 use js_sys::{Error, JSON, Uint8Array};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A failure of the call itself (never a problem of the recipe, which is a diagnostic) as a JS `Error`.
@@ -45,6 +46,16 @@ pub fn invalid_argument(what: &str, err: serde_wasm_bindgen::Error) -> Error {
         "invalid {what}: {}",
         String::from(cause.message())
     ))
+}
+
+/// An argument read as its JSON text, so that serde's `deny_unknown_fields` refuses a misspelled field: going through
+/// serde-wasm-bindgen instead would read only the fields it knows and silently drop the rest.
+pub fn from_json_text<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
+    let text = JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| Error::new(&format!("invalid {what}: not serializable as JSON")))?;
+    serde_json::from_str(&text).map_err(|e| Error::new(&format!("invalid {what}: {e}")))
 }
 
 /// An optional argument: `None` for `undefined` and `null`.

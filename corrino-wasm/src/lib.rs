@@ -18,7 +18,7 @@ use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
+use convert::{from_json_text, into_error, invalid_argument, optional, recipe_bytes, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -378,15 +378,7 @@ fn rendered(
 ) -> Result<Result<(Vec<Manifest>, Diagnostics), Diagnostics>, Error> {
     let bytes = recipe_bytes(recipe)?;
     let options: RenderOptions = match options.as_deref().and_then(optional) {
-        // Through JSON text rather than serde-wasm-bindgen, which reads only the fields it knows and so would
-        // silently ignore a misspelled option.
-        Some(value) => {
-            let text: String = js_sys::JSON::stringify(value)
-                .map_err(|_| Error::new("invalid render options: not serializable as JSON"))?
-                .into();
-            serde_json::from_str(&text)
-                .map_err(|e| Error::new(&format!("invalid render options: {e}")))?
-        }
+        Some(value) => from_json_text("render options", value)?,
         None => RenderOptions::default(),
     };
     let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());

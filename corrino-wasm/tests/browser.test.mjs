@@ -1,5 +1,6 @@
 // The validator page in headless Chromium: load it, pick an example, break a field, see the diagnostic on its
-// line, fix it, see the YAML; a custom query brings in the query module. Saves a screenshot in target/.
+// line, fix it, see the YAML; a custom query brings in the query module; the autoscaling is simulated and
+// re-simulated when the scenario changes. Saves screenshots in target/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -77,6 +78,17 @@ async function type(page, text) {
   await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
 }
 
+/** Waits for the simulation to settle after a change of the scenario form. */
+async function simulated(page) {
+  await page.waitForFunction(() => document.getElementById('simulation-card').dataset.busy === 'false');
+}
+
+/** The simulation's summary figures, by name, as the numbers the simulator gave. */
+const figures = (page) =>
+  page.$$eval('#simulation [data-figure]', (items) =>
+    Object.fromEntries(items.map((item) => [item.dataset.figure, item.dataset.value === '' ? null : Number(item.dataset.value)])),
+  );
+
 test('the page validates, points at the broken field, and renders once fixed', async () => {
   const page = await context.newPage();
   const problems = [];
@@ -149,6 +161,11 @@ test('a recipe with its own query loads the query module, which checks it', asyn
   assert.ok(requested.some((p) => p.endsWith('corrino_wasm_query_bg.wasm')), 'the query module was not loaded');
   assert.equal(await page.getAttribute('#status', 'data-state'), 'valid');
 
+  // Its simulation comes from the query module too, which evaluates the recipe's own query.
+  assert.equal(await page.getAttribute('#simulation-card', 'data-state'), 'simulated');
+  assert.equal(await page.locator('#chart > svg').count(), 1);
+  assert.match(await page.textContent('#simulation'), /evaluated by the query module/);
+
   const text = await page.inputValue('#recipe');
   await type(page, text.replace('vllm:num_requests_waiting', 'vllm:num_requests_waitin'));
   const item = page.locator('#diagnostics li[data-code="query"]');
@@ -178,5 +195,123 @@ test('the page shows the plan with sources and the rendered manifests (screensho
   await page.screenshot({ path: shot, fullPage: true });
   assert.ok(existsSync(shot));
   console.log(`screenshot: ${shot}`);
+  await page.close();
+});
+
+test('the page simulates the autoscaling, and again when the scenario changes (screenshot)', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  await page.goto(`${base}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.selectOption('#example', 'autoscaling-example');
+  await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
+  assert.ok(requested.some((p) => p.endsWith('corrino_wasm_sim_bg.wasm')), 'the simulator module was not loaded');
+  assert.equal(await page.getAttribute('#simulation-card', 'data-state'), 'simulated');
+
+  // The form starts at the default scenario, so the figures are those of the golden simulation.
+  const golden = JSON.parse(
+    readFileSync(new URL('../../fixtures/expected/autoscaling-example.simulation.json', import.meta.url), 'utf8'),
+  ).summary;
+  const initial = await figures(page);
+  assert.deepStrictEqual(initial, {
+    'first-scale-up': golden.first_scale_up_at,
+    'first-node': golden.first_node_requested_at,
+    'peak-replicas': golden.peak_spec_replicas,
+    'peak-nodes': golden.peak_nodes,
+    'seconds-over-slo': golden.seconds_over_slo,
+    'gpu-hours': golden.gpu_hours,
+    flapping: golden.flapping_count,
+    'latency-p95': golden.latency_p95,
+  });
+  assert.match(await page.textContent('#simulation'), /first scale-up/);
+  assert.match(await page.textContent('[data-figure="first-scale-up"]'), /2 min 30 s/);
+
+  // The chart: one inline SVG with its series and title.
+  assert.equal(await page.locator('#chart > svg').count(), 1);
+  assert.ok((await page.locator('#chart svg polyline').count()) >= 4, 'the chart has no series');
+  assert.match(await page.textContent('#chart svg'), /VM\.GPU\.A10\.2 · default-latency query/);
+  const box = await page.locator('#chart svg').boundingBox();
+  assert.ok(box.width > 300 && box.height > 200, JSON.stringify(box));
+  mkdirSync(targetDir, { recursive: true });
+  const shot = join(targetDir, 'corrino-wasm-validator-simulation.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  assert.ok(existsSync(shot));
+  console.log(`screenshot: ${shot}`);
+
+  // Fewer clients, running to the end: other figures.
+  await page.fill('#clients', '2');
+  await page.fill('#max-requests', '');
+  await simulated(page);
+  const fewer = await figures(page);
+  assert.notEqual(fewer['seconds-over-slo'], initial['seconds-over-slo']);
+  assert.notDeepStrictEqual(fewer, initial);
+
+  // An open loop: its rate field replaces the clients, and the figures change again.
+  await page.selectOption('#load-kind', 'open-loop');
+  await simulated(page);
+  assert.equal(await page.isVisible('#rps'), true);
+  assert.equal(await page.isVisible('#clients'), false);
+  await page.fill('#rps', '0.2');
+  await simulated(page);
+  const open = await figures(page);
+  assert.notDeepStrictEqual(open, fewer);
+  assert.match(await page.textContent('#simulation'), /requests answered/);
+
+  // A value the form refuses is said, and nothing is drawn.
+  await page.fill('#duration', '0');
+  await simulated(page);
+  assert.equal(await page.getAttribute('#simulation-card', 'data-state'), 'error');
+  assert.match(await page.textContent('#simulation'), /Not simulated: Duration:/);
+  assert.equal(await page.locator('#chart svg').count(), 0);
+  await page.fill('#duration', '30');
+  await simulated(page);
+  assert.equal(await page.getAttribute('#simulation-card', 'data-state'), 'simulated');
+  assert.equal((await figures(page))['gpu-hours'] < open['gpu-hours'], true, 'half the time, fewer GPU-hours');
+
+  // A recipe without pod autoscaling: said, no chart.
+  await page.selectOption('#example', 'no-autoscaling-a10');
+  await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
+  assert.equal(await page.getAttribute('#simulation-card', 'data-state'), 'no-autoscaling');
+  assert.match(await page.textContent('#simulation'), /no pod autoscaling/);
+  assert.equal(await page.locator('#chart svg').count(), 0);
+  assert.deepStrictEqual(problems, []);
+  await page.close();
+});
+
+test('the chart is inserted as drawing only: no script, handler, link or fetch survives', async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/www/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const result = await page.evaluate(async () => {
+    const { chartElement } = await import('./chart.js');
+    window.injected = [];
+    const hostile = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="50" height="50"
+        onload="injected.push('onload')" style="background: url(/hostile-style.png)">
+      <script>injected.push('script')</script>
+      <foreignObject width="10" height="10"><iframe xmlns="http://www.w3.org/1999/xhtml" src="/hostile-frame.html"></iframe></foreignObject>
+      <a href="javascript:injected.push('link')"><text>link</text></a>
+      <image href="/hostile-image.png" width="1" height="1"/>
+      <use xlink:href="#p"/>
+      <polyline id="p" points="0,0 10,10" stroke="red" onmouseover="injected.push('hover')"/>
+      <text x="1" y="20">kept</text>
+    </svg>`;
+    const element = chartElement(hostile);
+    document.getElementById('chart').replaceChildren(element);
+    element.querySelector('polyline').dispatchEvent(new MouseEvent('mouseover'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return {
+      injected: window.injected,
+      markup: element.outerHTML,
+      refused: [chartElement('<p>not svg</p>'), chartElement('<svg xmlns="http://www.w3.org/2000/svg"><g>')],
+    };
+  });
+  assert.deepStrictEqual(result.injected, []);
+  assert.doesNotMatch(result.markup, /script|foreignObject|iframe|onload|onmouseover|href|<a |<image|<use|style=/);
+  assert.match(result.markup, /<polyline id="p" points="0,0 10,10" stroke="red"/);
+  assert.match(result.markup, /kept/);
+  assert.deepStrictEqual(result.refused, [null, null]);
+  assert.ok(!requested.some((p) => p.startsWith('/hostile')), `fetched: ${requested.filter((p) => p.startsWith('/hostile'))}`);
   await page.close();
 });

@@ -1,6 +1,8 @@
 // The validator page: validates the recipe on each keystroke (debounced), shows the problems on their lines, the
-// plan and the rendered manifests. Every answer comes from the corrino modules; this file only displays them.
+// plan, a simulation of its autoscaling and the rendered manifests. Every answer comes from the corrino modules;
+// this file only displays them.
 import init, * as corrino from '../pkg/corrino_wasm.js';
+import { chartElement } from './chart.js';
 import { scan } from './pointer.js';
 import { describe } from './schema.js';
 
@@ -17,13 +19,24 @@ const SOURCES = { recipe: 'recipe', 'node-params': 'moved from node params', def
 // The recipe's JSON Schema, for what each field named by a diagnostic is; the page works without it.
 let schema = null;
 
-// The PromQL checker is a second module, fetched the first time a recipe has its own query.
-let queryModule = null;
-const loadQueryModule = () =>
-  (queryModule ??= import('../pkg/corrino_wasm_query.js').then(async (m) => {
-    await m.default();
-    return m;
-  }));
+/** A module fetched and instantiated on first use (and fetched again after a failure). */
+function lazyModule(url) {
+  let loading = null;
+  return () =>
+    (loading ??= import(url)
+      .then(async (m) => {
+        await m.default();
+        return m;
+      })
+      .catch((e) => {
+        loading = null;
+        throw e;
+      }));
+}
+// The PromQL checker is a second module, fetched the first time a recipe has its own query; it also simulates such
+// recipes. The simulator is a third, fetched the first time a recipe with pod autoscaling is shown.
+const loadQueryModule = lazyModule('../pkg/corrino_wasm_query.js');
+const loadSimModule = lazyModule('../pkg/corrino_wasm_sim.js');
 
 const escapeHtml = (s) =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -291,6 +304,119 @@ $('copy').addEventListener('click', async () => {
   setTimeout(() => (button.textContent = 'Copy YAML'), 1500);
 });
 
+// ---- simulation ----
+
+/** The scenario the form describes; every field it leaves out keeps its default. Throws when a field is invalid. */
+function scenarioFromForm() {
+  const kind = $('load-kind').value;
+  // The browser checks each field against its min, max and step; the fields of the other kind of load are unused.
+  for (const input of document.querySelectorAll('#scenario input')) {
+    const load = input.closest('[data-load]')?.dataset.load ?? kind;
+    if (load === kind && !input.checkValidity()) {
+      throw new Error(`${input.closest('label').firstChild.textContent.trim()}: ${input.validationMessage}`);
+    }
+  }
+  const number = (id) => Number($(id).value);
+  const load =
+    kind === 'open-loop'
+      ? { kind, rate: { kind: 'constant', rps: number('rps') } }
+      : { kind, clients: number('clients'), max_requests: $('max-requests').value === '' ? null : number('max-requests') };
+  return { duration_seconds: number('duration') * 60, load };
+}
+
+function showLoadFields() {
+  const kind = $('load-kind').value;
+  for (const label of document.querySelectorAll('#scenario [data-load]')) label.hidden = label.dataset.load !== kind;
+}
+
+const seconds = (s) =>
+  s === null ? 'never' : s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+
+/** One figure of the summary; `data-value` holds the number as the simulator gave it. */
+function figure(key, value, shown, label, alert = false) {
+  return `<div class="stat${alert ? ' alert' : ''}" data-figure="${key}" data-value="${value ?? ''}"><span class="value">${shown}</span><span class="label">${label}</span></div>`;
+}
+
+function showSimulated({ simulation }, custom) {
+  const { summary: s, settings } = simulation;
+  const bound = settings.latency_bound_seconds;
+  $('simulation').innerHTML = `<div class="stats figures">
+      ${figure('first-scale-up', s.first_scale_up_at, seconds(s.first_scale_up_at), 'first scale-up')}
+      ${figure('first-node', s.first_node_requested_at, seconds(s.first_node_requested_at), 'first node requested')}
+      ${figure('peak-replicas', s.peak_spec_replicas, `${s.peak_spec_replicas} <small>of ${settings.max_replicas}</small>`, 'peak replicas')}
+      ${figure('peak-nodes', s.peak_nodes, `${s.peak_nodes} <small>of ${settings.cluster_autoscaler.max_nodes}</small>`, 'peak nodes')}
+      ${figure('seconds-over-slo', s.seconds_over_slo, `${s.seconds_over_slo} s`, `over the SLO (p95 above ${bound} s)`, s.seconds_over_slo > 0)}
+      ${figure('gpu-hours', s.gpu_hours, s.gpu_hours.toFixed(2), 'GPU-hours')}
+      ${figure('flapping', s.flapping_count, s.flapping_count, 'flapping (reversals within 5 min)', s.flapping_count > 0)}
+      ${figure('latency-p95', s.latency_p95, s.latency_p95 === null ? '–' : `${s.latency_p95} s`, 'p95 latency')}
+    </div>
+    <p class="note">${plural(s.requests_completed, 'request')} answered, ${s.requests_failed} failed, over ${seconds(
+      s.duration_seconds,
+    )}; serving model: ${escapeHtml(settings.serving_source)}${
+      custom ? '; the recipe’s own query, evaluated by the query module' : ''
+    }.</p>`;
+}
+
+let simulationRun = 0;
+
+/** Simulates the recipe with the form's scenario, or says why not. */
+async function simulate(text, plan) {
+  const run = ++simulationRun;
+  const card = $('simulation-card');
+  const say = (html, state) => {
+    $('simulation').innerHTML = html;
+    $('chart').replaceChildren();
+    card.dataset.state = state;
+  };
+  card.dataset.busy = 'true';
+  try {
+    if (!plan) {
+      say('<p class="muted">No recipe to simulate yet.</p>', 'none');
+    } else if (plan.diagnostics.some((d) => d.severity === 'error')) {
+      say('<p class="muted">Not simulated: the recipe has errors (see Problems).</p>', 'none');
+    } else if (!plan.pod_autoscaling) {
+      say(
+        '<p class="note">This recipe has no pod autoscaling (<code>recipe_pod_autoscaling_params</code>): there is nothing to simulate.</p>',
+        'no-autoscaling',
+      );
+    } else {
+      const custom = plan.pod_autoscaling.query.kind === 'custom';
+      const scenario = scenarioFromForm();
+      const module = await (custom ? loadQueryModule() : loadSimModule());
+      if (run !== simulationRun) return;
+      const out = module.simulate(text, scenario);
+      if (out.simulation === null) {
+        say('<p class="muted">Not simulated: the recipe has errors (see Problems).</p>', 'none');
+      } else {
+        showSimulated(out, custom);
+        const chart = chartElement(out.chart);
+        $('chart').replaceChildren(...(chart ? [chart] : []));
+        card.dataset.state = 'simulated';
+      }
+    }
+  } catch (e) {
+    if (run === simulationRun) say(`<p class="note">Not simulated: ${richText(e.message)}</p>`, 'error');
+  } finally {
+    if (run === simulationRun) card.dataset.busy = 'false';
+  }
+}
+
+// The recipe last shown, for re-simulating when only the scenario changes.
+let shownRecipe = { text: '', plan: null };
+
+let simulationTimer = 0;
+const scheduleSimulation = () => {
+  clearTimeout(simulationTimer);
+  $('simulation-card').dataset.busy = 'true';
+  simulationTimer = setTimeout(() => simulate(shownRecipe.text, shownRecipe.plan), 150);
+};
+
+$('scenario').addEventListener('input', () => {
+  showLoadFields();
+  scheduleSimulation();
+});
+$('scenario').addEventListener('submit', (event) => event.preventDefault());
+
 // ---- the update loop ----
 
 let generation = 0;
@@ -312,6 +438,9 @@ async function update() {
     $('yaml').hidden = true;
     $('oci').innerHTML = '';
     $('render-problems').innerHTML = '<li class="empty">Paste a recipe, or choose an example.</li>';
+    shownRecipe = { text, plan: null };
+    await simulate(text, null);
+    if (run !== generation) return;
     status.dataset.busy = 'false';
     return;
   }
@@ -319,6 +448,9 @@ async function update() {
   showDiagnostics(plan ? plan.diagnostics : corrino.validate(text));
   showPlan(plan, options);
   showManifests(text, plan, options);
+  shownRecipe = { text, plan };
+  clearTimeout(simulationTimer);
+  const simulated = simulate(text, plan);
   const note = $('query-note');
   note.hidden = !hasCustomQuery(plan);
   if (hasCustomQuery(plan)) {
@@ -330,10 +462,11 @@ async function update() {
       showDiagnostics(query.validate(text));
       note.textContent = 'The custom PromQL query was checked by the query module, loaded for recipes that have one.';
     } catch (e) {
-      queryModule = null;
       note.textContent = `The custom PromQL query is not checked: the query module did not load (${e.message}).`;
     }
   }
+  await simulated;
+  if (run !== generation) return;
   status.dataset.busy = 'false';
 }
 

@@ -1,12 +1,15 @@
-//! The second WebAssembly module of corrino: checks of custom PromQL scaling queries, with corrino-core's
-//! `promql-check` feature. It is apart from the main module because the PromQL parser is most of its size; a page
-//! loads it only for recipes that have their own query.
+//! The second WebAssembly module of corrino: checks and simulations of custom PromQL scaling queries, with
+//! corrino-core's `promql-check` feature. It is apart from the main module because the PromQL parser is most of its
+//! size; a page loads it only for recipes that have their own query.
 //!
 //! `checkQuery` checks one query; `validate` is the main module's `validate` with the query checks included, so
-//! that a recipe with a custom query gets exactly the diagnostics of `corrino validate`.
+//! that a recipe with a custom query gets exactly the diagnostics of `corrino validate`; `simulate` is the
+//! simulator module's `simulate`, with custom queries evaluated.
 
 #[path = "../../src/convert.rs"]
 mod convert;
+#[path = "../../sim/src/simulation.rs"]
+mod simulation;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +26,8 @@ use convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 import type { Diagnostic, RecipeInput } from "./corrino_wasm.js";
-export type { Diagnostic, RecipeInput };
+import type { Scenario, Simulated } from "./corrino_wasm_sim.js";
+export type { Diagnostic, RecipeInput, Scenario, Simulated };
 
 /** What the checks of a query need to know about the deployment. */
 export interface QueryContext {
@@ -47,6 +51,12 @@ extern "C" {
     /// A list of diagnostics.
     #[wasm_bindgen(typescript_type = "Diagnostic[]")]
     pub type DiagnosticList;
+    /// A simulation scenario.
+    #[wasm_bindgen(typescript_type = "Scenario")]
+    pub type ScenarioInput;
+    /// A simulation with its chart.
+    #[wasm_bindgen(typescript_type = "Simulated")]
+    pub type SimulatedOutput;
 }
 
 #[wasm_bindgen(start, private)]
@@ -86,6 +96,18 @@ pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
     Ok(to_js(&diagnostics)?.unchecked_into())
 }
 
+/// The simulator module's `simulate`, able to evaluate custom scaling queries too (within the subset of PromQL that the
+/// simulator computes from its modelled series; a query outside it is refused with the reason).
+#[wasm_bindgen]
+pub fn simulate(
+    recipe: RecipeInput,
+    scenario: Option<ScenarioInput>,
+) -> Result<SimulatedOutput, Error> {
+    let simulated = simulation::simulated(&recipe, scenario.as_deref())?
+        .map_err(|e| into_error(simulation::cannot_simulate(&e)))?;
+    Ok(to_js(&simulated)?.unchecked_into())
+}
+
 /// `QueryContext` as JS writes it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,6 +133,7 @@ impl Context {
                 .unwrap_or(defaults.scrape_interval_seconds),
             vllm_version,
             bucket_overrides: self.bucket_overrides.into_iter().collect(),
+            ..defaults
         })
     }
 }

@@ -4,8 +4,11 @@ import * as corrino from "../../pkg-node/corrino_wasm.js";
 import type { Diagnostic, Plan, Recipe, RenderOptions, Rendered, RenderedText, Shape } from "../../pkg-node/corrino_wasm.js";
 import * as query from "../../pkg-node/corrino_wasm_query.js";
 import type { QueryContext } from "../../pkg-node/corrino_wasm_query.js";
+import * as sim from "../../pkg-node/corrino_wasm_sim.js";
+import type { Scenario, Simulated, Simulation, SimulationEvent } from "../../pkg-node/corrino_wasm_sim.js";
 import init, { validate as validateInBrowser } from "../../pkg/corrino_wasm.js";
 import initQuery, { checkQuery } from "../../pkg/corrino_wasm_query.js";
+import initSim, { simulate as simulateInBrowser } from "../../pkg/corrino_wasm_sim.js";
 
 const recipe: Recipe = {
   recipe_mode: "service",
@@ -52,10 +55,33 @@ const found: Diagnostic[] = query.checkQuery("sum(vllm:num_requests_waiting)", "
 const all: Diagnostic[] = query.validate(recipe);
 console.log(found, all);
 
+const scenario: Scenario = {
+  ...sim.defaultScenario(),
+  duration_seconds: 600,
+  load: { kind: "open-loop", rate: { kind: "step", before_rps: 1, after_rps: 4, at_seconds: 120 } },
+};
+const simulated: Simulated = sim.simulate(recipe, scenario);
+const simulation: Simulation | null = simulated.simulation;
+if (simulation) {
+  const firstScaleUp: number | null = simulation.summary.first_scale_up_at;
+  const gpuHours: number = simulation.summary.gpu_hours;
+  const replicas: number[] = simulation.samples.map((s) => s.spec_replicas);
+  const requestedNodes: number[] = simulation.events.flatMap((e: SimulationEvent) => (e.kind === "nodes-requested" ? e.nodes : []));
+  const reasons: string[] = simulation.decisions.map((d) => d.reason);
+  console.log(firstScaleUp, gpuHours, replicas, requestedNodes, reasons, simulation.settings.cluster_autoscaler.max_nodes);
+}
+const chart: string | null = simulated.chart;
+const custom: Simulated = query.simulate(recipe, {
+  load: { kind: "closed-loop", clients: 8, max_requests: null },
+  autoscaler_timing: { scanInterval: "5s" },
+});
+console.log(chart, custom.diagnostics, sim.simulate("recipe_mode: service").simulation);
+
 async function browser(): Promise<void> {
   await init();
   await initQuery();
-  console.log(validateInBrowser(recipe), checkQuery("up"));
+  await initSim();
+  console.log(validateInBrowser(recipe), checkQuery("up"), simulateInBrowser(recipe, { duration_seconds: 60 }));
 }
 void browser;
 
@@ -70,4 +96,12 @@ const wrongScrape: RenderOptions = { ...options, scrape: "prometheus" };
 corrino.render(recipe, { namespace: "inference" });
 // @ts-expect-error: a number is not a recipe
 corrino.validate(42);
-console.log(typo, wrongType, wrongScrape);
+// @ts-expect-error: an unknown scenario field
+const wrongScenario: Scenario = { duration: 600 };
+// @ts-expect-error: a closed loop needs its clients
+sim.simulate(recipe, { load: { kind: "closed-loop" } });
+// @ts-expect-error: an unknown rate profile
+const wrongRate: Scenario = { load: { kind: "open-loop", rate: { kind: "steady", rps: 1 } } };
+// @ts-expect-error: an event's fields depend on its kind
+const wrongEvent: SimulationEvent = { t: 0, kind: "node-ready", nodes: [1] };
+console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent);

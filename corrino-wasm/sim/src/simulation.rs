@@ -1,0 +1,57 @@
+//! `simulate` for the simulator module and the query module: a recipe and a scenario in, the simulation and its
+//! chart out.
+//!
+//! The query module includes this file too; the two differ only in which scaling queries corrino-core can evaluate
+//! (custom ones need its `promql-check` feature), so each module words that failure itself.
+
+use corrino_core::sim::{self, Scenario, SimError, Simulation};
+use corrino_core::{Diagnostics, Plan, PlanOptions};
+use js_sys::Error;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::convert::{from_json_text, optional, recipe_bytes};
+
+/// What `simulate` returns, shaped like the main module's `render` result: `simulation` and `chart` are `null` when
+/// the recipe has errors, and `diagnostics` say why.
+///
+/// The chart travels with the simulation rather than coming from a function of its own: `Simulation` is output
+/// only (it cannot be read back from JS), so a separate chart call would have to run the whole simulation again.
+#[derive(Serialize, Default)]
+pub struct Simulated {
+    simulation: Option<Simulation>,
+    /// The chart as an SVG document.
+    chart: Option<String>,
+    diagnostics: Diagnostics,
+}
+
+/// Reads the scenario (`undefined` or `null` for the default), plans the recipe and simulates it, as
+/// `corrino simulate` does. The outer error is a failure of the call (an unreadable argument, a misspelled scenario
+/// field); the inner one is the simulator's refusal.
+pub fn simulated(
+    recipe: &JsValue,
+    scenario: Option<&JsValue>,
+) -> Result<Result<Simulated, SimError>, Error> {
+    let bytes = recipe_bytes(recipe)?;
+    let scenario: Scenario = match scenario.and_then(optional) {
+        Some(value) => from_json_text("scenario", value)?,
+        None => Scenario::default(),
+    };
+    let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());
+    let Some(plan) = plan.filter(Plan::is_renderable) else {
+        return Ok(Ok(Simulated {
+            diagnostics,
+            ..Simulated::default()
+        }));
+    };
+    Ok(sim::simulate(&plan, &scenario).map(|simulation| Simulated {
+        chart: Some(sim::svg(&simulation)),
+        simulation: Some(simulation),
+        diagnostics,
+    }))
+}
+
+/// The simulator's refusal in words.
+pub fn cannot_simulate(err: &SimError) -> String {
+    format!("cannot simulate the recipe: {err}")
+}
