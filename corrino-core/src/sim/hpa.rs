@@ -16,6 +16,7 @@
 //! * **Metric values and targets** are `i64` milli-units (`Quantity.MilliValue()` upstream); ratios between
 //!   them are computed in `f64`, as upstream does.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Multiplier of the per-sync scale-up cap on the no-behavior path (`scaleUpLimitFactor`).
@@ -232,8 +233,8 @@ impl Behavior {
     pub fn with_defaults(&self) -> Behavior {
         let (scale_up, scale_down) = defaulted_rules(self);
         Behavior {
-            scale_up: Some(scale_up),
-            scale_down: Some(scale_down),
+            scale_up: Some(scale_up.into_owned()),
+            scale_down: Some(scale_down.into_owned()),
         }
     }
 }
@@ -248,15 +249,41 @@ pub fn default_behavior() -> Behavior {
     Behavior::default().with_defaults()
 }
 
-/// Both directions' rules after defaulting.
-fn defaulted_rules(behavior: &Behavior) -> (ScalingRules, ScalingRules) {
+/// Both directions' rules after defaulting. Rules that defaulting would not change (as the API server leaves them,
+/// and as every sync of a simulation sees them) are borrowed, not rebuilt.
+fn defaulted_rules(behavior: &Behavior) -> (Cow<'_, ScalingRules>, Cow<'_, ScalingRules>) {
     (
-        ScalingRules::overlaid_on(behavior.scale_up.as_ref(), ScalingRules::default_scale_up()),
-        ScalingRules::overlaid_on(
+        overlaid(
+            behavior.scale_up.as_ref(),
+            true,
+            ScalingRules::default_scale_up,
+        ),
+        overlaid(
             behavior.scale_down.as_ref(),
-            ScalingRules::default_scale_down(),
+            false,
+            ScalingRules::default_scale_down,
         ),
     )
+}
+
+/// [`ScalingRules::overlaid_on`], borrowing `rules` when every field the defaults would fill is already set.
+/// `default_has_window`: whether the defaults set a stabilization window (scale-up's do, scale-down's leave it to
+/// the controller); no default sets a tolerance.
+fn overlaid(
+    rules: Option<&ScalingRules>,
+    default_has_window: bool,
+    defaults: fn() -> ScalingRules,
+) -> Cow<'_, ScalingRules> {
+    match rules {
+        Some(rules)
+            if rules.select_policy.is_some()
+                && !rules.policies.is_empty()
+                && (rules.stabilization_window_seconds.is_some() || !default_has_window) =>
+        {
+            Cow::Borrowed(rules)
+        }
+        _ => Cow::Owned(ScalingRules::overlaid_on(rules, defaults())),
+    }
 }
 
 /// The band of usage ratios within which the controller keeps the current replica count.

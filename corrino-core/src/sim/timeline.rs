@@ -566,22 +566,33 @@ impl LatencyDigest {
     }
 }
 
-/// The nearest-rank `p50` and `p95` of weighted latencies (reordered in place): by selection when every weight
-/// is 1 (the usual case: one entry per request), else by sorting.
-fn median_and_p95(latencies: &mut [(f64, u32)]) -> (Option<f64>, Option<f64>) {
+/// The nearest-rank `p50` and `p95` of weighted latencies (reordered in place). Small weights (the usual case: one
+/// or a few requests per entry) are expanded into `scratch` and selected, which is cheaper than sorting; large
+/// ones are sorted.
+fn median_and_p95(
+    latencies: &mut [(f64, u32)],
+    scratch: &mut Vec<f64>,
+) -> (Option<f64>, Option<f64>) {
     let total: u64 = latencies.iter().map(|(_, count)| u64::from(*count)).sum();
     if total == 0 {
         return (None, None);
     }
-    if total == latencies.len() as u64 {
-        let mut pick = |p: f64| {
-            let rank = ((p * total as f64).ceil() as usize).clamp(1, latencies.len());
-            let (_, nth, _) =
-                latencies.select_nth_unstable_by(rank - 1, |a, b| a.0.total_cmp(&b.0));
-            nth.0
+    if total <= 4 * latencies.len() as u64 {
+        scratch.clear();
+        for &(latency, count) in latencies.iter() {
+            scratch.extend(std::iter::repeat_n(latency, count as usize));
+        }
+        let n = scratch.len();
+        let rank = |p: f64| ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+        let (r50, r95) = (rank(0.5), rank(0.95));
+        let (below, p95, _) = scratch.select_nth_unstable_by(r95, f64::total_cmp);
+        let p95 = *p95;
+        // Everything below the 95th rank is now in `below`: the median is selected there.
+        let p50 = if r50 < r95 {
+            *below.select_nth_unstable_by(r50, f64::total_cmp).1
+        } else {
+            p95
         };
-        let p95 = pick(0.95);
-        let p50 = pick(0.5);
         return (Some(p50), Some(p95));
     }
     latencies.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -653,6 +664,8 @@ struct World {
     digest: LatencyDigest,
     // Per-interval accumulators.
     interval_latencies: Vec<(f64, u32)>,
+    /// Room for [`median_and_p95`].
+    latency_scratch: Vec<f64>,
     interval_completed: u64,
     interval_misses: u64,
     // Scratch.
@@ -762,6 +775,7 @@ impl World {
             summary: Summary::default(),
             digest: LatencyDigest::new(),
             interval_latencies: Vec::new(),
+            latency_scratch: Vec::new(),
             interval_completed: 0,
             interval_misses: 0,
             arrivals: Vec::new(),
@@ -1071,7 +1085,7 @@ impl World {
     }
 
     fn record_sample(&mut self, t: i64) {
-        let (p50, p95) = median_and_p95(&mut self.interval_latencies);
+        let (p50, p95) = median_and_p95(&mut self.interval_latencies, &mut self.latency_scratch);
         self.samples.push(Sample {
             t,
             load: self.load_level(t),
@@ -1588,12 +1602,29 @@ mod tests {
     #[test]
     fn percentiles() {
         // Unweighted: 1..=20 → p50 is the 10th, p95 the 19th (nearest rank).
+        let mut scratch = Vec::new();
         let mut plain: Vec<(f64, u32)> = (1..=20).rev().map(|i| (f64::from(i), 1)).collect();
-        assert_eq!(median_and_p95(&mut plain), (Some(10.0), Some(19.0)));
-        // Weighted: 9 at 1 s and 1 at 10 s → p50 1 s, p95 (rank 10) 10 s.
+        assert_eq!(
+            median_and_p95(&mut plain, &mut scratch),
+            (Some(10.0), Some(19.0))
+        );
+        // Weighted: 9 at 1 s and 1 at 10 s → p50 1 s, p95 (rank 10) 10 s; expanded or sorted, the same.
         let mut weighted = vec![(10.0, 1), (1.0, 9)];
-        assert_eq!(median_and_p95(&mut weighted), (Some(1.0), Some(10.0)));
-        assert_eq!(median_and_p95(&mut []), (None, None));
+        assert_eq!(
+            median_and_p95(&mut weighted, &mut scratch),
+            (Some(1.0), Some(10.0))
+        );
+        let mut heavy = vec![(10.0, 100), (1.0, 900)];
+        assert_eq!(
+            median_and_p95(&mut heavy, &mut scratch),
+            (Some(1.0), Some(10.0))
+        );
+        let mut few = vec![(3.0, 2), (1.0, 1), (2.0, 1)];
+        assert_eq!(
+            median_and_p95(&mut few, &mut scratch),
+            (Some(2.0), Some(3.0))
+        );
+        assert_eq!(median_and_p95(&mut [], &mut scratch), (None, None));
         // The run's digest reports the upper edge of a 1/32-octave bin: 23.2 s → [23.0, 23.5).
         let mut digest = LatencyDigest::new();
         digest.add(23.2, 3);
