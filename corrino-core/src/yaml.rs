@@ -68,8 +68,31 @@ fn indent(out: &mut String, col: usize) {
     }
 }
 
-/// Whether `s` reads back as the same string when written plain. One pass over the bytes: this runs for every
-/// string of every object.
+/// What a byte may be inside a plain scalar: never (`UNSAFE`: outside printable ASCII, or a flow indicator or
+/// quote), part of something that reads as a number (`NUMERIC`), or a byte that matters with its neighbour (`PAIR`:
+/// `: ` starts a mapping and ` #` a comment). A table, because this runs for every byte of every string written.
+const UNSAFE: u8 = 1;
+const NUMERIC: u8 = 2;
+const PAIR: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut table = [UNSAFE; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = match b as u8 {
+            b'{' | b'}' | b'[' | b']' | b',' | b'"' | b'\'' | b'\\' => UNSAFE,
+            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => NUMERIC,
+            b'+' | b'-' | b'.' | b'_' | b'x' | b'X' | b'o' | b'O' => NUMERIC,
+            b':' => NUMERIC | PAIR,
+            b' ' | b'#' => PAIR,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether `s` reads back as the same string when written plain. One pass over the bytes, one table lookup each.
 fn plain_is_safe(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
@@ -79,31 +102,45 @@ fn plain_is_safe(s: &str) -> bool {
         return false;
     }
     // Indicators that start something other than a plain scalar.
-    if b"?:,[]{}#&*!|>'\"%@`".contains(&first) {
+    if matches!(
+        first,
+        b'?' | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return false;
     }
     if first == b'-' && (bytes.len() == 1 || bytes[1] == b' ') {
         return false;
     }
     // Anything that may read as a number: YAML 1.1 and 1.2 numbers (`1`, `-1.5e3`, `0x1f`, `0o7`, `0b1`, `1_000`,
-    // `1:20`, `.5`) use only these characters and start with a digit, a sign or a dot. `200Gi` or `1g.20gb` do not.
+    // `1:20`, `.5`) use only the NUMERIC bytes and start with a digit, a sign or a dot. `200Gi` or `1g.20gb` do not.
     let mut number_like = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
     let mut previous = 0u8;
     for &b in bytes {
-        if !(0x20..0x7f).contains(&b)
-            || matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b'"' | b'\'' | b'\\')
+        let class = CLASSES[usize::from(b)];
+        if class & UNSAFE != 0 {
+            return false;
+        }
+        if class & PAIR != 0 && ((previous == b':' && b == b' ') || (previous == b' ' && b == b'#'))
         {
             return false;
         }
-        // `: ` starts a mapping and ` #` a comment.
-        if (previous == b':' && b == b' ') || (previous == b' ' && b == b'#') {
-            return false;
-        }
-        number_like &= b.is_ascii_hexdigit()
-            || matches!(
-                b,
-                b'+' | b'-' | b'.' | b'_' | b':' | b'x' | b'X' | b'o' | b'O'
-            );
+        number_like &= class & NUMERIC != 0;
         previous = b;
     }
     if number_like {
