@@ -25,6 +25,16 @@ pub const DEFAULT_LATENCY_BOUND: &str = "5.0";
 #[must_use]
 pub fn escape_label_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
+    push_escaped(&mut out, value);
+    out
+}
+
+/// [`escape_label_value`] written onto the end of `out`.
+fn push_escaped(out: &mut String, value: &str) {
+    if !value.contains(['\\', '"', '\n', '\r', '\t']) {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -35,7 +45,6 @@ pub fn escape_label_value(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Whether `name` can be written bare as a label name (`[a-zA-Z_][a-zA-Z0-9_]*`); other names must be quoted.
@@ -108,34 +117,35 @@ pub fn instance_label(service: &str, namespace: &str, port: u16) -> String {
 /// first.
 #[must_use]
 pub fn default_query(q: &DefaultQuery) -> String {
-    let selector = |le: &str| {
-        let mut s = format!(
-            "{}_bucket{{le=\"{}\"",
-            vllm::E2E_REQUEST_LATENCY,
-            escape_label_value(le)
-        );
+    let selector = |out: &mut String, le: &str| {
+        out.push_str(vllm::E2E_REQUEST_LATENCY);
+        out.push_str("_bucket{le=\"");
+        push_escaped(out, le);
+        out.push('"');
         for (name, value) in &q.labels {
-            s.push(',');
+            out.push(',');
             if is_plain_label_name(name) {
-                s.push_str(name);
+                out.push_str(name);
             } else {
-                s.push('"');
-                s.push_str(&escape_label_value(name));
-                s.push('"');
+                out.push('"');
+                push_escaped(out, name);
+                out.push('"');
             }
-            s.push_str("=\"");
-            s.push_str(&escape_label_value(value));
-            s.push('"');
+            out.push_str("=\"");
+            push_escaped(out, value);
+            out.push('"');
         }
-        s.push('}');
-        s
+        out.push_str("}[");
+        out.push_str(&q.window);
+        out.push(']');
     };
-    format!(
-        "1 - (sum(rate({}[{w}])) / sum(rate({}[{w}])))",
-        selector(&q.latency_bound),
-        selector("+Inf"),
-        w = q.window
-    )
+    let mut out = String::with_capacity(256);
+    out.push_str("1 - (sum(rate(");
+    selector(&mut out, &q.latency_bound);
+    out.push_str(")) / sum(rate(");
+    selector(&mut out, "+Inf");
+    out.push_str(")))");
+    out
 }
 
 const DURATION_UNITS: [(&str, u64); 7] = [

@@ -129,29 +129,42 @@ fn plain_is_safe(s: &str) -> bool {
     }
     // Anything that may read as a number: YAML 1.1 and 1.2 numbers (`1`, `-1.5e3`, `0x1f`, `0o7`, `0b1`, `1_000`,
     // `1:20`, `.5`) use only the NUMERIC bytes and start with a digit, a sign or a dot. `200Gi` or `1g.20gb` do not.
-    let mut number_like = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
+    let number_start = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
+    // The classes of all bytes and-ed (all numeric?); unsafe bytes and pairs take the one rare branch.
+    let mut all = NUMERIC;
     let mut previous = 0u8;
     for &b in bytes {
         let class = CLASSES[usize::from(b)];
-        if class & UNSAFE != 0 {
-            return false;
-        }
-        if class & PAIR != 0 && ((previous == b':' && b == b' ') || (previous == b' ' && b == b'#'))
+        if class & (UNSAFE | PAIR) != 0
+            && (class & UNSAFE != 0
+                || (previous == b':' && b == b' ')
+                || (previous == b' ' && b == b'#'))
         {
             return false;
         }
-        number_like &= class & NUMERIC != 0;
+        all &= class;
         previous = b;
     }
-    if number_like {
+    if number_start && all & NUMERIC != 0 {
         return false;
     }
+    // Words YAML 1.1 reads as null or booleans, and the infinities and not-a-number (after any signs). Every byte
+    // is printable ASCII here, so byte slicing is safe.
     const SPECIAL: &[&str] = &[
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "=", "<<",
     ];
-    let unsigned = s.trim_start_matches(['+', '-']);
-    let infinite = unsigned.eq_ignore_ascii_case(".inf") || unsigned.eq_ignore_ascii_case(".nan");
-    !infinite && (bytes.len() > 5 || !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s)))
+    if bytes.len() <= 5 && SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+        return false;
+    }
+    if bytes.len() >= 4 {
+        let (signs, tail) = s.split_at(bytes.len() - 4);
+        if (tail.eq_ignore_ascii_case(".inf") || tail.eq_ignore_ascii_case(".nan"))
+            && signs.bytes().all(|b| b == b'+' || b == b'-')
+        {
+            return false;
+        }
+    }
+    true
 }
 
 fn write_str(out: &mut String, s: &str) {

@@ -32,21 +32,24 @@ pub fn object_labels(
 ) -> BTreeMap<String, String> {
     let mut labels = extra.clone();
     labels.insert("app.kubernetes.io/name".into(), "vllm".into());
-    labels.insert("app.kubernetes.io/instance".into(), name.to_string());
+    labels.insert(
+        "app.kubernetes.io/instance".into(),
+        name.as_str().to_owned(),
+    );
     labels.insert("app.kubernetes.io/component".into(), component.into());
     labels.insert("app.kubernetes.io/managed-by".into(), MANAGER.into());
     // `recipe_id` is free-form upstream: it becomes `part-of` only when it is a valid label value.
     if let Some(part_of) = part_of.filter(|p| crate::validate::label_value_problem(p).is_none()) {
         labels.insert("app.kubernetes.io/part-of".into(), part_of.into());
     }
-    labels.insert(RECIPE_LABEL.into(), name.to_string());
+    labels.insert(RECIPE_LABEL.into(), name.as_str().to_owned());
     labels
 }
 
 /// The selector that finds the recipe's pods (immutable on a Deployment, so kept to the one label).
 #[must_use]
 pub fn pod_selector(name: &CanonicalName) -> BTreeMap<String, String> {
-    BTreeMap::from([(RECIPE_LABEL.to_owned(), name.to_string())])
+    BTreeMap::from([(RECIPE_LABEL.to_owned(), name.as_str().to_owned())])
 }
 
 /// How Prometheus turns a Kubernetes label into a series label (`corrino.oci/recipe` → `corrino_oci_recipe`).

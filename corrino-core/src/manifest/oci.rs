@@ -226,11 +226,11 @@ pub fn node_pool(
             });
     let mut labels = vec![KeyValue {
         key: POOL_LABEL.into(),
-        value: name.to_string(),
+        value: name.as_str().to_owned(),
     }];
     labels.push(KeyValue {
         key: RECIPE_LABEL.into(),
-        value: name.to_string(),
+        value: name.as_str().to_owned(),
     });
     for (k, v) in recipe.recipe_node_labels.iter().flatten() {
         if k != POOL_LABEL && k != RECIPE_LABEL {
@@ -251,7 +251,7 @@ pub fn node_pool(
             format!("--register-with-taints={taint}"),
         );
     }
-    let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.to_string())]);
+    let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.as_str().to_owned())]);
     let subnet = or_placeholder(options.subnet_id.as_ref(), "<worker-subnet-ocid>", missing);
     let pod_network = PodNetworkOptions {
         cni_type: "OCI_VCN_IP_NATIVE".into(),

@@ -46,7 +46,10 @@ pub fn query_labels(
         )],
         ScrapeMode::Annotations | ScrapeMode::PodMonitor | ScrapeMode::ServiceMonitor => vec![
             ("namespace".into(), namespace.to_owned()),
-            (prometheus_label_name(RECIPE_LABEL), name.to_string()),
+            (
+                prometheus_label_name(RECIPE_LABEL),
+                name.as_str().to_owned(),
+            ),
         ],
     }
 }
@@ -165,7 +168,7 @@ pub fn scaled_object(
     ]);
     Some(ScaledObject {
         metadata: ObjectMeta {
-            name: Some(name.to_string()),
+            name: Some(name.as_str().to_owned()),
             namespace: Some(options.namespace.clone()),
             labels: Some(object_labels(
                 name,
@@ -180,7 +183,7 @@ pub fn scaled_object(
             scale_target_ref: ScaleTarget {
                 api_version: Some("apps/v1".into()),
                 kind: Some("Deployment".into()),
-                name: name.to_string(),
+                name: name.as_str().to_owned(),
                 env_source_container_name: None,
             },
             polling_interval: Some(int(pod.polling_interval_seconds.value)),
@@ -221,8 +224,11 @@ pub fn scaled_object(
 /// The Prometheus Operator monitor of the chosen scrape mode, if it needs one.
 #[must_use]
 pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Option<Manifest> {
+    if matches!(options.scrape, ScrapeMode::Annotations | ScrapeMode::None) {
+        return None;
+    }
     let metadata = ObjectMeta {
-        name: Some(name.to_string()),
+        name: Some(name.as_str().to_owned()),
         namespace: Some(options.namespace.clone()),
         labels: Some(object_labels(
             name,

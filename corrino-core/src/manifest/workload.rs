@@ -375,7 +375,7 @@ pub fn workload(
     };
 
     let container = Container {
-        name: name.to_string(),
+        name: name.as_str().to_owned(),
         image: recipe.recipe_image_uri.clone(),
         command,
         args,
@@ -425,14 +425,14 @@ pub fn workload(
             }
         }
     } else {
-        node_selector.insert(POOL_LABEL.into(), name.to_string());
+        node_selector.insert(POOL_LABEL.into(), name.as_str().to_owned());
     }
     if let Some(arch) = &recipe.recipe_node_selector_arch {
         node_selector.insert("kubernetes.io/arch".into(), arch.clone());
     }
 
     let mut pod_labels = labels.clone();
-    pod_labels.insert(RECIPE_LABEL.into(), name.to_string());
+    pod_labels.insert(RECIPE_LABEL.into(), name.as_str().to_owned());
     let mut pod_annotations = BTreeMap::new();
     if options.scrape == ScrapeMode::Annotations {
         // Read by the `kubernetes-pods` job of the plain Prometheus chart upstream installs.
@@ -449,7 +449,7 @@ pub fn workload(
     };
     let deployment = Deployment {
         metadata: meta(
-            name.to_string(),
+            name.as_str().to_owned(),
             Some(ns),
             labels.clone(),
             &options.annotations,
@@ -566,7 +566,12 @@ pub fn workload(
         ingress_annotations.insert("cert-manager.io/cluster-issuer".into(), issuer.clone());
     }
     let ingress = Ingress {
-        metadata: meta(name.to_string(), Some(ns), labels, &ingress_annotations),
+        metadata: meta(
+            name.as_str().to_owned(),
+            Some(ns),
+            labels,
+            &ingress_annotations,
+        ),
         spec: Some(IngressSpec {
             ingress_class_name: options.ingress_class.clone(),
             rules: Some(vec![IngressRule {
