@@ -138,7 +138,7 @@ fn the_default_query_selects_what_the_scrape_mode_produces() {
         let so = manifests
             .iter()
             .find_map(|m| match m {
-                Manifest::ScaledObject(so) => Some(so.clone()),
+                Manifest::ScaledObject(so) => Some((**so).clone()),
                 _ => None,
             })
             .expect("scaled object");

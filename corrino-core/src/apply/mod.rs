@@ -267,14 +267,14 @@ fn step(
     options: &ApplyOptions,
 ) -> Option<Result<Step, PlanError>> {
     Some(match manifest {
-        Manifest::PersistentVolume(o) => step_for(o, verb, options),
-        Manifest::PersistentVolumeClaim(o) => step_for(o, verb, options),
-        Manifest::Deployment(o) => step_for(o, verb, options),
-        Manifest::Service(o) => step_for(o, verb, options),
-        Manifest::Ingress(o) => step_for(o, verb, options),
-        Manifest::PodMonitor(o) => step_for(o, verb, options),
-        Manifest::ServiceMonitor(o) => step_for(o, verb, options),
-        Manifest::ScaledObject(o) => step_for(o, verb, options),
+        Manifest::PersistentVolume(o) => step_for(&**o, verb, options),
+        Manifest::PersistentVolumeClaim(o) => step_for(&**o, verb, options),
+        Manifest::Deployment(o) => step_for(&**o, verb, options),
+        Manifest::Service(o) => step_for(&**o, verb, options),
+        Manifest::Ingress(o) => step_for(&**o, verb, options),
+        Manifest::PodMonitor(o) => step_for(&**o, verb, options),
+        Manifest::ServiceMonitor(o) => step_for(&**o, verb, options),
+        Manifest::ScaledObject(o) => step_for(&**o, verb, options),
         // OCI documents are written to files for the OCI CLI or Terraform, never sent to the cluster.
         Manifest::NodePool(_) | Manifest::ClusterAutoscaler(_) => return None,
     })

@@ -103,31 +103,31 @@ pub struct FileSystemExport {
     pub export_path: String,
 }
 
-/// One rendered object.
+/// One rendered object. Each is boxed: the objects are large (a Deployment alone is over 2 KB) and moved and
+/// collected as they are built, so the enum stays a pointer wide.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
 pub enum Manifest {
     /// A File Storage volume (cluster-scoped).
-    PersistentVolume(PersistentVolume),
+    PersistentVolume(Box<PersistentVolume>),
     /// Its claim.
-    PersistentVolumeClaim(PersistentVolumeClaim),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
     /// The server.
-    Deployment(Deployment),
+    Deployment(Box<Deployment>),
     /// `recipe-<name>`.
-    Service(Service),
+    Service(Box<Service>),
     /// The public route.
-    Ingress(Ingress),
+    Ingress(Box<Ingress>),
     /// The scrape configuration, with the Prometheus Operator.
-    PodMonitor(PodMonitor),
+    PodMonitor(Box<PodMonitor>),
     /// The scrape configuration, with the Prometheus Operator.
-    ServiceMonitor(ServiceMonitor),
+    ServiceMonitor(Box<ServiceMonitor>),
     /// Pod autoscaling.
-    ScaledObject(ScaledObject),
+    ScaledObject(Box<ScaledObject>),
     /// The recipe's node pool (an OCI document, not a Kubernetes object).
-    NodePool(CreateNodePoolDetails),
+    NodePool(Box<CreateNodePoolDetails>),
     /// The Cluster Autoscaler add-on configuration (an OCI document, not a Kubernetes object).
-    ClusterAutoscaler(ClusterAutoscalerAddon),
+    ClusterAutoscaler(Box<ClusterAutoscalerAddon>),
 }
 
 impl Manifest {
@@ -246,20 +246,28 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Dia
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut out: Vec<Manifest> = Vec::new();
-    out.extend(w.volumes.into_iter().map(Manifest::PersistentVolume));
-    out.extend(w.claims.into_iter().map(Manifest::PersistentVolumeClaim));
-    out.push(Manifest::Deployment(w.deployment));
-    out.push(Manifest::Service(w.service));
-    out.push(Manifest::Ingress(w.ingress));
+    let mut out: Vec<Manifest> = Vec::with_capacity(w.volumes.len() + w.claims.len() + 7);
+    out.extend(
+        w.volumes
+            .into_iter()
+            .map(|v| Manifest::PersistentVolume(Box::new(v))),
+    );
+    out.extend(
+        w.claims
+            .into_iter()
+            .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
+    );
+    out.push(Manifest::Deployment(Box::new(w.deployment)));
+    out.push(Manifest::Service(Box::new(w.service)));
+    out.push(Manifest::Ingress(Box::new(w.ingress)));
     if let Some(m) = monitor {
         out.push(m);
     }
     if let Some(so) = scaled_object {
-        out.push(Manifest::ScaledObject(so));
+        out.push(Manifest::ScaledObject(Box::new(so)));
     }
-    out.extend(node_pool.map(Manifest::NodePool));
-    out.extend(autoscaler.map(Manifest::ClusterAutoscaler));
+    out.extend(node_pool.map(|p| Manifest::NodePool(Box::new(p))));
+    out.extend(autoscaler.map(|a| Manifest::ClusterAutoscaler(Box::new(a))));
     Ok(out)
 }
 

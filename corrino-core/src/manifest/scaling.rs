@@ -245,7 +245,7 @@ pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Op
     };
     match options.scrape {
         ScrapeMode::Annotations | ScrapeMode::None => None,
-        ScrapeMode::PodMonitor => Some(Manifest::PodMonitor(PodMonitor {
+        ScrapeMode::PodMonitor => Some(Manifest::PodMonitor(Box::new(PodMonitor {
             metadata,
             spec: PodMonitorSpec {
                 selector,
@@ -257,8 +257,8 @@ pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Op
                 }]),
                 ..PodMonitorSpec::default()
             },
-        })),
-        ScrapeMode::ServiceMonitor => Some(Manifest::ServiceMonitor(ServiceMonitor {
+        }))),
+        ScrapeMode::ServiceMonitor => Some(Manifest::ServiceMonitor(Box::new(ServiceMonitor {
             metadata,
             spec: ServiceMonitorSpec {
                 selector,
@@ -270,6 +270,6 @@ pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Op
                 }],
                 ..ServiceMonitorSpec::default()
             },
-        })),
+        }))),
     }
 }
