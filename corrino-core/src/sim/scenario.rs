@@ -1,15 +1,19 @@
 //! What to simulate besides the plan: the load, how long, the clocks of the controllers, and the figures the plan
 //! does not hold (serving speed, startup and provisioning delays), each with a documented default.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor, value::MapAccessDeserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::load::Load;
 use super::serving::ServingModel;
 use crate::manifest::oci::AutoscalerTiming;
 
-/// A scenario: every field has a default, so `{}` is the fixture's llmperf run for an hour.
+/// A scenario: every field has a default, so `{}` is the fixture's llmperf run for an hour. It is read only from an
+/// object (see the `Deserialize` impl below), with unknown keys refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, remote = "Self")]
 pub struct Scenario {
     /// How long to simulate, seconds.
     pub duration_seconds: u64,
@@ -68,6 +72,30 @@ impl Default for Scenario {
             initial_replicas: None,
             initial_nodes: None,
         }
+    }
+}
+
+impl Serialize for Scenario {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Scenario::serialize(self, serializer)
+    }
+}
+
+/// serde would also read a struct from a sequence of its fields in order (`[600]` as a 600-second scenario);
+/// a scenario is named settings, so only an object is read.
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Scenario;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a scenario object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scenario, A::Error> {
+                Scenario::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -139,6 +167,23 @@ mod tests {
             ..Scenario::default()
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn only_objects_are_scenarios() {
+        for text in ["[600]", "[]", "600", "\"1h\""] {
+            let error = serde_json::from_str::<Scenario>(text)
+                .expect_err(text)
+                .to_string();
+            assert!(
+                error.contains("expected a scenario object"),
+                "{text}: {error}"
+            );
+        }
+        let back: Scenario =
+            serde_json::from_str(&serde_json::to_string(&Scenario::default()).expect("json"))
+                .expect("round trip");
+        assert_eq!(back, Scenario::default());
     }
 
     #[test]

@@ -46,6 +46,12 @@ use crate::plan::Plan;
 /// Why a simulation could not run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SimError {
+    /// The plan has errors (they are in its diagnostics): what it would deploy is not known.
+    #[error("the recipe has {count} error(s); fix them before simulating")]
+    PlanHasErrors {
+        /// How many.
+        count: usize,
+    },
     /// The plan has no pod autoscaling: there is nothing to simulate.
     #[error("the recipe has no pod autoscaling (`recipe_pod_autoscaling_params`) to simulate")]
     NoPodAutoscaling,
@@ -306,9 +312,18 @@ pub const FLAPPING_WINDOW_SECONDS: i64 = 300;
 ///
 /// # Errors
 ///
-/// [`SimError`] when the plan has no pod autoscaling or capacity plan, the query is outside the simulated subset
+/// [`SimError`] when the plan has errors, no pod autoscaling or no capacity plan, the query is outside the simulated subset
 /// (or custom without the `promql-check` feature), or the scenario is inconsistent.
 pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError> {
+    if !plan.is_renderable() {
+        return Err(SimError::PlanHasErrors {
+            count: plan
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Error)
+                .count(),
+        });
+    }
     let pod = plan
         .pod_autoscaling
         .as_ref()
@@ -1597,6 +1612,23 @@ mod tests {
         ));
         // A trace needs no query evaluation, so even an unsupported query simulates.
         assert!(simulate(&custom, &trace("0,1\n", 60)).is_ok());
+    }
+
+    #[test]
+    fn a_plan_with_errors_is_not_simulated() {
+        let (plan, _) = crate::plan_bytes(
+            br#"{"recipe_mode": "service", "deployment_name": "x", "recipe_node_shape": "VM.GPU.A10.2",
+                 "recipe_nvidia_gpu_count": 3, "recipe_container_port": "8000",
+                 "recipe_image_uri": "docker.io/vllm/vllm-openai:v0.9.1",
+                 "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 2}}"#,
+            &crate::PlanOptions::default(),
+        );
+        let plan = plan.expect("a plan, with errors");
+        assert!(!plan.is_renderable());
+        assert!(matches!(
+            simulate(&plan, &Scenario::default()),
+            Err(SimError::PlanHasErrors { count }) if count >= 1
+        ));
     }
 
     #[test]
