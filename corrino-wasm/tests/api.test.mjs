@@ -173,6 +173,14 @@ test('checkQuery reports at the given path, with the given context', () => {
   assert.deepStrictEqual(query.checkQuery(q, '', { scrapeIntervalSeconds: 15 }), []);
   assert.ok(query.checkQuery(q, '', { scrapeIntervalSeconds: 60 }).length > 0);
   assert.throws(() => query.checkQuery(q, '', { vllmVersion: 'latest' }), /not a vLLM version/);
+  // A query copied from another deployment's recipe is reported once the deployment is known.
+  const copied = 'sum(vllm:num_requests_waiting{instance="recipe-other.default:80"})';
+  assert.deepStrictEqual(query.checkQuery(copied), []);
+  const foreign = query.checkQuery(copied, '', { deployment: 'My_Model' });
+  assert.equal(foreign.length, 1);
+  assert.match(foreign[0].message, /selects deployment `other`, not this one \(`mymodel`\)/);
+  assert.match(foreign[0].hint, /recipe-mymodel\.default:80/);
+  assert.throws(() => query.checkQuery(copied, '', { deployment: '' }), /cannot name a deployment/);
 });
 
 test('problems of the recipe are returned, never thrown', () => {

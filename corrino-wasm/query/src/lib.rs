@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use corrino_core::diagnostic::Pointer;
 use corrino_core::promql::{self, QueryContext};
 use corrino_core::vllm::VllmVersion;
-use corrino_core::{Diagnostics, PlanOptions};
+use corrino_core::{CanonicalName, Diagnostics, PlanOptions};
 use js_sys::Error;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -37,6 +37,8 @@ export interface QueryContext {
   vllmVersion?: string;
   /** Histogram bucket bounds that differ from vLLM's, by family name, spelled as in `le`. */
   bucketOverrides?: Record<string, string[]>;
+  /** The deployment the query scales (its `deployment_name`), so that a query selecting another one is reported. */
+  deployment?: string;
 }
 "#;
 
@@ -116,6 +118,7 @@ struct Context {
     vllm_version: Option<String>,
     #[serde(default)]
     bucket_overrides: BTreeMap<String, Vec<String>>,
+    deployment: Option<String>,
 }
 
 impl Context {
@@ -133,7 +136,16 @@ impl Context {
                 .unwrap_or(defaults.scrape_interval_seconds),
             vllm_version,
             bucket_overrides: self.bucket_overrides.into_iter().collect(),
-            ..defaults
+            deployment: match self.deployment {
+                Some(name) => Some(
+                    CanonicalName::new(&name)
+                        .map_err(|e| {
+                            into_error(format!("`{name}` cannot name a deployment: {}", e.reason))
+                        })?
+                        .to_string(),
+                ),
+                None => None,
+            },
         })
     }
 }
