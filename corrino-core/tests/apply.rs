@@ -1,10 +1,10 @@
 //! The apply and delete plans of every fixture service: paths, order, query, content type and bodies, as golden
 //! files `fixtures/expected/<name>.apply.json`. Regenerate with `UPDATE_GOLDEN=1 cargo test` and review the diff.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
-use common::workspace;
+use common::{golden, json_recipes, workspace};
 
 use corrino_core::apply::{ApplyOptions, ApplyPlan, apply_plan, delete_plan};
 use corrino_core::manifest::{self, RenderOptions, ScrapeMode};
@@ -31,14 +31,8 @@ fn rendered(path: &Path, options: &RenderOptions) -> Option<Vec<manifest::Manife
 
 #[test]
 fn every_fixture_service_has_its_golden_apply_and_delete_plans() {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
     let mut count = 0;
-    for path in paths {
+    for path in json_recipes() {
         let Some(manifests) = rendered(&path, &options()) else {
             continue;
         };
@@ -51,23 +45,13 @@ fn every_fixture_service_has_its_golden_apply_and_delete_plans() {
         let mut backward: Vec<_> = delete.steps.iter().map(|s| &s.object).collect();
         backward.reverse();
         assert_eq!(forward, backward);
-        let golden =
-            serde_json::json!({"apply": reviewable(&apply), "delete": reviewable(&delete)});
-        let text = serde_json::to_string_pretty(&golden).expect("json") + "\n";
+        let both = serde_json::json!({"apply": reviewable(&apply), "delete": reviewable(&delete)});
+        let text = serde_json::to_string_pretty(&both).expect("json") + "\n";
         let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
-        let out = workspace().join(format!("fixtures/expected/{stem}.apply.json"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&out, &text).expect("write");
-        } else {
-            let expected = std::fs::read_to_string(&out).unwrap_or_else(|_| {
-                panic!("{} is missing: run with UPDATE_GOLDEN=1", out.display())
-            });
-            assert!(
-                expected == text,
-                "{} differs; run with UPDATE_GOLDEN=1 and review",
-                out.display()
-            );
-        }
+        golden(
+            &workspace().join(format!("fixtures/expected/{stem}.apply.json")),
+            &text,
+        );
         count += 1;
     }
     assert!(count >= 12);

@@ -2,13 +2,12 @@
 //! `fixtures/expected/<name>.plan.json`. Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test` and review
 //! the diff.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use corrino_core::{Code, PlanOptions, Severity, plan_bytes};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::{golden, workspace};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures").join(dir))
@@ -23,21 +22,6 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
         .collect();
     paths.sort();
     paths
-}
-
-fn golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs from the output; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
-        path.display()
-    );
 }
 
 #[test]

@@ -3,46 +3,21 @@
 //! deterministic; other modes are refused with a diagnostic. Regenerate with `UPDATE_GOLDEN=1 cargo test`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 mod common;
-use common::workspace;
+use common::{golden, json_recipes, workspace};
 
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
 use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
-
-fn golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
-        path.display()
-    );
-}
 
 fn options() -> RenderOptions {
     common::fixture_render_options()
 }
 
-fn recipes() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
-}
-
 #[test]
 fn fixture_services_render_to_their_goldens_and_other_modes_are_refused() {
     let mut rendered = 0;
-    for path in recipes() {
+    for path in json_recipes() {
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())

@@ -4,38 +4,11 @@
 //! the bindings compare their own output with the same files. Regenerate with `UPDATE_GOLDEN=1 cargo test` and
 //! review the diff.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{golden, json_recipes, workspace};
 
 use corrino_core::sim::{self, Scenario, SimError};
 use corrino_core::{PlanOptions, plan_bytes};
-
-fn golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs; run with UPDATE_GOLDEN=1 and review the diff",
-        path.display()
-    );
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn recipes() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
-}
 
 /// The fixtures whose whole simulation is pinned: the seed example (one node, then a second), a custom query,
 /// node autoscaling over four A10 nodes, and two GPUs per replica on H100.
@@ -81,7 +54,7 @@ fn rows_per_line(value: &serde_json::Value) -> String {
 #[test]
 fn fixtures_with_pod_autoscaling_simulate_to_their_goldens() {
     let mut simulated = Vec::new();
-    for path in recipes() {
+    for path in json_recipes() {
         let bytes = std::fs::read(&path).expect("read");
         let (Some(plan), _) = plan_bytes(&bytes, &PlanOptions::default()) else {
             continue;

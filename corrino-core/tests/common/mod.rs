@@ -1,4 +1,6 @@
-//! What the integration tests share: the workspace root and the render options the goldens are made with.
+//! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison and the render
+//! options the goldens are made with. Each test crate uses a part of it.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,4 +26,31 @@ pub fn fixture_render_options() -> RenderOptions {
         )]),
         ..RenderOptions::default()
     }
+}
+
+/// The JSON recipes of `fixtures/recipes/`, sorted.
+pub fn json_recipes() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Compares `actual` with the golden file at `path`, or writes it when `UPDATE_GOLDEN` is set.
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the output; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
+        path.display()
+    );
 }
