@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const corrino = require('../pkg-node/corrino_wasm.js');
@@ -124,8 +125,15 @@ test('broken recipes give the diagnostics of `corrino validate`', () => {
     const expected = cliDiagnostics(join(invalidDir, file));
     assert.ok(expected.length > 0, `${file}: the CLI found nothing`);
     const bytes = read(invalidDir, file);
-    assert.deepStrictEqual(corrino.validate(bytes), expected, file);
     assert.deepStrictEqual(query.validate(bytes), expected, `${file} (query module)`);
+    // The main module does not check custom queries: what it says is the CLI's list without those checks.
+    const main = corrino.validate(bytes);
+    if (hasCustomQuery(corrino.plan(bytes))) {
+      assert.ok(main.every((d) => expected.some((e) => isDeepStrictEqual(e, d))), file);
+      assert.ok(main.length < expected.length, `${file}: the query module should find more`);
+    } else {
+      assert.deepStrictEqual(main, expected, file);
+    }
   }
 });
 
