@@ -1,8 +1,10 @@
 """What the tests share: the workspace's fixtures and goldens (the same files the Rust tests read), the render
-options the goldens were made with, and a reader of the CLI's golden text output."""
+options the goldens were made with, a reader of the CLI's golden text output, and a reader of the HTML that
+notebooks show."""
 
 from __future__ import annotations
 
+import html.parser
 import pathlib
 import re
 from typing import Any
@@ -55,3 +57,26 @@ def cli_diagnostics(text: str) -> list[dict[str, str]]:
             d["hint"] = hint.group(1)
         found.append(d)
     return found
+
+
+class Reader(html.parser.HTMLParser):
+    """The tags and the text of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def read(fragment: str) -> Reader:
+    """The tags and text of `fragment`."""
+    reader = Reader()
+    reader.feed(fragment)
+    reader.close()
+    return reader

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html.parser
 import json
 from typing import Any
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, read
 
 import corrino
 
@@ -18,28 +17,6 @@ def hostile_recipe() -> dict[str, Any]:
     recipe["deployment_name"] = HOSTILE
     recipe[HOSTILE] = 1
     return recipe
-
-
-class Reader(html.parser.HTMLParser):
-    """The tags and the text of an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def read(fragment: str) -> Reader:
-    reader = Reader()
-    reader.feed(fragment)
-    reader.close()
-    return reader
 
 
 def test_the_diagnostics_table_escapes_what_the_recipe_holds() -> None:

@@ -4,14 +4,13 @@ table. The whole output is pinned by the goldens (test_goldens.py); these tests 
 from __future__ import annotations
 
 import csv
-import html.parser
 import io
 import json
 import types
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, FIXTURES
+from conftest import EXAMPLE, FIXTURES, read
 
 import corrino
 
@@ -28,28 +27,6 @@ COLUMNS = [
 def recipe(**changes: Any) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(EXAMPLE.read_text())
     return {**loaded, **changes}
-
-
-class Reader(html.parser.HTMLParser):
-    """The tags and the text of an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def read(fragment: str) -> Reader:
-    reader = Reader()
-    reader.feed(fragment)
-    reader.close()
-    return reader
 
 
 def test_a_short_scenario_runs_for_its_duration_under_its_load() -> None:

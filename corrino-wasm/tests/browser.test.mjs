@@ -89,14 +89,20 @@ const figures = (page) =>
     Object.fromEntries(items.map((item) => [item.dataset.figure, item.dataset.value === '' ? null : Number(item.dataset.value)])),
   );
 
-test('the page validates, points at the broken field, and renders once fixed', async () => {
+
+/** A new page on the validator, ready, with the errors it logs or throws collected in `problems`. */
+async function openPage() {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-
   await page.goto(`${base}/www/index.html`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return { page, problems };
+}
+
+test('the page validates, points at the broken field, and renders once fixed', async () => {
+  const { page, problems } = await openPage();
 
   // Pick an example: it is valid, and its YAML is shown.
   await page.selectOption('#example', 'no-autoscaling-a10');
@@ -153,9 +159,7 @@ test('the page validates, points at the broken field, and renders once fixed', a
 });
 
 test('a recipe with its own query loads the query module, which checks it', async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const { page } = await openPage();
   await page.selectOption('#example', 'autoscaling-custom-query');
   await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
   assert.ok(requested.some((p) => p.endsWith('corrino_wasm_query_bg.wasm')), 'the query module was not loaded');
@@ -175,9 +179,7 @@ test('a recipe with its own query loads the query module, which checks it', asyn
 });
 
 test('the page shows the plan with sources and the rendered manifests (screenshot)', async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const { page } = await openPage();
   await page.selectOption('#example', 'autoscaling-example');
   await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
   // Ask for more replicas than two nodes hold: a warning, and the recipe still renders.
@@ -199,12 +201,7 @@ test('the page shows the plan with sources and the rendered manifests (screensho
 });
 
 test('the page simulates the autoscaling, and again when the scenario changes (screenshot)', async () => {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  await page.goto(`${base}/www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const { page, problems } = await openPage();
   await page.selectOption('#example', 'autoscaling-example');
   await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
   assert.ok(requested.some((p) => p.endsWith('corrino_wasm_sim_bg.wasm')), 'the simulator module was not loaded');
@@ -281,9 +278,7 @@ test('the page simulates the autoscaling, and again when the scenario changes (s
 });
 
 test('the chart is inserted as drawing only: no script, handler, link or fetch survives', async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/www/index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const { page } = await openPage();
   const result = await page.evaluate(async () => {
     const { chartElement } = await import('./chart.js');
     window.injected = [];
