@@ -70,7 +70,8 @@ fn indent(out: &mut String, col: usize) {
 
 /// What a byte may be inside a plain scalar: never (`UNSAFE`: outside printable ASCII, or a flow indicator or
 /// quote), part of something that reads as a number (`NUMERIC`), or a byte that matters with its neighbour (`PAIR`:
-/// `: ` starts a mapping and ` #` a comment). A table, because this runs for every byte of every string written.
+/// `: ` starts a mapping and ` #` a comment). A table, because this runs for every byte of every string and key
+/// written: one load, one `or` and one `and` per byte, with the rare cases sorted out after the loop.
 const UNSAFE: u8 = 1;
 const NUMERIC: u8 = 2;
 const PAIR: u8 = 4;
@@ -92,71 +93,69 @@ static CLASSES: [u8; 256] = {
     table
 };
 
-/// Whether `s` reads back as the same string when written plain. One pass over the bytes, one table lookup each.
+/// Whether `s` reads back as the same string when written plain.
 fn plain_is_safe(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if first == b' ' || last == b' ' || last == b':' {
+    // The classes of all bytes or-ed (any unsafe byte or pair?) and and-ed (all numeric?).
+    let (mut any, mut all) = (0u8, NUMERIC);
+    for &b in bytes {
+        let class = CLASSES[usize::from(b)];
+        any |= class;
+        all &= class;
+    }
+    if any & UNSAFE != 0 {
         return false;
     }
-    // Indicators that start something other than a plain scalar.
+    if any & PAIR != 0
+        && (first == b' '
+            || last == b' '
+            || last == b':'
+            || bytes.windows(2).any(|w| w == b": " || w == b" #"))
+    {
+        return false;
+    }
+    // Indicators that start something other than a plain scalar (the flow indicators and quotes are UNSAFE).
     if matches!(
         first,
-        b'?' | b':'
-            | b','
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'#'
-            | b'&'
-            | b'*'
-            | b'!'
-            | b'|'
-            | b'>'
-            | b'\''
-            | b'"'
-            | b'%'
-            | b'@'
-            | b'`'
-    ) {
-        return false;
-    }
-    if first == b'-' && (bytes.len() == 1 || bytes[1] == b' ') {
+        b'?' | b':' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
+    ) || (first == b'-' && (bytes.len() == 1 || bytes[1] == b' '))
+    {
         return false;
     }
     // Anything that may read as a number: YAML 1.1 and 1.2 numbers (`1`, `-1.5e3`, `0x1f`, `0o7`, `0b1`, `1_000`,
     // `1:20`, `.5`) use only the NUMERIC bytes and start with a digit, a sign or a dot. `200Gi` or `1g.20gb` do not.
-    let number_start = first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.');
-    // The classes of all bytes and-ed (all numeric?); unsafe bytes and pairs take the one rare branch.
-    let mut all = NUMERIC;
-    let mut previous = 0u8;
-    for &b in bytes {
-        let class = CLASSES[usize::from(b)];
-        if class & (UNSAFE | PAIR) != 0
-            && (class & UNSAFE != 0
-                || (previous == b':' && b == b' ')
-                || (previous == b' ' && b == b'#'))
-        {
-            return false;
-        }
-        all &= class;
-        previous = b;
-    }
-    if number_start && all & NUMERIC != 0 {
+    if all & NUMERIC != 0 && (first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return false;
     }
     // Words YAML 1.1 reads as null or booleans, and the infinities and not-a-number (after any signs). Every byte
-    // is printable ASCII here, so byte slicing is safe.
-    const SPECIAL: &[&str] = &[
-        "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "=", "<<",
-    ];
-    if bytes.len() <= 5 && SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(s)) {
-        return false;
+    // is printable ASCII here.
+    if bytes.len() <= 5 {
+        let mut lower = [0u8; 5];
+        for (l, b) in lower.iter_mut().zip(bytes) {
+            *l = b.to_ascii_lowercase();
+        }
+        if matches!(
+            &lower[..bytes.len()],
+            b"null"
+                | b"~"
+                | b"true"
+                | b"false"
+                | b"yes"
+                | b"no"
+                | b"on"
+                | b"off"
+                | b"y"
+                | b"n"
+                | b"="
+                | b"<<"
+        ) {
+            return false;
+        }
     }
-    if bytes.len() >= 4 {
+    if bytes.len() >= 4 && matches!(last, b'f' | b'F' | b'n' | b'N') {
         let (signs, tail) = s.split_at(bytes.len() - 4);
         if (tail.eq_ignore_ascii_case(".inf") || tail.eq_ignore_ascii_case(".nan"))
             && signs.bytes().all(|b| b == b'+' || b == b'-')
@@ -167,37 +166,51 @@ fn plain_is_safe(s: &str) -> bool {
     true
 }
 
+/// Writes `s` plain when [`plain_is_safe`], double-quoted otherwise.
 fn write_str(out: &mut String, s: &str) {
     if plain_is_safe(s) {
         out.push_str(s);
         return;
     }
-    // A JSON string is a valid YAML double-quoted scalar.
+    // A JSON string is a valid YAML double-quoted scalar. Bytes are scanned, and characters decoded only past
+    // ASCII, where the C1 controls, the byte-order mark and the non-characters need escapes too.
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escape = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            // Outside YAML's printable set: C0 and C1 controls, DEL, the byte-order mark and non-characters.
-            c if (c as u32) < 0x20
-                || (0x7f..=0x9f).contains(&(c as u32))
-                || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
-            {
-                ""
+    let mut i = 0;
+    while i < bytes.len() {
+        let (escape, len) = match bytes[i] {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'\n' => ("\\n", 1),
+            b'\r' => ("\\r", 1),
+            b'\t' => ("\\t", 1),
+            0..0x20 | 0x7f => ("", 1),
+            0x80.. => {
+                let c = s[i..].chars().next().unwrap_or_default();
+                if (0x80..=0x9f).contains(&u32::from(c))
+                    || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+                {
+                    ("", c.len_utf8())
+                } else {
+                    i += c.len_utf8();
+                    continue;
+                }
             }
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[start..i]);
         if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+            let c = s[i..].chars().next().unwrap_or_default();
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push_str(escape);
         }
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');
@@ -232,7 +245,6 @@ impl<'a> Writer<'a> {
             at: self.at,
             col,
             first: true,
-            key: String::new(),
         }
     }
 
@@ -257,8 +269,6 @@ struct MapWriter<'a> {
     at: Place,
     col: usize,
     first: bool,
-    /// Reused for the text of each non-static key.
-    key: String,
 }
 
 impl MapWriter<'_> {
@@ -521,12 +531,7 @@ impl ser::SerializeMap for MapWriter<'_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        let mut text = std::mem::take(&mut self.key);
-        text.clear();
-        key.serialize(KeyWriter(&mut text))?;
-        self.key(&text);
-        self.key = text;
-        Ok(())
+        key.serialize(KeyWriter(self))
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.value(value)
@@ -554,12 +559,12 @@ impl ser::SerializeStruct for MapWriter<'_> {
     }
 }
 
-/// Writes a map key's text into a buffer; only scalars can be keys.
-struct KeyWriter<'b>(&'b mut String);
+/// Writes a map key; only scalars can be keys, and they are written as strings.
+struct KeyWriter<'m, 'a>(&'m mut MapWriter<'a>);
 
-impl KeyWriter<'_> {
+impl KeyWriter<'_, '_> {
     fn text(self, text: impl std::fmt::Display) -> Result<(), Error> {
-        let _ = write!(self.0, "{text}");
+        self.0.key(&text.to_string());
         Ok(())
     }
 }
@@ -568,7 +573,7 @@ fn not_scalar<T>() -> Result<T, Error> {
     Err(Error("a map key must be a scalar".into()))
 }
 
-impl ser::Serializer for KeyWriter<'_> {
+impl ser::Serializer for KeyWriter<'_, '_> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
@@ -580,7 +585,7 @@ impl ser::Serializer for KeyWriter<'_> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.0.push_str(v);
+        self.0.key(v);
         Ok(())
     }
     fn serialize_bool(self, v: bool) -> Result<(), Error> {

@@ -96,6 +96,17 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Strings made of the pieces that make a YAML reader take a scalar for something else: numbers, booleans, null,
+/// infinities, indicators, `: ` and ` #`, quotes, escapes, controls, the byte-order mark.
+fn tricky_scalar() -> impl Strategy<Value = String> {
+    // Few enough that any two or three of them meet often.
+    const PIECES: &[&str] = &[
+        "5", "0x", "e3", ".", "-", "+", ":", " ", "#", "inf", "nan", "true", "No", "null", "~",
+        "a", "é", "\"", "\\", "\n", "\u{85}", "\u{feff}", "[", "*", "<<",
+    ];
+    prop::collection::vec(prop::sample::select(PIECES), 0..5).prop_map(|pieces| pieces.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -191,5 +202,18 @@ proptest! {
     fn canonicalisation_is_idempotent(name in ".{0,80}") {
         let once = canonical_name(&name);
         prop_assert_eq!(canonical_name(&once), once);
+    }
+}
+
+proptest! {
+    // Cheap cases, and a bug needs the right two or three pieces side by side: many cases.
+    #![proptest_config(ProptestConfig { cases: 8192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn written_strings_read_back_as_the_same_strings(text in tricky_scalar()) {
+        let value = serde_json::json!({ text.clone(): [text] });
+        let yaml = corrino_core::yaml::to_string(&value).expect("yaml");
+        let back: Value = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        prop_assert_eq!(back, value, "{}", yaml);
     }
 }
