@@ -237,12 +237,11 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Dia
     let w = workload::workload(plan, name, port, options, &mut diagnostics);
     let monitor = scaling::monitor(plan, name, options);
     let scaled_object = scaling::scaled_object(plan, name, options, &mut diagnostics);
-    let mut missing = Vec::new();
     let creates_pool = !plan.recipe.uses_shared_pool();
     let node_pool = creates_pool
-        .then(|| oci::node_pool(plan, name, &options.oci, &mut missing))
+        .then(|| oci::node_pool(plan, name, &options.oci))
         .flatten();
-    let autoscaler = oci::cluster_autoscaler(plan, name, &options.oci, &mut missing);
+    let autoscaler = oci::cluster_autoscaler(plan, name, &options.oci);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

@@ -196,22 +196,17 @@ pub struct ClusterAutoscalerAddon {
     pub configurations: Vec<KeyValue>,
 }
 
-fn or_placeholder(value: Option<&String>, placeholder: &str, missing: &mut Vec<String>) -> String {
-    if let Some(v) = value {
-        v.clone()
-    } else {
-        missing.push(placeholder.to_owned());
-        placeholder.to_owned()
-    }
+/// The value, or a `<placeholder>` for the user to fill in ([`super::placeholders`] lists those written).
+fn or_placeholder(value: Option<&String>, placeholder: &str) -> String {
+    value.map_or_else(|| placeholder.to_owned(), Clone::clone)
 }
 
-/// The node pool document of a recipe that creates its own pool; `missing` collects the placeholders written.
+/// The node pool document of a recipe that creates its own pool.
 #[must_use]
 pub fn node_pool(
     plan: &Plan,
     name: &CanonicalName,
     options: &OciOptions,
-    missing: &mut Vec<String>,
 ) -> Option<CreateNodePoolDetails> {
     let recipe = &plan.recipe;
     let shape = plan.shape.as_ref()?;
@@ -252,7 +247,7 @@ pub fn node_pool(
         );
     }
     let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.as_str().to_owned())]);
-    let subnet = or_placeholder(options.subnet_id.as_ref(), "<worker-subnet-ocid>", missing);
+    let subnet = or_placeholder(options.subnet_id.as_ref(), "<worker-subnet-ocid>");
     let pod_network = PodNetworkOptions {
         cni_type: "OCI_VCN_IP_NATIVE".into(),
         pod_subnet_ids: recipe.recipe_pod_subnet_ocid.iter().cloned().collect(),
@@ -266,9 +261,8 @@ pub fn node_pool(
                 .as_ref()
                 .or(options.compartment_id.as_ref()),
             "<compartment-ocid>",
-            missing,
         ),
-        cluster_id: or_placeholder(options.cluster_id.as_ref(), "<cluster-ocid>", missing),
+        cluster_id: or_placeholder(options.cluster_id.as_ref(), "<cluster-ocid>"),
         name: format!("corrino-{name}"),
         node_shape: shape.name.to_string(),
         node_shape_config: shape.flex.as_ref().map(|_| NodeShapeConfig {
@@ -277,11 +271,7 @@ pub fn node_pool(
         }),
         node_source_details: NodeSourceDetails {
             source_type: "IMAGE".into(),
-            image_id: or_placeholder(
-                recipe.recipe_node_image_ocid.as_ref(),
-                "<node-image-ocid>",
-                missing,
-            ),
+            image_id: or_placeholder(recipe.recipe_node_image_ocid.as_ref(), "<node-image-ocid>"),
             boot_volume_size_in_gbs: recipe.recipe_node_boot_volume_size_in_gbs,
         },
         node_config_details: NodeConfigDetails {
@@ -290,7 +280,6 @@ pub fn node_pool(
                 availability_domain: or_placeholder(
                     recipe.recipe_availability_domain.as_ref(),
                     "<availability-domain>",
-                    missing,
                 ),
                 subnet_id: subnet,
             }],
@@ -315,7 +304,6 @@ pub fn cluster_autoscaler(
     plan: &Plan,
     name: &CanonicalName,
     options: &OciOptions,
-    missing: &mut Vec<String>,
 ) -> Option<ClusterAutoscalerAddon> {
     let node = plan.node_autoscaling.as_ref()?;
     let (min, max) = (node.min_nodes, node.max_nodes);
@@ -326,7 +314,7 @@ pub fn cluster_autoscaler(
     let mut configurations = vec![kv("authType", "instance".into())];
     match options.discovery {
         NodeGroupDiscovery::Nodes => {
-            let pool = or_placeholder(options.node_pool_id.as_ref(), "<node-pool-ocid>", missing);
+            let pool = or_placeholder(options.node_pool_id.as_ref(), "<node-pool-ocid>");
             configurations.push(kv("nodes", format!("{min}:{max}:{pool}")));
         }
         NodeGroupDiscovery::AutoDiscovery => {
@@ -336,7 +324,6 @@ pub fn cluster_autoscaler(
                     .as_ref()
                     .or(options.compartment_id.as_ref()),
                 "<compartment-ocid>",
-                missing,
             );
             configurations.push(kv(
                 "nodeGroupAutoDiscovery",
