@@ -221,7 +221,7 @@ fn read_json<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, String> 
 }
 
 fn read_yaml<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, String> {
-    let mut documents = serde_yaml::Deserializer::from_str(text);
+    let mut documents = yaml_serde::Deserializer::from_str(text);
     let Some(first) = documents.next() else {
         return Err("no YAML document".to_owned());
     };

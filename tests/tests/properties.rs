@@ -138,7 +138,7 @@ proptest! {
             // Rendering a plan of arbitrary input either succeeds or returns diagnostics; it never panics.
             let _ = manifest::render(&plan, &RenderOptions::default());
         }
-        let yaml = serde_yaml::to_string(&value).expect("yaml");
+        let yaml = yaml_serde::to_string(&value).expect("yaml");
         let _ = plan_bytes(yaml.as_bytes(), &PlanOptions::default());
     }
 
@@ -161,7 +161,7 @@ proptest! {
     #[test]
     fn written_yaml_reads_back_as_the_same_value(value in arbitrary_json()) {
         let yaml = corrino_core::yaml::to_string(&value).expect("yaml");
-        let back: Value = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        let back: Value = yaml_serde::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         prop_assert_eq!(back, value, "{}", yaml);
     }
 
@@ -213,7 +213,7 @@ proptest! {
     fn written_strings_read_back_as_the_same_strings(text in tricky_scalar()) {
         let value = serde_json::json!({ text.clone(): [text] });
         let yaml = corrino_core::yaml::to_string(&value).expect("yaml");
-        let back: Value = serde_yaml::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        let back: Value = yaml_serde::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         prop_assert_eq!(back, value, "{}", yaml);
     }
 }

@@ -352,7 +352,7 @@ pub(crate) mod crd_schema {
             env!("CARGO_MANIFEST_DIR")
         );
         match std::fs::read_to_string(&path) {
-            Ok(text) => Some(serde_yaml::from_str(&text).expect("the CRD is valid YAML")),
+            Ok(text) => Some(yaml_serde::from_str(&text).expect("the CRD is valid YAML")),
             Err(_) => {
                 eprintln!("{path} not found: the comparison with the CRD is skipped");
                 None
@@ -597,7 +597,7 @@ mod tests {
             ),
             "{json}"
         );
-        let yaml = serde_yaml::to_string(&full()).unwrap();
+        let yaml = yaml_serde::to_string(&full()).unwrap();
         assert!(
             yaml.starts_with("apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n"),
             "{yaml}"
@@ -609,8 +609,8 @@ mod tests {
         let so = full();
         let json = serde_json::to_string_pretty(&so).unwrap();
         assert_eq!(serde_json::from_str::<ScaledObject>(&json).unwrap(), so);
-        let yaml = serde_yaml::to_string(&so).unwrap();
-        assert_eq!(serde_yaml::from_str::<ScaledObject>(&yaml).unwrap(), so);
+        let yaml = yaml_serde::to_string(&so).unwrap();
+        assert_eq!(yaml_serde::from_str::<ScaledObject>(&yaml).unwrap(), so);
     }
 
     #[test]

@@ -501,9 +501,9 @@ mod tests {
             assert!(json.starts_with(&start), "{json}");
         }
         for (yaml, kind) in [
-            (serde_yaml::to_string(&pod_monitor()).unwrap(), "PodMonitor"),
+            (yaml_serde::to_string(&pod_monitor()).unwrap(), "PodMonitor"),
             (
-                serde_yaml::to_string(&service_monitor()).unwrap(),
+                yaml_serde::to_string(&service_monitor()).unwrap(),
                 "ServiceMonitor",
             ),
         ] {
@@ -517,13 +517,13 @@ mod tests {
         let pm = pod_monitor();
         let json = serde_json::to_string(&pm).unwrap();
         assert_eq!(serde_json::from_str::<PodMonitor>(&json).unwrap(), pm);
-        let yaml = serde_yaml::to_string(&pm).unwrap();
-        assert_eq!(serde_yaml::from_str::<PodMonitor>(&yaml).unwrap(), pm);
+        let yaml = yaml_serde::to_string(&pm).unwrap();
+        assert_eq!(yaml_serde::from_str::<PodMonitor>(&yaml).unwrap(), pm);
         let sm = service_monitor();
         let json = serde_json::to_string(&sm).unwrap();
         assert_eq!(serde_json::from_str::<ServiceMonitor>(&json).unwrap(), sm);
-        let yaml = serde_yaml::to_string(&sm).unwrap();
-        assert_eq!(serde_yaml::from_str::<ServiceMonitor>(&yaml).unwrap(), sm);
+        let yaml = yaml_serde::to_string(&sm).unwrap();
+        assert_eq!(yaml_serde::from_str::<ServiceMonitor>(&yaml).unwrap(), sm);
         // Each kind refuses the other.
         assert!(serde_json::from_str::<PodMonitor>(&json).is_err());
     }
