@@ -2,10 +2,10 @@
 //!
 //! Written by hand because the YAML crates emit through libyaml or a translation of it: on our rendered objects
 //! serde_yaml (which yaml_serde continues) took 18 times as long as serde_json, more than all the rest of rendering
-//! together. Writing is simple when the output only
-//! has to be *read* correctly: strings are written plain only when no YAML 1.1 or 1.2 reader could take them for
-//! anything else (a number, a boolean, null, an indicator), and double-quoted with JSON escapes (valid YAML)
-//! otherwise. A property test reads the output back with a real YAML parser.
+//! together. Writing is simple when the output only has to be *read* correctly: strings are written plain only when
+//! no YAML 1.1 or 1.2 reader could take them for anything else (a number, a boolean, null, an indicator), and
+//! double-quoted with JSON escapes (valid YAML) otherwise. A property test reads the output back with a real YAML
+//! parser.
 
 use std::fmt::Write as _;
 
