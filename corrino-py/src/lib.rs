@@ -92,8 +92,8 @@ fn simulate(
         None => Scenario::default(),
     };
     let options = plan_options(scrape_interval_seconds);
-    // A plan with errors is refused before simulating, as `corrino simulate` refuses it: the core's simulator
-    // takes any plan and leaves that check to its callers.
+    // A plan with errors is refused here, as `corrino simulate` refuses it, so that the error carries the
+    // diagnostics: the core's own refusal (`SimError::PlanHasErrors`) only counts them.
     let outcome = py.detach(|| match corrino_core::plan_bytes(&bytes, &options) {
         (Some(plan), _) if plan.is_renderable() => Ok(sim::simulate(&plan, &scenario)),
         (_, diagnostics) => Err(diagnostics),
