@@ -1,28 +1,14 @@
 //! `corrino validate` on every broken recipe of `fixtures/invalid/` prints what the golden file
 //! `fixtures/invalid/<name>.expected` holds. Regenerate with `UPDATE_GOLDEN=1 cargo test` and review the diff.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::workspace;
+use common::{golden, workspace};
 
 fn corrino(args: &[&str]) -> (i32, String, String) {
     common::run(args, &[])
-}
-
-fn golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
-        path.display()
-    );
 }
 
 #[test]

@@ -7,9 +7,9 @@ use std::process::Command;
 
 use corrino_core::{Code, PlanOptions, plan_bytes};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "../../corrino-core/tests/common/mod.rs"]
+mod common;
+use common::workspace;
 
 fn ready() -> bool {
     let installed = workspace().join("tests/schema/node_modules/ajv").is_dir()

@@ -17,9 +17,9 @@ use corrino_core::{PlanOptions, RecipeMode, plan_bytes};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "../../corrino-core/tests/common/mod.rs"]
+mod common;
+use common::{fixture_render_options, json_recipes, workspace};
 
 fn reference() -> Option<PathBuf> {
     let dir = workspace().join("../shared/reference");
@@ -129,22 +129,6 @@ fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn fixture_options() -> RenderOptions {
-    RenderOptions {
-        base_domain: Some("203-0-113-10.nip.io".into()),
-        tls_issuer: Some("letsencrypt-prod".into()),
-        file_systems: [(
-            "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001".to_owned(),
-            manifest::FileSystemExport {
-                mount_target_ip: "10.0.10.20".into(),
-                export_path: "/models".into(),
-            },
-        )]
-        .into(),
-        ..RenderOptions::default()
-    }
-}
-
 #[test]
 fn fixture_and_upstream_recipes_render_valid_objects() {
     if !validator_ready() {
@@ -152,13 +136,7 @@ fn fixture_and_upstream_recipes_render_valid_objects() {
     }
     let dir = out_dir("recipes");
     let mut count = 0;
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures/recipes"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    fixtures.sort();
-    for path in &fixtures {
+    for path in &json_recipes() {
         let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
         let bytes = std::fs::read(path).expect("read");
         for (mode, scrape) in [
@@ -169,7 +147,7 @@ fn fixture_and_upstream_recipes_render_valid_objects() {
         ] {
             let options = RenderOptions {
                 scrape,
-                ..fixture_options()
+                ..fixture_render_options()
             };
             if render_into(&dir, &format!("{stem}.{mode}"), &bytes, &options) {
                 count += 1;
@@ -188,7 +166,7 @@ fn fixture_and_upstream_recipes_render_valid_objects() {
             let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
             let bytes = std::fs::read(&path).expect("read");
             // Upstream's File Storage sample mounts a file system whose export we must be told.
-            let mut options = fixture_options();
+            let mut options = fixture_render_options();
             if let Ok(text) = std::str::from_utf8(&bytes) {
                 for ocid in text
                     .split('"')
@@ -233,7 +211,7 @@ fn generated_valid_recipes_render_valid_objects() {
                 &dir,
                 &format!("generated-{i:03}"),
                 &bytes,
-                &fixture_options()
+                &fixture_render_options()
             ),
             "generated recipe {i} did not render: {recipe:#}"
         );

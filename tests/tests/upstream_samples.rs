@@ -5,13 +5,13 @@
 //! `fixtures/upstream-samples.expected`, one line per diagnostic; regenerate with `UPDATE_GOLDEN=1`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use corrino_core::{Code, PlanOptions, plan_bytes};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "../../corrino-core/tests/common/mod.rs"]
+mod common;
+use common::workspace;
 
 fn samples_dir() -> Option<PathBuf> {
     let dir = workspace().join("../shared/reference/oci-ai-blueprints/samples");

@@ -1,12 +1,14 @@
-//! What the CLI tests share: the workspace root and running the `corrino` binary.
+//! What the CLI tests share: running the `corrino` binary, and what every integration test shares.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-/// The workspace root, where the fixtures are.
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+#[path = "../../../corrino-core/tests/common/mod.rs"]
+mod shared;
+
+// Each test file uses a part of it.
+#[allow(unused_imports)]
+pub use shared::{golden, workspace};
 
 /// Runs `corrino` in the workspace root without colours, with extra environment variables; returns the exit code,
 /// standard output and standard error.

@@ -1,5 +1,6 @@
 //! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison and the render
-//! options the goldens are made with. Each test crate uses a part of it.
+//! options the goldens are made with. The CLI's tests and the cross-crate tests include this file too (`#[path]`);
+//! each test crate uses a part of it.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
