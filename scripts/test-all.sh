@@ -3,6 +3,8 @@
 # Safe to run on a fresh clone; CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A one-shot run gains nothing from incremental caches, which would take gigabytes of disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 step() { printf '\n==> %s\n' "$*"; }
 
