@@ -1173,6 +1173,25 @@ pub fn labels(recipe: &Recipe, sink: &mut Sink) {
             ));
         }
     }
+    // Both become the value of the `corrino` node label: the pool's nodes carry it, the service's pods select it.
+    for (key, selector) in [
+        (
+            "recipe_shared_node_pool_selector",
+            &recipe.recipe_shared_node_pool_selector,
+        ),
+        (
+            "shared_node_pool_selector",
+            &recipe.shared_node_pool_selector,
+        ),
+    ] {
+        if let Some(problem) = selector.as_deref().and_then(label_value_problem) {
+            sink.note(Diagnostic::error(
+                root(key),
+                Code::InvalidLabel,
+                format!("the selector is the value of a node label, and this one is not valid: {problem}"),
+            ));
+        }
+    }
     for (i, kv) in recipe
         .shared_node_pool_custom_node_selectors
         .iter()
