@@ -43,7 +43,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
-    /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents.
+    /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents. A
+    /// `shared_node_pool` recipe has only its node pool document, which is printed in their place.
     Render {
         /// The recipe (JSON or YAML), or `-` for standard input.
         recipe: PathBuf,
@@ -545,6 +546,11 @@ fn send(
         write!(anstream::stdout().lock(), "{plan}").map_err(|e| e.to_string())?;
         return Ok(ExitCode::SUCCESS);
     }
+    if plan.steps.is_empty() {
+        // A shared pool has no Kubernetes object: there is no cluster to reach.
+        writeln!(stderr, "note: nothing to send to the cluster").map_err(|e| e.to_string())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -633,6 +639,7 @@ fn render(
     };
     let documents = manifest::oci_documents(&manifests).map_err(|e| e.to_string())?;
     let placeholders = manifest::placeholders(&manifests);
+    let kubernetes = manifests.iter().any(manifest::Manifest::is_kubernetes);
     match out_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -641,14 +648,26 @@ fn render(
                 ManifestFormat::Yaml => "manifests.yaml",
                 ManifestFormat::Json => "manifests.json",
             };
-            let mut written = vec![file.to_owned()];
-            write_file(&dir.join(file), &text)?;
+            let mut written = Vec::new();
+            if kubernetes {
+                write_file(&dir.join(file), &text)?;
+                written.push(file.to_owned());
+            }
             for (name, json) in &documents {
                 write_file(&dir.join(name), json)?;
                 written.push(name.clone());
             }
             writeln!(stderr, "wrote {} in {}", written.join(", "), dir.display())
                 .map_err(|e| e.to_string())?;
+        }
+        // A shared pool renders to its node pool document alone, which is then the output.
+        None if !kubernetes => {
+            let mut stdout = anstream::stdout().lock();
+            for (_, json) in &documents {
+                stdout
+                    .write_all(json.as_bytes())
+                    .map_err(|e| e.to_string())?;
+            }
         }
         None => {
             anstream::stdout()

@@ -398,3 +398,29 @@ fn print_plan_sends_nothing() {
     );
     assert!(requests(&server).is_empty());
 }
+
+#[test]
+fn a_shared_pool_writes_its_node_pool_and_sends_nothing_to_the_cluster() {
+    let server = serve(Behaviour::default());
+    let dir = std::env::temp_dir().join(format!("corrino-apply-pool-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, stdout, stderr) = corrino(
+        &server,
+        &[
+            "apply",
+            "fixtures/recipes/shared-node-pool-a10.json",
+            "--oci-out",
+            dir.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("nothing to send to the cluster"),
+        "{stderr}"
+    );
+    assert!(requests(&server).is_empty());
+    let pool = std::fs::read_to_string(dir.join("node-pool.json")).expect("node pool");
+    assert!(pool.contains("\"nodeShape\": \"BM.GPU.A10.4\""), "{pool}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -125,3 +125,26 @@ fn plan_shows_resolved_values_and_their_source() {
     assert_eq!(plan["capacity"]["replicas_per_node"], 2);
     assert_eq!(plan["pod_autoscaling"]["threshold"]["source"], "recipe");
 }
+
+#[test]
+fn a_shared_pool_renders_its_node_pool_document_alone() {
+    const POOL: &str = "fixtures/recipes/mig-shared-node-pool-h100.json";
+    let (code, stdout, stderr) = corrino(&["render", POOL]);
+    assert_eq!(code, 0, "{stderr}");
+    // With no Kubernetes object, the node pool document is the output.
+    let pool: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!(pool["nodeShape"], "BM.GPU.H100.8");
+    assert_eq!(pool["nodeConfigDetails"]["size"], 1);
+    assert!(!stderr.contains("written only with --out"), "{stderr}");
+    let dir = std::env::temp_dir().join(format!("corrino-render-pool-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, stdout, stderr) = corrino(&["render", POOL, "--out", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    let written: Vec<String> = std::fs::read_dir(&dir)
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["node-pool.json"]);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,8 +1,9 @@
-//! Every service recipe in `fixtures/recipes/` renders, its Kubernetes objects match
+//! Every service and shared pool recipe in `fixtures/recipes/` renders, its Kubernetes objects match
 //! `fixtures/expected/<name>.yaml` and its OCI documents `fixtures/expected/<name>.oci.json`; rendering is
 //! deterministic; other modes are refused with a diagnostic. Regenerate with `UPDATE_GOLDEN=1 cargo test`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 mod common;
 use common::{golden, json_recipes, workspace};
@@ -14,9 +15,24 @@ fn options() -> RenderOptions {
     common::fixture_render_options()
 }
 
+/// Compares with the golden file, or, when there is nothing to compare, checks that no stale golden is left.
+fn golden_or_none(path: &Path, actual: Option<&str>) {
+    match actual {
+        Some(text) => golden(path, text),
+        None => {
+            assert!(
+                !path.exists() || std::env::var_os("UPDATE_GOLDEN").is_some(),
+                "stale {}",
+                path.display()
+            );
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 #[test]
-fn fixture_services_render_to_their_goldens_and_other_modes_are_refused() {
-    let mut rendered = 0;
+fn fixture_services_and_pools_render_to_their_goldens_and_other_modes_are_refused() {
+    let (mut services, mut pools) = (0, 0);
     for path in json_recipes() {
         let stem = path
             .file_stem()
@@ -29,18 +45,21 @@ fn fixture_services_render_to_their_goldens_and_other_modes_are_refused() {
         );
         let plan = plan.expect("plan");
         let result = manifest::render(&plan, &options());
-        if plan.mode != Some(RecipeMode::Service)
-            || plan
-                .recipe
-                .multinode_num_nodes_to_use_from_shared_pool
-                .is_some()
-        {
-            let problems = result.expect_err("only services render");
-            assert!(
-                problems.contains(Code::RenderUnsupported),
-                "{stem}: {problems}"
-            );
-            continue;
+        let multinode = plan
+            .recipe
+            .multinode_num_nodes_to_use_from_shared_pool
+            .is_some();
+        match plan.mode {
+            Some(RecipeMode::Service) if !multinode => services += 1,
+            Some(RecipeMode::SharedNodePool) => pools += 1,
+            _ => {
+                let problems = result.expect_err("only services and shared pools render");
+                assert!(
+                    problems.contains(Code::RenderUnsupported),
+                    "{stem}: {problems}"
+                );
+                continue;
+            }
         }
         let manifests = result.unwrap_or_else(|d| panic!("{stem} does not render:\n{d}"));
         let yaml = manifest::to_yaml(&manifests).expect("yaml");
@@ -48,29 +67,23 @@ fn fixture_services_render_to_their_goldens_and_other_modes_are_refused() {
             .expect("yaml");
         assert_eq!(yaml, again, "{stem}: rendering is not deterministic");
         let expected = workspace().join("fixtures/expected");
-        golden(&expected.join(format!("{stem}.yaml")), &yaml);
+        golden_or_none(
+            &expected.join(format!("{stem}.yaml")),
+            (!yaml.is_empty()).then_some(yaml.as_str()),
+        );
         let documents = manifest::oci_documents(&manifests).expect("json");
-        let oci_path = expected.join(format!("{stem}.oci.json"));
-        if documents.is_empty() {
-            assert!(
-                !oci_path.exists() || std::env::var_os("UPDATE_GOLDEN").is_some(),
-                "{stem}: stale {}",
-                oci_path.display()
-            );
-            let _ = std::fs::remove_file(&oci_path);
-        } else {
-            let joined: BTreeMap<String, serde_json::Value> = documents
-                .iter()
-                .map(|(name, text)| (name.clone(), serde_json::from_str(text).expect("json")))
-                .collect();
-            golden(
-                &oci_path,
-                &(serde_json::to_string_pretty(&joined).expect("json") + "\n"),
-            );
-        }
-        rendered += 1;
+        let joined: BTreeMap<String, serde_json::Value> = documents
+            .iter()
+            .map(|(name, text)| (name.clone(), serde_json::from_str(text).expect("json")))
+            .collect();
+        let joined = serde_json::to_string_pretty(&joined).expect("json") + "\n";
+        golden_or_none(
+            &expected.join(format!("{stem}.oci.json")),
+            (!documents.is_empty()).then_some(joined.as_str()),
+        );
     }
-    assert!(rendered >= 12, "expected most fixtures to be services");
+    assert!(services >= 12, "expected most fixtures to be services");
+    assert!(pools >= 2, "expected the shared pool fixtures");
 }
 
 fn render_example(options: &RenderOptions) -> Vec<Manifest> {
@@ -165,4 +178,77 @@ fn render_options_from_json_need_only_what_changes() {
     assert_eq!(options.oci.timing.scan_interval, "20s");
     assert_eq!(options.oci.timing.scale_down_unneeded_time, "10m");
     assert!(serde_json::from_str::<RenderOptions>(r#"{"baseDomain": "x"}"#).is_err());
+}
+
+/// Renders a fixture recipe, changed by `edit` first.
+fn render_fixture(stem: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<Manifest> {
+    let path = workspace().join(format!("fixtures/recipes/{stem}.json"));
+    let mut recipe: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+    edit(&mut recipe);
+    let (plan, diagnostics) = corrino_core::plan_json(&recipe, &PlanOptions::default());
+    manifest::render(&plan.expect("plan"), &options())
+        .unwrap_or_else(|d| panic!("{stem} does not render:\n{diagnostics}\n{d}"))
+}
+
+/// Whether a service's pods fit the nodes of a shared pool: every label they select is on the nodes (the kubelet
+/// adds the instance type), and they tolerate every taint the nodes register.
+fn lands_on(service: &[Manifest], pool: &[Manifest]) -> bool {
+    let Some(Manifest::NodePool(pool)) = pool.first() else {
+        panic!("a shared pool recipe renders its node pool document");
+    };
+    let mut labels: BTreeMap<&str, &str> = pool
+        .initial_node_labels
+        .iter()
+        .map(|l| (l.key.as_str(), l.value.as_str()))
+        .collect();
+    labels.insert("node.kubernetes.io/instance-type", &pool.node_shape);
+    let pod = service
+        .iter()
+        .find_map(|m| match m {
+            Manifest::Deployment(d) => d.spec.template.spec.clone(),
+            _ => None,
+        })
+        .expect("a Deployment");
+    let selected = pod
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k.as_str()) == Some(&v.as_str()));
+    let tolerated = pool.node_metadata["kubelet-extra-args"]
+        .trim_start_matches("--register-with-taints=")
+        .split(',')
+        .all(|taint| {
+            let key = taint.split(['=', ':']).next().unwrap_or_default();
+            pod.tolerations
+                .iter()
+                .flatten()
+                .any(|t| t.key.as_deref() == Some(key))
+        });
+    selected && tolerated
+}
+
+#[test]
+fn services_on_a_shared_pool_land_on_the_nodes_its_pool_recipe_creates() {
+    let pool = render_fixture("mig-shared-node-pool-h100", |_| {});
+    assert_eq!(
+        pool.len(),
+        1,
+        "a shared pool is its node pool document alone"
+    );
+    assert!(manifest::to_yaml(&pool).expect("yaml").is_empty());
+    let service = |selector: Option<&str>| {
+        render_fixture("mig-shared-pool-service", |r| {
+            if let Some(s) = selector {
+                r["recipe_shared_node_pool_selector"] = s.into();
+            }
+        })
+    };
+    // Without a selector a service may use any shared pool of its shape; with one, only the pool it names.
+    assert!(lands_on(&service(None), &pool));
+    assert!(lands_on(&service(Some("mig-h100")), &pool));
+    assert!(!lands_on(&service(Some("another-pool")), &pool));
+    // A pool of another shape is not one of its pools.
+    let a10 = render_fixture("shared-node-pool-a10", |_| {});
+    assert!(!lands_on(&service(None), &a10));
 }

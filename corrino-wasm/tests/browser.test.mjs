@@ -152,6 +152,15 @@ test('the page validates, points at the broken field, and renders once fixed', a
   await type(page, '');
   assert.equal(await page.getAttribute('#status', 'data-state'), 'empty');
 
+  // A shared pool renders to its node pool document alone, shown open where the YAML would be.
+  await page.selectOption('#example', 'mig-shared-node-pool-h100');
+  await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'valid');
+  assert.equal(await page.isVisible('#yaml'), false);
+  assert.equal(await page.locator('#copy').isDisabled(), true);
+  assert.match(await page.textContent('#render-problems'), /No Kubernetes objects/);
+  assert.match(await page.textContent('#oci details[open]'), /"nvidia\.com\/mig\.config"/);
+
   // The main module alone sufficed so far.
   assert.ok(!requested.some((p) => p.includes('corrino_wasm_query')), 'the query module was loaded too early');
   assert.deepStrictEqual(problems, []);

@@ -273,13 +273,17 @@ function showManifests(text, plan, options) {
   const problems = $('render-problems');
   const planHasErrors = plan?.diagnostics.some((d) => d.severity === 'error') ?? true;
   yamlText = out.yaml ?? '';
-  $('copy').disabled = out.yaml === null;
-  $('yaml').querySelector('code').innerHTML = out.yaml === null ? '' : highlightYaml(out.yaml);
-  $('yaml').hidden = out.yaml === null;
+  // A shared pool renders to its node pool document alone: an empty stream.
+  const objects = yamlText !== '';
+  $('copy').disabled = !objects;
+  $('yaml').querySelector('code').innerHTML = objects ? highlightYaml(yamlText) : '';
+  $('yaml').hidden = !objects;
   if (out.yaml === null) {
     problems.innerHTML = planHasErrors
       ? '<li class="empty">Not rendered: the recipe has errors (see Problems).</li>'
       : out.diagnostics.map((d) => diagnosticItem(d, null)).join('');
+  } else if (!objects) {
+    problems.innerHTML = '<li class="empty">No Kubernetes objects: a shared pool is its node pool document, below.</li>';
   } else {
     problems.innerHTML = '';
   }
@@ -289,7 +293,7 @@ function showManifests(text, plan, options) {
         out.placeholders.length
           ? `<p class="note">Fill in before use: ${out.placeholders.map((p) => `<code>${escapeHtml(p)}</code>`).join(' ')}</p>`
           : ''
-      }${docs.map(([name, json]) => `<details><summary>${escapeHtml(name)}</summary><pre class="yaml">${escapeHtml(json)}</pre></details>`).join('')}`
+      }${docs.map(([name, json]) => `<details${objects ? '' : ' open'}><summary>${escapeHtml(name)}</summary><pre class="yaml">${escapeHtml(json)}</pre></details>`).join('')}`
     : '';
 }
 

@@ -19,6 +19,12 @@ pub const SHARED_POOL_LABEL: &str = "corrino";
 /// The node label every upstream shared pool carries when any recipe may use it.
 pub const SHARED_POOL_ANY_LABEL: &str = "corrino/pool-shared-any";
 
+/// The node label upstream puts on the nodes of a shared pool with RDMA (`multinode_rdma_enabled_in_shared_pool`).
+pub const RDMA_LABEL: &str = "corrino/rdma";
+
+/// The node label the NVIDIA GPU Operator's MIG manager reads: the MIG layout to apply to the node's GPUs.
+pub const MIG_CONFIG_LABEL: &str = "nvidia.com/mig.config";
+
 /// The field manager and `managed-by` value of everything corrino writes.
 pub const MANAGER: &str = "corrino";
 

@@ -1,6 +1,6 @@
 //! Rendering a plan into everything a cluster needs: typed Kubernetes objects (k8s-openapi), the KEDA
 //! ScaledObject, a Prometheus Operator monitor if asked for, and the OCI node pool and Cluster Autoscaler
-//! documents.
+//! documents. A `shared_node_pool` recipe renders to its node pool document alone.
 //!
 //! [`render`] refuses a plan with errors (it returns the diagnostics), so no half-written manifest ever leaves.
 //! Output is deterministic: maps are ordered, objects come in a fixed order (cluster-scoped before namespaced, the
@@ -124,7 +124,8 @@ pub enum Manifest {
     ServiceMonitor(Box<ServiceMonitor>),
     /// Pod autoscaling.
     ScaledObject(Box<ScaledObject>),
-    /// The recipe's node pool (an OCI document, not a Kubernetes object).
+    /// The recipe's own node pool, or the pool of a `shared_node_pool` recipe (an OCI document, not a Kubernetes
+    /// object).
     NodePool(Box<CreateNodePoolDetails>),
     /// The Cluster Autoscaler add-on configuration (an OCI document, not a Kubernetes object).
     ClusterAutoscaler(Box<ClusterAutoscalerAddon>),
@@ -170,18 +171,38 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Dia
     if plan.diagnostics.has_errors() {
         return Err(plan.diagnostics.clone());
     }
-    let mut diagnostics = Diagnostics::new();
-    if plan.mode != Some(RecipeMode::Service) {
-        let mode = plan.mode.map_or("deployment group", RecipeMode::as_str);
-        diagnostics.push(Diagnostic::error(
-            Pointer::root().key("recipe_mode"),
-            Code::RenderUnsupported,
-            format!(
-                "only `service` recipes are rendered into manifests; this is a `{mode}` recipe"
-            ),
-        ));
-        return Err(diagnostics);
+    match plan.mode {
+        Some(RecipeMode::Service) => service(plan, options),
+        Some(RecipeMode::SharedNodePool) => shared_node_pool(plan, options),
+        mode => {
+            let mode = mode.map_or("deployment group", RecipeMode::as_str);
+            Err(Diagnostics::from(vec![Diagnostic::error(
+                Pointer::root().key("recipe_mode"),
+                Code::RenderUnsupported,
+                format!(
+                    "only `service` and `shared_node_pool` recipes are rendered; this is a `{mode}` recipe"
+                ),
+            )]))
+        }
     }
+}
+
+/// A `shared_node_pool` recipe: its node pool document, and no Kubernetes object.
+fn shared_node_pool(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+    match oci::shared_node_pool(plan, &options.oci) {
+        Some(pool) => Ok(vec![Manifest::NodePool(Box::new(pool))]),
+        // A plan without errors has a name, a shape and a size; stay total anyway.
+        None => Err(Diagnostics::from(vec![Diagnostic::error(
+            "",
+            Code::RenderUnsupported,
+            "the recipe has no usable name, shape or pool size",
+        )])),
+    }
+}
+
+/// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents.
+fn service(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
     if plan
         .recipe
         .multinode_num_nodes_to_use_from_shared_pool

@@ -1,5 +1,6 @@
-//! The OCI side of node autoscaling: the recipe's node pool as a `CreateNodePoolDetails` document (Container
-//! Engine API 20180222) and the OKE `ClusterAutoscaler` add-on configuration (`InstallAddonDetails`).
+//! The OCI side of node autoscaling: the recipe's node pool (or the pool a `shared_node_pool` recipe creates) as a
+//! `CreateNodePoolDetails` document (Container Engine API 20180222) and the OKE `ClusterAutoscaler` add-on
+//! configuration (`InstallAddonDetails`).
 //!
 //! These are written to files for the OCI CLI (`oci ce node-pool create --from-json`, `oci ce cluster
 //! install-addon --from-json`) or Terraform, never sent anywhere. Identifiers the recipe does not hold (cluster,
@@ -10,7 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::labels::{POOL_LABEL, RECIPE_LABEL};
+use super::labels::{
+    MIG_CONFIG_LABEL, POOL_LABEL, RDMA_LABEL, RECIPE_LABEL, SHARED_POOL_ANY_LABEL,
+    SHARED_POOL_LABEL,
+};
 use crate::plan::Plan;
 use crate::recipe::CanonicalName;
 use crate::shape::GpuVendor;
@@ -155,7 +159,7 @@ pub struct NodeConfigDetails {
     pub freeform_tags: BTreeMap<String, String>,
 }
 
-/// OCI `CreateNodePoolDetails`: the recipe's own node pool.
+/// OCI `CreateNodePoolDetails`: a recipe's own node pool, or a shared pool.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateNodePoolDetails {
@@ -201,7 +205,15 @@ fn or_placeholder(value: Option<&String>, placeholder: &str) -> String {
     value.map_or_else(|| placeholder.to_owned(), Clone::clone)
 }
 
-/// The node pool document of a recipe that creates its own pool.
+fn label(key: &str, value: &str) -> KeyValue {
+    KeyValue {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
+/// The node pool document of a recipe that creates its own pool. Its nodes carry [`POOL_LABEL`], which the
+/// recipe's pods select, and [`RECIPE_LABEL`].
 #[must_use]
 pub fn node_pool(
     plan: &Plan,
@@ -209,7 +221,6 @@ pub fn node_pool(
     options: &OciOptions,
 ) -> Option<CreateNodePoolDetails> {
     let recipe = &plan.recipe;
-    let shape = plan.shape.as_ref()?;
     let size =
         plan.node_autoscaling
             .as_ref()
@@ -219,20 +230,94 @@ pub fn node_pool(
                     .unwrap_or(n.min_nodes)
                     .clamp(n.min_nodes, n.max_nodes)
             });
-    let mut labels = vec![KeyValue {
-        key: POOL_LABEL.into(),
-        value: name.as_str().to_owned(),
-    }];
-    labels.push(KeyValue {
-        key: RECIPE_LABEL.into(),
-        value: name.as_str().to_owned(),
-    });
+    let name = name.as_str();
+    pool_document(
+        plan,
+        Pool {
+            name,
+            size,
+            boot_volume_size_in_gbs: recipe.recipe_node_boot_volume_size_in_gbs,
+            flex: (
+                recipe.recipe_flex_shape_ocpu_count,
+                recipe.recipe_flex_shape_memory_size_in_gbs,
+            ),
+            labels: vec![label(POOL_LABEL, name), label(RECIPE_LABEL, name)],
+        },
+        options,
+    )
+}
+
+/// The node pool document of a `shared_node_pool` recipe, named after its canonical `deployment_name`.
+///
+/// Its nodes carry the labels that services with `recipe_use_shared_node_pool` select, as upstream's shared pools
+/// do: `corrino/pool-shared-any: "true"` on every shared pool (upstream places a service without
+/// `recipe_shared_node_pool_selector` on any shared pool of its shape), and `corrino: <shared_node_pool_selector>`
+/// when the pool has a selector. With `shared_node_pool_mig_config`, `nvidia.com/mig.config` tells the NVIDIA GPU
+/// Operator's MIG manager how to partition the GPUs; with `multinode_rdma_enabled_in_shared_pool`,
+/// `corrino/rdma: "true"` marks the RDMA nodes.
+#[must_use]
+pub fn shared_node_pool(plan: &Plan, options: &OciOptions) -> Option<CreateNodePoolDetails> {
+    let recipe = &plan.recipe;
+    let name = crate::recipe::canonical_name(recipe.deployment_name.as_deref()?);
+    let mut labels = vec![
+        label(SHARED_POOL_ANY_LABEL, "true"),
+        label(RECIPE_LABEL, &name),
+    ];
+    if let Some(selector) = &recipe.shared_node_pool_selector {
+        labels.push(label(SHARED_POOL_LABEL, selector));
+    }
+    if let Some(config) = &recipe.shared_node_pool_mig_config {
+        labels.push(label(MIG_CONFIG_LABEL, config));
+    }
+    if recipe.multinode_rdma_enabled_in_shared_pool == Some(true) {
+        labels.push(label(RDMA_LABEL, "true"));
+    }
+    pool_document(
+        plan,
+        Pool {
+            name: &name,
+            size: recipe.shared_node_pool_size?,
+            boot_volume_size_in_gbs: recipe.shared_node_pool_boot_volume_size_in_gbs,
+            flex: (
+                recipe.shared_node_pool_flex_shape_ocpu_count,
+                recipe.shared_node_pool_flex_shape_memory_size_in_gbs,
+            ),
+            labels,
+        },
+        options,
+    )
+}
+
+/// What a recipe's own pool and a shared pool set differently.
+struct Pool<'a> {
+    /// The canonical name the pool, its labels and tags are named after.
+    name: &'a str,
+    size: u32,
+    boot_volume_size_in_gbs: Option<u32>,
+    /// OCPUs and memory in GB of a flexible shape.
+    flex: (Option<u32>, Option<u32>),
+    /// The pool's own node labels; the recipe's `recipe_node_labels` follow, except where they would replace one.
+    labels: Vec<KeyValue>,
+}
+
+fn pool_document(
+    plan: &Plan,
+    pool: Pool<'_>,
+    options: &OciOptions,
+) -> Option<CreateNodePoolDetails> {
+    let recipe = &plan.recipe;
+    let shape = plan.shape.as_ref()?;
+    let Pool {
+        name,
+        size,
+        boot_volume_size_in_gbs,
+        flex: (ocpus, memory_in_gbs),
+        mut labels,
+    } = pool;
+    let own = labels.len();
     for (k, v) in recipe.recipe_node_labels.iter().flatten() {
-        if k != POOL_LABEL && k != RECIPE_LABEL {
-            labels.push(KeyValue {
-                key: k.clone(),
-                value: v.clone(),
-            });
+        if !labels[..own].iter().any(|l| &l.key == k) {
+            labels.push(label(k, v));
         }
     }
     let mut node_metadata = BTreeMap::new();
@@ -246,7 +331,7 @@ pub fn node_pool(
             format!("--register-with-taints={taint}"),
         );
     }
-    let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.as_str().to_owned())]);
+    let tags = BTreeMap::from([(RECIPE_TAG.to_owned(), name.to_owned())]);
     let subnet = or_placeholder(options.subnet_id.as_ref(), "<worker-subnet-ocid>");
     let pod_network = PodNetworkOptions {
         cni_type: "OCI_VCN_IP_NATIVE".into(),
@@ -266,13 +351,13 @@ pub fn node_pool(
         name: format!("corrino-{name}"),
         node_shape: shape.name.to_string(),
         node_shape_config: shape.flex.as_ref().map(|_| NodeShapeConfig {
-            ocpus: recipe.recipe_flex_shape_ocpu_count.unwrap_or(1),
-            memory_in_gbs: recipe.recipe_flex_shape_memory_size_in_gbs.unwrap_or(16),
+            ocpus: ocpus.unwrap_or(1),
+            memory_in_gbs: memory_in_gbs.unwrap_or(16),
         }),
         node_source_details: NodeSourceDetails {
             source_type: "IMAGE".into(),
             image_id: or_placeholder(recipe.recipe_node_image_ocid.as_ref(), "<node-image-ocid>"),
-            boot_volume_size_in_gbs: recipe.recipe_node_boot_volume_size_in_gbs,
+            boot_volume_size_in_gbs,
         },
         node_config_details: NodeConfigDetails {
             size,
@@ -349,4 +434,90 @@ pub fn cluster_autoscaler(
         addon_name: "ClusterAutoscaler".into(),
         configurations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{PlanOptions, plan_json};
+
+    fn shared_pool(recipe: &serde_json::Value) -> CreateNodePoolDetails {
+        let (plan, diagnostics) = plan_json(recipe, &PlanOptions::default());
+        let plan = plan.expect("a plan");
+        assert!(plan.is_renderable(), "{diagnostics}");
+        shared_node_pool(&plan, &OciOptions::default()).expect("a node pool")
+    }
+
+    fn labels(pool: &CreateNodePoolDetails) -> Vec<(&str, &str)> {
+        pool.initial_node_labels
+            .iter()
+            .map(|l| (l.key.as_str(), l.value.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_flexible_shared_pool_takes_its_own_size_fields_and_keeps_its_labels() {
+        let pool = shared_pool(&serde_json::json!({
+            "deployment_name": "CPU pool",
+            "recipe_mode": "shared_node_pool",
+            "shared_node_pool_size": 2,
+            "shared_node_pool_shape": "VM.Standard.E4.Flex",
+            "shared_node_pool_boot_volume_size_in_gbs": 200,
+            "shared_node_pool_flex_shape_ocpu_count": 8,
+            "shared_node_pool_flex_shape_memory_size_in_gbs": 64,
+            "recipe_node_labels": {"corrino/pool-shared-any": "false", "team": "a"}
+        }));
+        assert_eq!(pool.name, "corrino-cpu-pool");
+        assert_eq!(pool.node_config_details.size, 2);
+        assert_eq!(pool.node_source_details.boot_volume_size_in_gbs, Some(200));
+        assert_eq!(
+            pool.node_shape_config,
+            Some(NodeShapeConfig {
+                ocpus: 8,
+                memory_in_gbs: 64
+            })
+        );
+        // A recipe's extra labels never take a pool's own label away.
+        assert_eq!(
+            labels(&pool),
+            [
+                ("corrino/pool-shared-any", "true"),
+                ("corrino.oci/recipe", "cpu-pool"),
+                ("team", "a"),
+            ]
+        );
+        assert!(pool.node_metadata.is_empty(), "a CPU pool has no GPU taint");
+        assert_eq!(pool.freeform_tags[RECIPE_TAG], "cpu-pool");
+    }
+
+    #[test]
+    fn rdma_pools_are_labelled_and_amd_pools_tainted_for_their_gpus() {
+        let rdma = shared_pool(&serde_json::json!({
+            "deployment_name": "rdma",
+            "recipe_mode": "shared_node_pool",
+            "shared_node_pool_size": 2,
+            "shared_node_pool_shape": "BM.GPU.H100.8",
+            "shared_node_pool_boot_volume_size_in_gbs": 1000,
+            "multinode_rdma_enabled_in_shared_pool": true
+        }));
+        assert!(labels(&rdma).contains(&(RDMA_LABEL, "true")));
+        let amd = shared_pool(&serde_json::json!({
+            "deployment_name": "mi300x",
+            "recipe_mode": "shared_node_pool",
+            "shared_node_pool_size": 1,
+            "shared_node_pool_shape": "BM.GPU.MI300X.8",
+            "shared_node_pool_boot_volume_size_in_gbs": 1000,
+            "recipe_availability_domain": "TrcQ:US-ASHBURN-AD-3",
+            "recipe_node_image_ocid": "ocid1.image.oc1.iad.example"
+        }));
+        assert_eq!(
+            amd.node_source_details.image_id,
+            "ocid1.image.oc1.iad.example"
+        );
+        assert!(!labels(&amd).iter().any(|(k, _)| *k == RDMA_LABEL));
+        assert_eq!(
+            amd.node_metadata["kubelet-extra-args"],
+            "--register-with-taints=amd.com/gpu=present:NoSchedule"
+        );
+    }
 }
