@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod common;
-use common::{golden, json_recipes, workspace};
+use common::{golden, json_recipes, lands_on, workspace};
 
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
 use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
@@ -189,43 +189,6 @@ fn render_fixture(stem: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<
     let (plan, diagnostics) = corrino_core::plan_json(&recipe, &PlanOptions::default());
     manifest::render(&plan.expect("plan"), &options())
         .unwrap_or_else(|d| panic!("{stem} does not render:\n{diagnostics}\n{d}"))
-}
-
-/// Whether a service's pods fit the nodes of a shared pool: every label they select is on the nodes (the kubelet
-/// adds the instance type), and they tolerate every taint the nodes register.
-fn lands_on(service: &[Manifest], pool: &[Manifest]) -> bool {
-    let Some(Manifest::NodePool(pool)) = pool.first() else {
-        panic!("a shared pool recipe renders its node pool document");
-    };
-    let mut labels: BTreeMap<&str, &str> = pool
-        .initial_node_labels
-        .iter()
-        .map(|l| (l.key.as_str(), l.value.as_str()))
-        .collect();
-    labels.insert("node.kubernetes.io/instance-type", &pool.node_shape);
-    let pod = service
-        .iter()
-        .find_map(|m| match m {
-            Manifest::Deployment(d) => d.spec.template.spec.clone(),
-            _ => None,
-        })
-        .expect("a Deployment");
-    let selected = pod
-        .node_selector
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k.as_str()) == Some(&v.as_str()));
-    let tolerated = pool.node_metadata["kubelet-extra-args"]
-        .trim_start_matches("--register-with-taints=")
-        .split(',')
-        .all(|taint| {
-            let key = taint.split(['=', ':']).next().unwrap_or_default();
-            pod.tolerations
-                .iter()
-                .flatten()
-                .any(|t| t.key.as_deref() == Some(key))
-        });
-    selected && tolerated
 }
 
 #[test]

@@ -7,11 +7,12 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use corrino_core::{Code, PlanOptions, plan_bytes};
+use corrino_core::manifest;
+use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
 
 #[path = "../../corrino-core/tests/common/mod.rs"]
 mod common;
-use common::workspace;
+use common::{lands_on, workspace};
 
 fn samples_dir() -> Option<PathBuf> {
     let dir = workspace().join("../shared/reference/oci-ai-blueprints/samples");
@@ -148,4 +149,53 @@ fn the_samples_real_mistakes_are_found() {
         !blueprint.iter().any(|(_, c)| *c == Code::InvalidEnvName),
         "{blueprint:?}"
     );
+}
+
+/// Every upstream shared pool renders its node pool, and every upstream service on a shared pool that renders lands
+/// on the nodes of one of them (MIG layouts aside: upstream changes those later with `update` recipes).
+#[test]
+fn upstream_services_on_shared_pools_land_on_an_upstream_shared_pool() {
+    let all = samples();
+    if all.is_empty() {
+        return;
+    }
+    let options = common::fixture_render_options();
+    let mut pools = Vec::new();
+    let mut services = Vec::new();
+    for (name, bytes) in &all {
+        let (Some(plan), _) = plan_bytes(bytes, &PlanOptions::default()) else {
+            continue;
+        };
+        match plan.mode {
+            Some(RecipeMode::SharedNodePool) => {
+                let pool = manifest::render(&plan, &options)
+                    .unwrap_or_else(|d| panic!("{name} does not render:\n{d}"));
+                pools.push((name, pool));
+            }
+            Some(RecipeMode::Service) if plan.recipe.uses_shared_pool() => {
+                if let Ok(service) = manifest::render(&plan, &options) {
+                    services.push((name, service));
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        pools.len() >= 7,
+        "expected upstream's 7 shared pools, got {}",
+        pools.len()
+    );
+    assert!(
+        services.len() >= 7,
+        "expected upstream's 7 services on shared pools that render, got {}",
+        services.len()
+    );
+    for (name, service) in &services {
+        let homes: Vec<&str> = pools
+            .iter()
+            .filter(|(_, pool)| lands_on(service, pool))
+            .map(|(pool, _)| pool.as_str())
+            .collect();
+        assert!(!homes.is_empty(), "{name} lands on no upstream shared pool");
+    }
 }

@@ -1,12 +1,12 @@
-//! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison and the render
-//! options the goldens are made with. The CLI's tests and the cross-crate tests include this file too (`#[path]`);
-//! each test crate uses a part of it.
+//! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison, the render
+//! options the goldens are made with, and whether a service lands on a shared pool's nodes. The CLI's tests and the
+//! cross-crate tests include this file too (`#[path]`); each test crate uses a part of it.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use corrino_core::manifest::{FileSystemExport, RenderOptions};
+use corrino_core::manifest::{FileSystemExport, Manifest, RenderOptions};
 
 /// The workspace root, where the fixtures are.
 pub fn workspace() -> PathBuf {
@@ -54,4 +54,41 @@ pub fn golden(path: &Path, actual: &str) {
         "{} differs from the output; run with UPDATE_GOLDEN=1 and review the diff\n--- actual ---\n{actual}",
         path.display()
     );
+}
+
+/// Whether a service's pods fit the nodes of a shared pool: every label they select is on the nodes (the kubelet
+/// adds the instance type), and they tolerate every taint the nodes register.
+pub fn lands_on(service: &[Manifest], pool: &[Manifest]) -> bool {
+    let Some(Manifest::NodePool(pool)) = pool.first() else {
+        panic!("a shared pool recipe renders its node pool document");
+    };
+    let mut labels: BTreeMap<&str, &str> = pool
+        .initial_node_labels
+        .iter()
+        .map(|l| (l.key.as_str(), l.value.as_str()))
+        .collect();
+    labels.insert("node.kubernetes.io/instance-type", &pool.node_shape);
+    let pod = service
+        .iter()
+        .find_map(|m| match m {
+            Manifest::Deployment(d) => d.spec.template.spec.clone(),
+            _ => None,
+        })
+        .expect("a Deployment");
+    let selected = pod
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k.as_str()) == Some(&v.as_str()));
+    let tolerated = pool.node_metadata["kubelet-extra-args"]
+        .trim_start_matches("--register-with-taints=")
+        .split(',')
+        .all(|taint| {
+            let key = taint.split(['=', ':']).next().unwrap_or_default();
+            pod.tolerations
+                .iter()
+                .flatten()
+                .any(|t| t.key.as_deref() == Some(key))
+        });
+    selected && tolerated
 }
