@@ -12,19 +12,7 @@ mod common;
 use common::workspace;
 
 fn ready() -> bool {
-    let installed = workspace().join("tests/schema/node_modules/ajv").is_dir()
-        && Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !installed {
-        assert!(
-            std::env::var_os("CORRINO_REQUIRE_SCHEMA_CHECK").is_none(),
-            "run `npm ci --prefix tests/schema`"
-        );
-        eprintln!("ajv not installed (npm ci --prefix tests/schema): skipped");
-    }
-    installed
+    common::schema_package_ready("ajv")
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {

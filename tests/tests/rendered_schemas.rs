@@ -28,21 +28,7 @@ fn reference() -> Option<PathBuf> {
 
 /// Whether the validator can run; fails the test when it must.
 fn validator_ready() -> bool {
-    let installed = workspace()
-        .join("tests/schema/node_modules/kubernetes-models")
-        .is_dir()
-        && Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !installed {
-        assert!(
-            std::env::var_os("CORRINO_REQUIRE_SCHEMA_CHECK").is_none(),
-            "the schema validator is not installed: run `npm ci --prefix tests/schema`"
-        );
-        eprintln!("schema validator not installed (npm ci --prefix tests/schema): skipped");
-    }
-    installed
+    common::schema_package_ready("kubernetes-models")
 }
 
 /// Renders `recipe` with `options` into `dir/<stem>.yaml`; returns whether it was a renderable service.

@@ -1,6 +1,7 @@
 //! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison, the render
-//! options the goldens are made with, and whether a service lands on a shared pool's nodes. The CLI's tests and the
-//! cross-crate tests include this file too (`#[path]`); each test crate uses a part of it.
+//! options the goldens are made with, whether a service lands on a shared pool's nodes, and whether the schema checks
+//! can run. The CLI's tests and the cross-crate tests include this file too (`#[path]`); each test crate uses a part
+//! of it.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -91,4 +92,25 @@ pub fn lands_on(service: &[Manifest], pool: &[Manifest]) -> bool {
                 .any(|t| t.key.as_deref() == Some(key))
         });
     selected && tolerated
+}
+
+/// Whether `node` runs and the schema checks' npm package `package` is installed in `tests/schema`; fails the test
+/// when `CORRINO_REQUIRE_SCHEMA_CHECK` is set, so that CI never skips the check.
+pub fn schema_package_ready(package: &str) -> bool {
+    let installed = workspace()
+        .join("tests/schema/node_modules")
+        .join(package)
+        .is_dir()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("CORRINO_REQUIRE_SCHEMA_CHECK").is_none(),
+            "{package} is not installed: run `npm ci --prefix tests/schema`"
+        );
+        eprintln!("{package} not installed (npm ci --prefix tests/schema): skipped");
+    }
+    installed
 }
