@@ -640,6 +640,47 @@ pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) {
             "`recipe_shared_node_pool_selector` has no effect unless `recipe_use_shared_node_pool` is true",
         ));
     }
+    if shared_mode {
+        // A shared pool reads its own fields; a value in the twin field of a recipe's own pool was meant for it.
+        for (own, present, shared) in [
+            (
+                "recipe_node_shape",
+                recipe.recipe_node_shape.is_some(),
+                "shared_node_pool_shape",
+            ),
+            (
+                "recipe_node_pool_size",
+                recipe.recipe_node_pool_size.is_some(),
+                "shared_node_pool_size",
+            ),
+            (
+                "recipe_node_boot_volume_size_in_gbs",
+                recipe.recipe_node_boot_volume_size_in_gbs.is_some(),
+                "shared_node_pool_boot_volume_size_in_gbs",
+            ),
+            (
+                "recipe_flex_shape_ocpu_count",
+                recipe.recipe_flex_shape_ocpu_count.is_some(),
+                "shared_node_pool_flex_shape_ocpu_count",
+            ),
+            (
+                "recipe_flex_shape_memory_size_in_gbs",
+                recipe.recipe_flex_shape_memory_size_in_gbs.is_some(),
+                "shared_node_pool_flex_shape_memory_size_in_gbs",
+            ),
+        ] {
+            if present {
+                sink.note(
+                    Diagnostic::warning(
+                        root(own),
+                        Code::PoolPlacement,
+                        format!("`{own}` is ignored: a `shared_node_pool` recipe reads `{shared}`"),
+                    )
+                    .with_hint(format!("move the value to `{shared}`")),
+                );
+            }
+        }
+    }
     for (key, size) in [
         ("recipe_node_pool_size", recipe.recipe_node_pool_size),
         ("shared_node_pool_size", recipe.shared_node_pool_size),
