@@ -242,6 +242,7 @@ fn group_members(recipe: &Recipe, sink: &mut Sink, options: &PlanOptions) -> Vec
             plans.push(plan);
         }
     }
+    group_references(deployments, &at, sink);
     if let Some(cycle) = dependency_cycle(deployments) {
         sink.note(Diagnostic::error(
             &at,
@@ -254,6 +255,88 @@ fn group_members(recipe: &Recipe, sink: &mut Sink, options: &PlanOptions) -> Vec
     }
     gateway_uniqueness(&plans, &at, sink);
     plans
+}
+
+/// Checks each member's `exports`, and that every `${member.export}` in a member's container names a member of
+/// the group and something that member exports.
+fn group_references(deployments: &[recipe::GroupDeployment], at: &Pointer, sink: &mut Sink) {
+    use crate::diagnostic::{did_you_mean, suggest};
+    use recipe::reference::{EXPORTS, container_strings, references};
+    for (i, member) in deployments.iter().enumerate() {
+        for (j, export) in member.exports.iter().flatten().enumerate() {
+            if !EXPORTS.contains(&export.as_str()) {
+                let mut d = Diagnostic::error(
+                    at.index(i).key("exports").index(j),
+                    Code::InvalidValue,
+                    format!("`{export}` is not something a member exports"),
+                )
+                .with_hint("`service_url` or `internal_dns_name`");
+                if let Some(hint) = did_you_mean(&suggest(export, EXPORTS, 2)) {
+                    d = d.with_hint(hint);
+                }
+                sink.note(d);
+            }
+        }
+    }
+    let names = deployments.iter().filter_map(|d| d.name.as_deref());
+    for (i, member) in deployments.iter().enumerate() {
+        let Some(recipe) = &member.recipe else {
+            continue;
+        };
+        let prefix = at.index(i).key("recipe");
+        for (path, text) in container_strings(recipe) {
+            for r in references(&text) {
+                let written = &text[r.range.clone()];
+                let target = deployments
+                    .iter()
+                    .find(|d| d.name.as_deref() == Some(r.member));
+                let d = match target {
+                    None => {
+                        let d = Diagnostic::error(
+                            &path,
+                            Code::InvalidValue,
+                            format!(
+                                "`{written}` names `{}`, which is not a member of this group",
+                                r.member
+                            ),
+                        );
+                        match did_you_mean(&suggest(r.member, names.clone(), 2)) {
+                            Some(hint) => d.with_hint(hint),
+                            None => d,
+                        }
+                    }
+                    Some(_) if !EXPORTS.contains(&r.export) => {
+                        let d = Diagnostic::error(
+                            &path,
+                            Code::InvalidValue,
+                            format!(
+                                "`{written}` asks for `{}`, which no member exports",
+                                r.export
+                            ),
+                        )
+                        .with_hint("`service_url` or `internal_dns_name`");
+                        match did_you_mean(&suggest(r.export, EXPORTS, 2)) {
+                            Some(hint) => d.with_hint(hint),
+                            None => d,
+                        }
+                    }
+                    Some(target) if !target.exports.iter().flatten().any(|e| e == r.export) => {
+                        Diagnostic::error(
+                            &path,
+                            Code::InvalidValue,
+                            format!("`{written}`: `{}` does not export `{}`", r.member, r.export),
+                        )
+                        .with_hint(format!(
+                            "add `{}` to the `exports` of `{}`",
+                            r.export, r.member
+                        ))
+                    }
+                    Some(_) => continue,
+                };
+                sink.note(d.with_outer_path(prefix.as_str()));
+            }
+        }
+    }
 }
 
 /// A dependency cycle among group members, as names, when there is one.

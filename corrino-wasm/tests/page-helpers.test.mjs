@@ -110,6 +110,7 @@ test('the fields that diagnostics name are documented in the schema', () => {
   assert.equal(describe(schema, '/recipe_pod_autoscaling_params/max_replicas'), 'The most replicas.');
   assert.equal(describe(schema, '/deployment_group/deployments/0/recipe/recipe_node_shape'), 'The OCI shape of the nodes.');
   assert.equal(typeof describe(schema, '/recipe_container_env/1/key'), 'string');
+  assert.match(describe(schema, '/recipe_container_command_args/0'), /^The container's arguments/);
   assert.equal(describe(schema, '/recipe_node_shap'), null);
   assert.equal(describe(schema, ''), null);
   let documented = 0;

@@ -21,8 +21,11 @@ export function schemaAt(schema, pointer) {
   return node;
 }
 
-/** What the field at a pointer is: its own description, or its type's; null for the document or unknown fields. */
+/** What the field at a pointer is: its own description, its type's, or its list's; null for the document or unknown fields. */
 export function describe(schema, pointer) {
   const node = pointer === '' ? null : schemaAt(schema, pointer);
-  return node?.description ?? deref(schema, node)?.description ?? null;
+  const own = node?.description ?? deref(schema, node)?.description ?? null;
+  // An item of a list of plain values (a command argument, an export) is described by its list.
+  if (own === null && node !== null && /\/\d+$/.test(pointer)) return describe(schema, pointer.replace(/\/\d+$/, ''));
+  return own;
 }

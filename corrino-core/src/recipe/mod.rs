@@ -8,6 +8,7 @@
 pub mod convert;
 pub mod image;
 pub mod name;
+pub mod reference;
 
 use std::collections::BTreeMap;
 use std::fmt;
