@@ -208,8 +208,8 @@ codes! {
     // Rendering.
     /// A render option that is missing or invalid for this recipe.
     RenderOption = "render-option",
-    /// A recipe that corrino does not render into manifests (only services and shared node pools are; multinode
-    /// services are not).
+    /// A recipe that corrino does not render into manifests (only services, shared node pools and deployment
+    /// groups are; multinode services, and groups in which several members scale nodes, are not).
     RenderUnsupported = "render-unsupported",
     /// A value the rendered objects hold as a placeholder, to be filled in before use.
     Placeholder = "placeholder",

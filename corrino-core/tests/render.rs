@@ -1,4 +1,4 @@
-//! Every service and shared pool recipe in `fixtures/recipes/` renders, its Kubernetes objects match
+//! Every service, shared pool and deployment group recipe in `fixtures/recipes/` renders, its Kubernetes objects match
 //! `fixtures/expected/<name>.yaml` and its OCI documents `fixtures/expected/<name>.oci.json`; rendering is
 //! deterministic; other modes are refused with a diagnostic. Regenerate with `UPDATE_GOLDEN=1 cargo test`.
 
@@ -31,8 +31,8 @@ fn golden_or_none(path: &Path, actual: Option<&str>) {
 }
 
 #[test]
-fn fixture_services_and_pools_render_to_their_goldens_and_other_modes_are_refused() {
-    let (mut services, mut pools) = (0, 0);
+fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are_refused() {
+    let (mut services, mut pools, mut groups) = (0, 0, 0);
     for path in json_recipes() {
         let stem = path
             .file_stem()
@@ -52,8 +52,9 @@ fn fixture_services_and_pools_render_to_their_goldens_and_other_modes_are_refuse
         match plan.mode {
             Some(RecipeMode::Service) if !multinode => services += 1,
             Some(RecipeMode::SharedNodePool) => pools += 1,
+            None if !plan.members.is_empty() => groups += 1,
             _ => {
-                let problems = result.expect_err("only services and shared pools render");
+                let problems = result.expect_err("only services, shared pools and groups render");
                 assert!(
                     problems.contains(Code::RenderUnsupported),
                     "{stem}: {problems}"
@@ -84,6 +85,7 @@ fn fixture_services_and_pools_render_to_their_goldens_and_other_modes_are_refuse
     }
     assert!(services >= 12, "expected most fixtures to be services");
     assert!(pools >= 2, "expected the shared pool fixtures");
+    assert!(groups >= 1, "expected a deployment group fixture");
 }
 
 fn render_example(options: &RenderOptions) -> Vec<Manifest> {

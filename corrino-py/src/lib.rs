@@ -250,8 +250,8 @@ render_function! {
     /// The OCI documents of a recipe (its node pool, the Cluster Autoscaler add-on) by file name, as dicts.
     fn render_oci(py, manifests) -> Bound<'py, PyDict> {
         let documents = PyDict::new(py);
-        for m in manifests.iter().filter(|m| !m.is_kubernetes()) {
-            documents.set_item(m.title(), convert::to_py(py, m)?)?;
+        for (name, m) in manifest::named_oci_documents(&manifests) {
+            documents.set_item(name, convert::to_py(py, m)?)?;
         }
         Ok(documents)
     }

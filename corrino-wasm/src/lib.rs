@@ -272,10 +272,8 @@ pub fn render(
         Ok((manifests, diagnostics)) => to_js(&Rendered {
             objects: Some(manifests.iter().filter(|m| m.is_kubernetes()).collect()),
             oci_documents: Some(
-                manifests
-                    .iter()
-                    .filter(|m| !m.is_kubernetes())
-                    .map(|m| (m.title(), m))
+                manifest::named_oci_documents(&manifests)
+                    .into_iter()
                     .collect(),
             ),
             placeholders: manifest::placeholders(&manifests),

@@ -31,11 +31,12 @@ fn validator_ready() -> bool {
     common::schema_package_ready("kubernetes-models")
 }
 
-/// Renders `recipe` with `options` into `dir/<stem>.yaml`; returns whether it was a renderable service.
+/// Renders `recipe` with `options` into `dir/<stem>.yaml`; returns whether it was a renderable service or group.
 fn render_into(dir: &Path, stem: &str, recipe: &[u8], options: &RenderOptions) -> bool {
     let (plan, _) = plan_bytes(recipe, &PlanOptions::default());
     let Some(plan) = plan else { return false };
-    if plan.mode != Some(RecipeMode::Service) || !plan.is_renderable() {
+    let group = plan.mode.is_none() && !plan.members.is_empty();
+    if !(plan.mode == Some(RecipeMode::Service) || group) || !plan.is_renderable() {
         return false;
     }
     let manifests = match manifest::render(&plan, options) {

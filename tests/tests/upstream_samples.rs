@@ -199,3 +199,53 @@ fn upstream_services_on_shared_pools_land_on_an_upstream_shared_pool() {
         assert!(!homes.is_empty(), "{name} lands on no upstream shared pool");
     }
 }
+
+/// Upstream's deployment group (a RAG stack: Postgres, Chroma, vLLM, Jaeger and a Llama Stack app) renders whole:
+/// members after what they depend on, every `${member.internal_dns_name}` resolved, one node pool per member.
+#[test]
+fn the_upstream_deployment_group_renders_with_its_references_resolved() {
+    let all = samples();
+    if all.is_empty() {
+        return;
+    }
+    let (_, bytes) = all
+        .iter()
+        .find(|(n, _)| n == "platform_features__deployment_groups__llama_stack_basic.json")
+        .expect("the group sample");
+    let (plan, diagnostics) = plan_bytes(bytes, &PlanOptions::default());
+    let manifests = manifest::render(&plan.expect("a plan"), &common::fixture_render_options())
+        .unwrap_or_else(|d| panic!("{diagnostics}\n{d}"));
+    let deployments: Vec<String> = manifests
+        .iter()
+        .filter(|m| matches!(m, manifest::Manifest::Deployment(_)))
+        .map(manifest::Manifest::title)
+        .collect();
+    assert_eq!(
+        deployments,
+        [
+            "Deployment/postgres",
+            "Deployment/chroma",
+            "Deployment/vllm",
+            "Deployment/jaeger",
+            "Deployment/llamastackapp"
+        ]
+    );
+    let yaml = manifest::to_yaml(&manifests).expect("yaml");
+    assert!(!yaml.contains("${"), "a reference is left:\n{yaml}");
+    assert!(yaml.contains("value: http://recipe-vllm.default.svc/v1\n"));
+    assert!(yaml.contains("value: recipe-postgres.default.svc\n"));
+    let documents: Vec<String> = manifest::named_oci_documents(&manifests)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(
+        documents,
+        [
+            "node-pool-postgres.json",
+            "node-pool-chroma.json",
+            "node-pool-vllm.json",
+            "node-pool-jaeger.json",
+            "node-pool-llamastackapp.json"
+        ]
+    );
+}

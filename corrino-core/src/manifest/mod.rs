@@ -6,6 +6,7 @@
 //! Output is deterministic: maps are ordered, objects come in a fixed order (cluster-scoped before namespaced, the
 //! ScaledObject after its Deployment), and the same plan always gives the same bytes.
 
+mod group;
 pub mod keda;
 pub mod labels;
 pub mod monitoring;
@@ -174,13 +175,14 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Dia
     match plan.mode {
         Some(RecipeMode::Service) => service(plan, options),
         Some(RecipeMode::SharedNodePool) => shared_node_pool(plan, options),
+        None if !plan.members.is_empty() => group::render(plan, options),
         mode => {
-            let mode = mode.map_or("deployment group", RecipeMode::as_str);
+            let mode = mode.map_or("unknown", RecipeMode::as_str);
             Err(Diagnostics::from(vec![Diagnostic::error(
                 Pointer::root().key("recipe_mode"),
                 Code::RenderUnsupported,
                 format!(
-                    "only `service` and `shared_node_pool` recipes are rendered; this is a `{mode}` recipe"
+                    "only `service` and `shared_node_pool` recipes and deployment groups are rendered; this is a `{mode}` recipe"
                 ),
             )]))
         }
@@ -335,14 +337,39 @@ pub fn to_json(manifests: &[Manifest]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(&list).map(|s| s + "\n")
 }
 
-/// The OCI documents as `(file name, pretty JSON)` pairs.
+/// The OCI documents with their file names. The node pools of a deployment group's members are named after their
+/// recipes (`node-pool-<name>.json`), so that no file name repeats.
+#[must_use]
+pub fn named_oci_documents(manifests: &[Manifest]) -> Vec<(String, &Manifest)> {
+    let pools = manifests
+        .iter()
+        .filter(|m| matches!(m, Manifest::NodePool(_)))
+        .count();
+    manifests
+        .iter()
+        .filter(|m| !m.is_kubernetes())
+        .map(|m| {
+            let name = match m {
+                Manifest::NodePool(pool) if pools > 1 => format!(
+                    "node-pool-{}.json",
+                    pool.freeform_tags
+                        .get(oci::RECIPE_TAG)
+                        .map_or("", String::as_str)
+                ),
+                _ => m.title(),
+            };
+            (name, m)
+        })
+        .collect()
+}
+
+/// The OCI documents as `(file name, pretty JSON)` pairs, named as [`named_oci_documents`] names them.
 ///
 /// # Errors
 /// When serialization fails (it does not for the documents [`render`] builds).
 pub fn oci_documents(manifests: &[Manifest]) -> Result<Vec<(String, String)>, serde_json::Error> {
-    manifests
-        .iter()
-        .filter(|m| !m.is_kubernetes())
-        .map(|m| Ok((m.title(), serde_json::to_string_pretty(m)? + "\n")))
+    named_oci_documents(manifests)
+        .into_iter()
+        .map(|(name, m)| Ok((name, serde_json::to_string_pretty(m)? + "\n")))
         .collect()
 }
