@@ -64,11 +64,18 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
                 name: deployments[i].name.as_deref().unwrap_or_default(),
                 manifests,
             }),
-            Err(problems) => diagnostics.extend(
-                problems
-                    .into_iter()
-                    .map(|d| d.with_outer_path(here.as_str())),
-            ),
+            Err(problems) => {
+                for d in problems {
+                    // A problem of the render options (no path) is the same for every member: say it once.
+                    if d.path.is_empty() {
+                        if !diagnostics.iter().any(|known| *known == d) {
+                            diagnostics.push(d);
+                        }
+                    } else {
+                        diagnostics.push(d.with_outer_path(here.as_str()));
+                    }
+                }
+            }
         }
     }
     if diagnostics.has_errors() {
@@ -259,6 +266,17 @@ mod tests {
                 Code::RenderUnsupported
             )]
         );
+    }
+
+    #[test]
+    fn a_bad_render_option_is_said_once_for_the_group() {
+        let options = RenderOptions {
+            namespace: "Not_A_Namespace".into(),
+            ..RenderOptions::default()
+        };
+        let problems = render_group(&chat_group(), &options).expect_err("bad namespace");
+        let paths: Vec<(&str, Code)> = problems.iter().map(|d| (d.path.as_str(), d.code)).collect();
+        assert_eq!(paths, [("", Code::RenderOption)]);
     }
 
     #[test]
