@@ -194,7 +194,21 @@ pub fn write_plan<W: Write>(out: &mut W, file: &str, plan: &corrino_core::Plan) 
     writeln!(
         out,
         "  diagnostics       {summary} (see `corrino validate`)"
-    )
+    )?;
+    // A deployment group's members, each as a plan of its own (a member without a recipe has none).
+    let deployments = plan
+        .recipe
+        .deployment_group
+        .as_ref()
+        .and_then(|g| g.deployments.as_deref())
+        .unwrap_or_default()
+        .iter()
+        .filter(|d| d.recipe.is_some());
+    for (member, deployment) in plan.members.iter().zip(deployments) {
+        let name = deployment.name.as_deref().unwrap_or("?");
+        write_plan(out, &format!("{file}: member `{name}`"), member)?;
+    }
+    Ok(())
 }
 
 /// Writes a simulation's summary for people.

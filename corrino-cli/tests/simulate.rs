@@ -61,3 +61,22 @@ fn a_recipe_without_pod_autoscaling_cannot_be_simulated() {
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot simulate"), "{stderr}");
 }
+
+#[test]
+fn a_group_is_simulated_through_its_member_that_scales_pods() {
+    const GROUP: &str = "fixtures/recipes/deployment-group-chat.json";
+    let json = |recipe: &str| {
+        let (code, stdout, stderr) = common::run(&["simulate", recipe, "--format", "json"], &[]);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<serde_json::Value>(&stdout).expect("json")
+    };
+    // The group's `vllm` member is the main example under another name.
+    assert_eq!(json(GROUP)["summary"], json(EXAMPLE)["summary"]);
+    let (code, stdout, _) = common::run(&["plan", GROUP], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("member `vllm`\n  name              vllm (Service recipe-vllm)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("member `chat_ui`"), "{stdout}");
+}

@@ -55,6 +55,16 @@ pub enum SimError {
     /// The plan has no pod autoscaling: there is nothing to simulate.
     #[error("the recipe has no pod autoscaling (`recipe_pod_autoscaling_params`) to simulate")]
     NoPodAutoscaling,
+    /// A deployment group in which more than one member scales pods: which to simulate is the caller's choice.
+    #[error(
+        "{} members of the group scale pods ({}); simulate their recipes one by one",
+        members.len(),
+        members.join(", ")
+    )]
+    SeveralAutoscaledMembers {
+        /// The members' deployment names.
+        members: Vec<String>,
+    },
     /// The plan has no capacity plan (not a GPU workload, or its shape is unknown).
     #[error("the recipe has no GPU capacity plan (unknown shape, or no GPUs per replica)")]
     NoCapacity,
@@ -308,12 +318,14 @@ pub struct Simulation {
 /// Two reversals of direction closer than this count as flapping.
 pub const FLAPPING_WINDOW_SECONDS: i64 = 300;
 
-/// Simulates `scenario` against the plan's autoscaling.
+/// Simulates `scenario` against the plan's autoscaling. A deployment group is simulated through its member with
+/// pod autoscaling, the one part of it that scales.
 ///
 /// # Errors
 ///
-/// [`SimError`] when the plan has errors, no pod autoscaling or no capacity plan, the query is outside the simulated subset
-/// (or custom without the `promql-check` feature), or the scenario is inconsistent.
+/// [`SimError`] when the plan has errors, no pod autoscaling or no capacity plan (or, for a group, several members
+/// with pod autoscaling), the query is outside the simulated subset (or custom without the `promql-check` feature),
+/// or the scenario is inconsistent.
 pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError> {
     if !plan.is_renderable() {
         return Err(SimError::PlanHasErrors {
@@ -323,6 +335,23 @@ pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError
                 .filter(|d| d.severity == crate::Severity::Error)
                 .count(),
         });
+    }
+    if plan.mode.is_none() && !plan.members.is_empty() {
+        let autoscaled: Vec<&Plan> = plan
+            .members
+            .iter()
+            .filter(|m| m.pod_autoscaling.is_some())
+            .collect();
+        return match autoscaled.as_slice() {
+            [member] => simulate(member, scenario),
+            [] => Err(SimError::NoPodAutoscaling),
+            several => Err(SimError::SeveralAutoscaledMembers {
+                members: several
+                    .iter()
+                    .map(|m| m.name.as_ref().map_or("?", |n| n.as_str()).to_owned())
+                    .collect(),
+            }),
+        };
     }
     let pod = plan
         .pod_autoscaling
@@ -1567,6 +1596,40 @@ mod tests {
                 .samples
                 .iter()
                 .all(|s| s.metric.is_none() && s.spec_replicas == 1)
+        );
+    }
+
+    #[test]
+    fn a_group_is_simulated_through_its_member_that_scales_pods() {
+        let group: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../fixtures/recipes/deployment-group-chat.json"
+        ))
+        .expect("the group fixture");
+        let plan =
+            |group: &serde_json::Value| plan_json(group, &PlanOptions::default()).0.expect("plans");
+        let scenario = Scenario {
+            duration_seconds: 600,
+            ..Scenario::default()
+        };
+        let vllm = plan_json(
+            &group["deployment_group"]["deployments"][1]["recipe"],
+            &PlanOptions::default(),
+        )
+        .0
+        .expect("plans");
+        assert_eq!(
+            simulate(&plan(&group), &scenario),
+            simulate(&vllm, &scenario)
+        );
+        let mut two = group.clone();
+        let mut second = group["deployment_group"]["deployments"][1]["recipe"].clone();
+        second["deployment_name"] = "vllm-b".into();
+        two["deployment_group"]["deployments"][0]["recipe"] = second;
+        assert_eq!(
+            simulate(&plan(&two), &scenario),
+            Err(SimError::SeveralAutoscaledMembers {
+                members: vec!["vllm-b".into(), "vllm".into()]
+            })
         );
     }
 
