@@ -10,7 +10,7 @@ use super::{Manifest, RenderOptions};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
 use crate::plan::Plan;
 use crate::recipe::GroupDeployment;
-use crate::recipe::reference::{container_strings, references, substitute};
+use crate::recipe::reference::{EXPORTS, container_strings, references, substitute};
 
 /// One member as the others see it.
 struct Member<'a> {
@@ -81,11 +81,19 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    let exports: Vec<(&str, &str, String)> = members
+        .iter()
+        .flat_map(|m| {
+            EXPORTS
+                .iter()
+                .filter_map(move |e| Some((m.name, *e, m.export(e)?)))
+        })
+        .collect();
     let value = |member: &str, export: &str| {
-        members
+        exports
             .iter()
-            .find(|m| m.name == member)
-            .and_then(|m| m.export(export))
+            .find(|(m, e, _)| *m == member && *e == export)
+            .map(|(_, _, v)| v.clone())
     };
     // Validation saw to it that each reference names a member and an export it lists; what is left is a value the
     // member's objects do not have.
@@ -99,16 +107,20 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
         {
             for r in references(&text) {
                 if value(r.member, r.export).is_none() {
-                    let why = match r.export {
-                        "service_url" => {
-                            "it has no public host without a base domain (render option `base_domain`)"
-                        }
-                        _ => "it has no Service",
+                    let (code, why) = match r.export {
+                        "service_url" => (
+                            Code::RenderOption,
+                            "it has no public host without a base domain (render option `base_domain`)",
+                        ),
+                        _ => (
+                            Code::InvalidValue,
+                            "it has no Service (a shared pool has none)",
+                        ),
                     };
                     diagnostics.push(
                         Diagnostic::error(
                             &path,
-                            Code::RenderOption,
+                            code,
                             format!("`{}` cannot be resolved: {why}", &text[r.range.clone()]),
                         )
                         .with_outer_path(here.as_str()),
@@ -133,8 +145,8 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
         return Err(diagnostics);
     }
     let mut out = Vec::new();
-    for member in &members {
-        for mut manifest in member.manifests.iter().cloned() {
+    for member in members {
+        for mut manifest in member.manifests {
             if let Manifest::Deployment(d) = &mut manifest
                 && let Some(pod) = d.spec.template.spec.as_mut()
             {
@@ -264,6 +276,31 @@ mod tests {
             [(
                 "/deployment_group/deployments/1/recipe/recipe_mode",
                 Code::RenderUnsupported
+            )]
+        );
+    }
+
+    #[test]
+    fn a_shared_pool_has_no_name_in_the_cluster() {
+        let mut group = chat_group();
+        group["deployment_group"]["deployments"][1]["recipe"] = serde_json::from_str(include_str!(
+            "../../../fixtures/recipes/shared-node-pool-a10.json"
+        ))
+        .expect("the pool fixture");
+        let problems = render_group(
+            &group,
+            &RenderOptions {
+                base_domain: Some("example.com".into()),
+                ..RenderOptions::default()
+            },
+        )
+        .expect_err("no Service");
+        let paths: Vec<(&str, Code)> = problems.iter().map(|d| (d.path.as_str(), d.code)).collect();
+        assert_eq!(
+            paths,
+            [(
+                "/deployment_group/deployments/0/recipe/recipe_container_env/0/value",
+                Code::InvalidValue
             )]
         );
     }
