@@ -257,7 +257,7 @@ fn group_members(recipe: &Recipe, sink: &mut Sink, options: &PlanOptions) -> Vec
     plans
 }
 
-/// Checks each member's `exports`, and that every `${member.export}` in a member's container names a member of
+/// Checks each member's `exports`, and that every `${member.export}` in a member's container names a service of
 /// the group and something that member exports.
 fn group_references(deployments: &[recipe::GroupDeployment], at: &Pointer, sink: &mut Sink) {
     use crate::diagnostic::{did_you_mean, suggest};
@@ -330,6 +330,24 @@ fn group_references(deployments: &[recipe::GroupDeployment], at: &Pointer, sink:
                             "add `{}` to the `exports` of `{}`",
                             r.export, r.member
                         ))
+                    }
+                    Some(target)
+                        if target.recipe.as_ref().and_then(|r| r.recipe_mode)
+                            != Some(RecipeMode::Service) =>
+                    {
+                        let mode = target
+                            .recipe
+                            .as_ref()
+                            .and_then(|r| r.recipe_mode)
+                            .map_or("modeless", RecipeMode::as_str);
+                        Diagnostic::error(
+                            &path,
+                            Code::InvalidValue,
+                            format!(
+                                "`{written}`: `{}` is a `{mode}` recipe, which has no Service and no public host",
+                                r.member
+                            ),
+                        )
                     }
                     Some(_) => continue,
                 };

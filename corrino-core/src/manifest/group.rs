@@ -95,8 +95,8 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
             .find(|(m, e, _)| *m == member && *e == export)
             .map(|(_, _, v)| v.clone())
     };
-    // Validation saw to it that each reference names a member and an export it lists; what is left is a value the
-    // member's objects do not have.
+    // Validation saw to it that each reference names a service of the group and an export it lists; what is left
+    // is a public URL without a base domain.
     for (i, deployment) in deployments.iter().enumerate() {
         let here = at.index(i).key("recipe");
         for (path, text) in deployment
@@ -269,6 +269,9 @@ mod tests {
             "../../../fixtures/recipes/fine-tuning-job.json"
         ))
         .expect("the job fixture");
+        // A job has no Service to reference.
+        group["deployment_group"]["deployments"][0]["recipe"]["recipe_container_env"][0]["value"] =
+            "http://vllm/v1".into();
         let problems = render_group(&group, &RenderOptions::default()).expect_err("refused");
         let paths: Vec<(&str, Code)> = problems.iter().map(|d| (d.path.as_str(), d.code)).collect();
         assert_eq!(
@@ -281,23 +284,20 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_pool_has_no_name_in_the_cluster() {
+    fn a_reference_to_a_shared_pool_is_refused_when_planning() {
         let mut group = chat_group();
         group["deployment_group"]["deployments"][1]["recipe"] = serde_json::from_str(include_str!(
             "../../../fixtures/recipes/shared-node-pool-a10.json"
         ))
         .expect("the pool fixture");
-        let problems = render_group(
-            &group,
-            &RenderOptions {
-                base_domain: Some("example.com".into()),
-                ..RenderOptions::default()
-            },
-        )
-        .expect_err("no Service");
-        let paths: Vec<(&str, Code)> = problems.iter().map(|d| (d.path.as_str(), d.code)).collect();
+        let (_, diagnostics) = plan_json(&group, &PlanOptions::default());
+        let errors: Vec<(&str, Code)> = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| (d.path.as_str(), d.code))
+            .collect();
         assert_eq!(
-            paths,
+            errors,
             [(
                 "/deployment_group/deployments/0/recipe/recipe_container_env/0/value",
                 Code::InvalidValue
