@@ -331,25 +331,21 @@ fn group_references(deployments: &[recipe::GroupDeployment], at: &Pointer, sink:
                             r.export, r.member
                         ))
                     }
-                    Some(target)
-                        if target.recipe.as_ref().and_then(|r| r.recipe_mode)
-                            != Some(RecipeMode::Service) =>
-                    {
-                        let mode = target
-                            .recipe
-                            .as_ref()
-                            .and_then(|r| r.recipe_mode)
-                            .map_or("modeless", RecipeMode::as_str);
+                    Some(target) => {
+                        let mode = target.recipe.as_ref().and_then(|r| r.recipe_mode);
+                        if mode == Some(RecipeMode::Service) {
+                            continue;
+                        }
                         Diagnostic::error(
                             &path,
                             Code::InvalidValue,
                             format!(
-                                "`{written}`: `{}` is a `{mode}` recipe, which has no Service and no public host",
-                                r.member
+                                "`{written}`: `{}` is a `{}` recipe, which has no Service and no public host",
+                                r.member,
+                                mode.map_or("modeless", RecipeMode::as_str)
                             ),
                         )
                     }
-                    Some(_) => continue,
                 };
                 sink.note(d.with_outer_path(prefix.as_str()));
             }
