@@ -205,7 +205,8 @@ fn or_placeholder(value: Option<&String>, placeholder: &str) -> String {
     value.map_or_else(|| placeholder.to_owned(), Clone::clone)
 }
 
-fn label(key: &str, value: &str) -> KeyValue {
+/// A node label or an add-on configuration key.
+fn key_value(key: &str, value: impl Into<String>) -> KeyValue {
     KeyValue {
         key: key.into(),
         value: value.into(),
@@ -241,7 +242,7 @@ pub fn node_pool(
                 recipe.recipe_flex_shape_ocpu_count,
                 recipe.recipe_flex_shape_memory_size_in_gbs,
             ),
-            labels: vec![label(POOL_LABEL, name), label(RECIPE_LABEL, name)],
+            labels: vec![key_value(POOL_LABEL, name), key_value(RECIPE_LABEL, name)],
         },
         options,
     )
@@ -260,17 +261,17 @@ pub fn shared_node_pool(plan: &Plan, options: &OciOptions) -> Option<CreateNodeP
     let recipe = &plan.recipe;
     let name = crate::recipe::canonical_name(recipe.deployment_name.as_deref()?);
     let mut labels = vec![
-        label(SHARED_POOL_ANY_LABEL, "true"),
-        label(RECIPE_LABEL, &name),
+        key_value(SHARED_POOL_ANY_LABEL, "true"),
+        key_value(RECIPE_LABEL, &name),
     ];
     if let Some(selector) = &recipe.shared_node_pool_selector {
-        labels.push(label(SHARED_POOL_LABEL, selector));
+        labels.push(key_value(SHARED_POOL_LABEL, selector));
     }
     if let Some(config) = &recipe.shared_node_pool_mig_config {
-        labels.push(label(MIG_CONFIG_LABEL, config));
+        labels.push(key_value(MIG_CONFIG_LABEL, config));
     }
     if recipe.multinode_rdma_enabled_in_shared_pool == Some(true) {
-        labels.push(label(RDMA_LABEL, "true"));
+        labels.push(key_value(RDMA_LABEL, "true"));
     }
     pool_document(
         plan,
@@ -317,7 +318,7 @@ fn pool_document(
     let own = labels.len();
     for (k, v) in recipe.recipe_node_labels.iter().flatten() {
         if !labels[..own].iter().any(|l| &l.key == k) {
-            labels.push(label(k, v));
+            labels.push(key_value(k, v));
         }
     }
     let mut node_metadata = BTreeMap::new();
@@ -392,15 +393,11 @@ pub fn cluster_autoscaler(
 ) -> Option<ClusterAutoscalerAddon> {
     let node = plan.node_autoscaling.as_ref()?;
     let (min, max) = (node.min_nodes, node.max_nodes);
-    let kv = |key: &str, value: String| KeyValue {
-        key: key.into(),
-        value,
-    };
-    let mut configurations = vec![kv("authType", "instance".into())];
+    let mut configurations = vec![key_value("authType", "instance")];
     match options.discovery {
         NodeGroupDiscovery::Nodes => {
             let pool = or_placeholder(options.node_pool_id.as_ref(), "<node-pool-ocid>");
-            configurations.push(kv("nodes", format!("{min}:{max}:{pool}")));
+            configurations.push(key_value("nodes", format!("{min}:{max}:{pool}")));
         }
         NodeGroupDiscovery::AutoDiscovery => {
             let compartment = or_placeholder(
@@ -410,23 +407,23 @@ pub fn cluster_autoscaler(
                     .or(options.compartment_id.as_ref()),
                 "<compartment-ocid>",
             );
-            configurations.push(kv(
+            configurations.push(key_value(
                 "nodeGroupAutoDiscovery",
                 format!("compartmentId:{compartment},nodepoolTags:{RECIPE_TAG}={name},min:{min},max:{max}"),
             ));
         }
     }
     let t = &options.timing;
-    configurations.push(kv("scanInterval", t.scan_interval.clone()));
-    configurations.push(kv(
+    configurations.push(key_value("scanInterval", t.scan_interval.clone()));
+    configurations.push(key_value(
         "scaleDownDelayAfterAdd",
         t.scale_down_delay_after_add.clone(),
     ));
-    configurations.push(kv(
+    configurations.push(key_value(
         "scaleDownUnneededTime",
         t.scale_down_unneeded_time.clone(),
     ));
-    configurations.push(kv(
+    configurations.push(key_value(
         "maxNodeProvisionTime",
         t.max_node_provision_time.clone(),
     ));
