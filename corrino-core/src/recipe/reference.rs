@@ -84,11 +84,13 @@ pub fn container_strings(recipe: &Recipe) -> Vec<(Pointer, String)> {
             ));
         }
     }
-    for key in ["recipe_container_command", "recipe_container_command_args"] {
-        let list = match key {
-            "recipe_container_command" => &recipe.recipe_container_command,
-            _ => &recipe.recipe_container_command_args,
-        };
+    for (key, list) in [
+        ("recipe_container_command", &recipe.recipe_container_command),
+        (
+            "recipe_container_command_args",
+            &recipe.recipe_container_command_args,
+        ),
+    ] {
         for (i, arg) in list.iter().flatten().enumerate() {
             out.push((root.key(key).index(i), arg.clone()));
         }
