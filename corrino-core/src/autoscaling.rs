@@ -39,8 +39,6 @@ pub mod defaults {
     pub const MIN_REPLICAS: u32 = 1;
     /// The Prometheus server upstream installs (chart `prometheus`, namespace `cluster-tools`).
     pub const SERVER_ADDRESS: &str = "http://prometheus-server.cluster-tools.svc.cluster.local";
-    /// The latency bound of the default query, as vLLM spells its histogram bucket.
-    pub const LATENCY_BOUND: &str = "5.0";
 }
 
 /// Where a resolved value came from.

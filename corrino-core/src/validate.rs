@@ -7,9 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic, Pointer};
+use crate::names::{dns_label_problem, label_key_problem, label_value_problem, subdomain_problem};
 use crate::recipe::convert::Sink;
 use crate::recipe::image::parse_image;
-use crate::recipe::name::{CanonicalName, dns_label_problem};
+use crate::recipe::name::CanonicalName;
 use crate::recipe::{PortText, ProbeParams, Recipe, RecipeMode};
 use crate::shape::{GpuVendor, Shape, ShapeCatalog};
 
@@ -1184,17 +1185,6 @@ fn env_references(arg: &str) -> Vec<&str> {
     out
 }
 
-/// Why `name` is not a DNS-1123 subdomain (the rule for Secret names and label-key prefixes).
-fn subdomain_problem(name: &str) -> Option<String> {
-    if name.len() > 253 {
-        return Some(format!(
-            "it is {} characters long; at most 253 are allowed",
-            name.len()
-        ));
-    }
-    name.split('.').find_map(|part| dns_label_problem(part, 63))
-}
-
 /// Checks node labels against Kubernetes' label syntax.
 pub fn labels(recipe: &Recipe, sink: &mut Sink) {
     let at = root("recipe_node_labels");
@@ -1257,52 +1247,6 @@ pub fn labels(recipe: &Recipe, sink: &mut Sink) {
     }
 }
 
-/// Why `value` is not a Kubernetes label value (at most 63 characters of `[A-Za-z0-9_.-]`, alphanumeric at both
-/// ends, or empty).
-#[must_use]
-pub fn label_value_problem(value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    if value.len() > 63 {
-        return Some(format!(
-            "it is {} characters long; at most 63 are allowed",
-            value.len()
-        ));
-    }
-    if let Some(c) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        return Some(format!("it contains `{c}`"));
-    }
-    let first_last = [value.chars().next(), value.chars().last()];
-    if first_last
-        .iter()
-        .flatten()
-        .any(|c| !c.is_ascii_alphanumeric())
-    {
-        return Some("it must start and end with a letter or digit".to_owned());
-    }
-    None
-}
-
-/// Why `key` is not a Kubernetes label key (`[prefix/]name`, the prefix a DNS subdomain).
-#[must_use]
-pub fn label_key_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.split_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    if let Some(problem) = prefix.and_then(subdomain_problem) {
-        return Some(format!("the prefix is not a DNS subdomain: {problem}"));
-    }
-    if name.is_empty() {
-        return Some("the name part is empty".to_owned());
-    }
-    label_value_problem(name)
-}
-
 /// Checks a team definition's quota shapes.
 pub fn team(recipe: &Recipe, catalog: &ShapeCatalog, sink: &mut Sink) {
     let Some(team) = &recipe.team else { return };
@@ -1341,13 +1285,5 @@ mod tests {
     fn finds_env_references() {
         assert_eq!(env_references("$(A) x $(B_C)"), vec!["A", "B_C"]);
         assert_eq!(env_references("$$(A) $(B"), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn label_syntax() {
-        assert!(label_key_problem("corrino/pool-shared-any").is_none());
-        assert!(label_key_problem("Bad Key").is_some());
-        assert!(label_value_problem("true").is_none());
-        assert!(label_value_problem("-x").is_some());
     }
 }

@@ -281,7 +281,8 @@ fn default_query(
     scrape: String,
 ) -> PyResult<String> {
     let scrape = convert::parse_name("scrape mode", &scrape)?;
-    manifest::scaling::default_query_text(&name, &namespace, &window, scrape)
+    promql::DefaultQuery::from_text(&name, &namespace, &window, scrape)
+        .map(|q| q.to_string())
         .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 

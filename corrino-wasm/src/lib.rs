@@ -335,7 +335,8 @@ pub fn default_query(
             .map_err(|e| invalid_argument("scrape mode", e))?,
         None => ScrapeMode::default(),
     };
-    manifest::scaling::default_query_text(name, namespace, window, scrape)
+    promql::DefaultQuery::from_text(name, namespace, window, scrape)
+        .map(|q| q.to_string())
         .map_err(|e| into_error(e.to_string()))
 }
 

@@ -4,7 +4,7 @@
 
 use corrino_core::CanonicalName;
 use corrino_core::manifest::ScrapeMode;
-use corrino_core::manifest::scaling::{default_query_for, query_labels};
+use corrino_core::promql::DefaultQuery;
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{self, Expr, VectorSelector};
 use proptest::prelude::*;
@@ -63,12 +63,13 @@ proptest! {
         let Ok(name) = CanonicalName::new(&name) else {
             return Ok(());
         };
-        let query = default_query_for(&name, &namespace, window, mode);
+        let default_query = DefaultQuery::for_deployment(&name, &namespace, window, mode);
+        let query = default_query.to_string();
         let expr = parser::parse(&query).map_err(|e| TestCaseError::fail(format!("{e}: {query}")))?;
         let mut found = Vec::new();
         selectors(&expr, &mut found);
         prop_assert_eq!(found.len(), 2, "{}", query);
-        let mut expected = query_labels(&name, &namespace, mode);
+        let mut expected = default_query.labels.clone();
         expected.sort();
         for vs in &found {
             prop_assert_eq!(vs.name.as_deref(), Some("vllm:e2e_request_latency_seconds_bucket"));

@@ -45,7 +45,7 @@ pub fn object_labels(
     labels.insert("app.kubernetes.io/component".into(), component.into());
     labels.insert("app.kubernetes.io/managed-by".into(), MANAGER.into());
     // `recipe_id` is free-form upstream: it becomes `part-of` only when it is a valid label value.
-    if let Some(part_of) = part_of.filter(|p| crate::validate::label_value_problem(p).is_none()) {
+    if let Some(part_of) = part_of.filter(|p| crate::names::label_value_problem(p).is_none()) {
         labels.insert("app.kubernetes.io/part-of".into(), part_of.into());
     }
     labels.insert(RECIPE_LABEL.into(), name.as_str().to_owned());

@@ -217,7 +217,7 @@ fn service(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagno
         ));
         return Err(diagnostics);
     }
-    if let Some(problem) = crate::recipe::name::dns_label_problem(&options.namespace, 63) {
+    if let Some(problem) = crate::names::dns_label_problem(&options.namespace, 63) {
         diagnostics.push(Diagnostic::error(
             "",
             Code::RenderOption,
@@ -232,9 +232,9 @@ fn service(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagno
         ("annotation", &options.annotations),
     ] {
         for (key, value) in map {
-            let problem = crate::validate::label_key_problem(key).or_else(|| {
+            let problem = crate::names::label_key_problem(key).or_else(|| {
                 (kind == "label")
-                    .then(|| crate::validate::label_value_problem(value))
+                    .then(|| crate::names::label_value_problem(value))
                     .flatten()
             });
             if let Some(problem) = problem {

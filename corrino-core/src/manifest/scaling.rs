@@ -20,107 +20,31 @@ use super::keda::{
     AdvancedConfig, HorizontalPodAutoscalerConfig, MetricType as KedaMetricType, ScaleTarget,
     ScaleTrigger, ScaledObject, ScaledObjectSpec,
 };
-use super::labels::{RECIPE_LABEL, object_labels, pod_selector, prometheus_label_name};
+use super::labels::{RECIPE_LABEL, object_labels, pod_selector};
 use super::monitoring::{
     Endpoint, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, ServiceMonitor, ServiceMonitorSpec,
 };
-use super::workload::{DEFAULT_SERVICE_PORT, HTTP_PORT_NAME};
+use super::workload::HTTP_PORT_NAME;
 use super::{Manifest, RenderOptions, ScrapeMode};
 use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
 use crate::diagnostic::Diagnostics;
 use crate::plan::Plan;
-use crate::promql::{self, DefaultQuery};
+use crate::promql::DefaultQuery;
 use crate::recipe::CanonicalName;
-
-/// The labels the default query selects the recipe's series by, for a scrape mode.
-#[must_use]
-pub fn query_labels(
-    name: &CanonicalName,
-    namespace: &str,
-    scrape: ScrapeMode,
-) -> Vec<(String, String)> {
-    match scrape {
-        ScrapeMode::None => vec![(
-            "instance".into(),
-            promql::instance_label(&name.service_name(), namespace, DEFAULT_SERVICE_PORT),
-        )],
-        ScrapeMode::Annotations | ScrapeMode::PodMonitor | ScrapeMode::ServiceMonitor => vec![
-            ("namespace".into(), namespace.to_owned()),
-            (
-                prometheus_label_name(RECIPE_LABEL),
-                name.as_str().to_owned(),
-            ),
-        ],
-    }
-}
 
 /// The query KEDA runs for a plan's pod autoscaling.
 #[must_use]
 pub fn query(pod: &PodAutoscaling, name: &CanonicalName, options: &RenderOptions) -> String {
     match &pod.query {
         QuerySource::Custom(q) => q.clone(),
-        QuerySource::DefaultLatency => default_query_for(
+        QuerySource::DefaultLatency => DefaultQuery::for_deployment(
             name,
             &options.namespace,
             pod.window_seconds.value,
             options.scrape,
-        ),
+        )
+        .to_string(),
     }
-}
-
-/// The default latency query of deployment `name` in `namespace`, over a `window_seconds` range, selecting the
-/// series the scrape mode labels.
-#[must_use]
-pub fn default_query_for(
-    name: &CanonicalName,
-    namespace: &str,
-    window_seconds: u64,
-    scrape: ScrapeMode,
-) -> String {
-    promql::default_query(&DefaultQuery {
-        labels: query_labels(name, namespace, scrape),
-        window: promql::format_duration(window_seconds),
-        latency_bound: crate::autoscaling::defaults::LATENCY_BOUND.into(),
-    })
-}
-
-/// Why [`default_query_text`] cannot build a query.
-#[derive(Debug, thiserror::Error)]
-pub enum DefaultQueryError {
-    /// The name does not canonicalise into a usable deployment name.
-    #[error("`{name}` cannot name a deployment (`{canonical}`: {reason})")]
-    Name {
-        /// The name given.
-        name: String,
-        /// Its canonical form.
-        canonical: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The window is not a Prometheus duration.
-    #[error("`{0}` is not a Prometheus duration")]
-    Window(String),
-}
-
-/// [`default_query_for`] from text, as the bindings receive it: the deployment name as written (canonicalised here)
-/// and the window as a Prometheus duration.
-///
-/// # Errors
-/// When the name cannot be canonicalised into a DNS label or the window is not a duration.
-pub fn default_query_text(
-    name: &str,
-    namespace: &str,
-    window: &str,
-    scrape: ScrapeMode,
-) -> Result<String, DefaultQueryError> {
-    let canonical = CanonicalName::new(name).map_err(|e| DefaultQueryError::Name {
-        name: name.to_owned(),
-        canonical: e.canonical,
-        reason: e.reason,
-    })?;
-    let seconds = promql::parse_duration_seconds(window)
-        .ok_or_else(|| DefaultQueryError::Window(window.to_owned()))?;
-    Ok(default_query_for(&canonical, namespace, seconds, scrape))
 }
 
 /// A threshold as KEDA reads it (a decimal string).

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::dns_label_problem;
+
 /// The longest canonical name: `recipe-<name>` must still be a DNS-1123 label (63 characters).
 pub const MAX_NAME_LEN: usize = 63 - "recipe-".len();
 
@@ -66,32 +68,6 @@ pub fn canonical_name(raw: &str) -> String {
         .map(|c| if c == ' ' { '-' } else { c })
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Why `s` is not a DNS-1123 label of at most `max` characters, or `None` when it is one.
-#[must_use]
-pub fn dns_label_problem(s: &str, max: usize) -> Option<String> {
-    if s.is_empty() {
-        return Some("it is empty".to_owned());
-    }
-    if s.len() > max {
-        return Some(format!(
-            "it is {} characters long; at most {max} are allowed",
-            s.len()
-        ));
-    }
-    if let Some(bad) = s
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Some(format!(
-            "it contains `{bad}`; only lower-case letters, digits and `-` are allowed"
-        ));
-    }
-    if s.starts_with('-') || s.ends_with('-') {
-        return Some("it starts or ends with `-`".to_owned());
-    }
-    None
 }
 
 #[cfg(test)]

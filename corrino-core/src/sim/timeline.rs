@@ -377,14 +377,14 @@ pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError
 /// The query the recipe scales on, as the simulator evaluates it.
 fn build_query(pod: &PodAutoscaling) -> Result<Query, SimError> {
     match &pod.query {
-        QuerySource::DefaultLatency => Query::default_latency(
-            pod.window_seconds.value,
-            crate::autoscaling::defaults::LATENCY_BOUND,
-        )
-        .map_err(|error| SimError::UnsupportedQuery {
-            query: "default-latency".into(),
-            reason: error.0,
-        }),
+        QuerySource::DefaultLatency => {
+            Query::default_latency(pod.window_seconds.value, crate::promql::LATENCY_BOUND).map_err(
+                |error| SimError::UnsupportedQuery {
+                    query: "default-latency".into(),
+                    reason: error.0,
+                },
+            )
+        }
         QuerySource::Custom(text) => parse_custom(text),
     }
 }
