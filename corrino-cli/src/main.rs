@@ -305,9 +305,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Plan { recipe, format } => {
             let bytes = read_input(&recipe)?;
             let shown = display_name(&recipe);
-            let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+            let planning = plan_bytes(&bytes, &PlanOptions::default());
+            let diagnostics = planning.diagnostics;
             let mut out = anstream::stdout().lock();
-            let Some(plan) = plan else {
+            let Some(plan) = planning.preview else {
                 report::write_text(&mut anstream::stderr().lock(), &shown, &diagnostics)
                     .map_err(|e| e.to_string())?;
                 return Ok(exit_for(true));
@@ -467,16 +468,18 @@ fn simulate(
 ) -> Result<ExitCode, String> {
     let bytes = read_input(recipe)?;
     let shown = display_name(recipe);
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
     let mut stderr = anstream::stderr().lock();
-    let Some(plan) = plan.filter(|p| p.is_renderable()) else {
-        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
-        return Ok(exit_for(true));
-    };
-    report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
-    let simulation = match sim::simulate(&plan, scenario) {
-        Ok(s) => s,
-        Err(e) => {
+    let simulation = match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
+        Ok(simulated) => {
+            report::write_warnings(&mut stderr, &shown, &simulated.diagnostics)
+                .map_err(|e| e.to_string())?;
+            simulated.simulation
+        }
+        Err(sim::SimulateError::Recipe(diagnostics)) => {
+            report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+            return Ok(exit_for(true));
+        }
+        Err(sim::SimulateError::Simulation(e)) => {
             writeln!(stderr, "error: cannot simulate {shown}: {e}").map_err(|e| e.to_string())?;
             return Ok(exit_for(true));
         }
@@ -604,17 +607,13 @@ fn rendered(
 ) -> Result<Option<Vec<manifest::Manifest>>, String> {
     let bytes = read_input(recipe)?;
     let shown = display_name(recipe);
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
     let mut stderr = anstream::stderr().lock();
-    let Some(plan) = plan else {
-        report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
-        return Ok(None);
-    };
-    match manifest::render(&plan, options) {
-        Ok(m) => {
+    match manifest::render_bytes(&bytes, &PlanOptions::default(), options) {
+        Ok(rendered) => {
             // Warnings go to standard error so that standard output stays clean for pipes.
-            report::write_warnings(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
-            Ok(Some(m))
+            report::write_warnings(&mut stderr, &shown, &rendered.diagnostics)
+                .map_err(|e| e.to_string())?;
+            Ok(Some(rendered.manifests))
         }
         Err(problems) => {
             report::write_text(&mut stderr, &shown, &problems).map_err(|e| e.to_string())?;

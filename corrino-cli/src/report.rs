@@ -92,7 +92,11 @@ pub fn write_warnings<W: Write>(
 }
 
 /// Writes a plan as a short human summary.
-pub fn write_plan<W: Write>(out: &mut W, file: &str, plan: &corrino_core::Plan) -> io::Result<()> {
+pub fn write_plan<W: Write>(
+    out: &mut W,
+    file: &str,
+    plan: &corrino_core::Preview,
+) -> io::Result<()> {
     use corrino_core::autoscaling::{QuerySource, Resolved, Source};
     fn src<T: std::fmt::Display>(r: &Resolved<T>) -> String {
         let from = match r.source {
@@ -196,16 +200,8 @@ pub fn write_plan<W: Write>(out: &mut W, file: &str, plan: &corrino_core::Plan) 
         "  diagnostics       {summary} (see `corrino validate`)"
     )?;
     // A deployment group's members, each as a plan of its own (a member without a recipe has none).
-    let deployments = plan
-        .recipe
-        .deployment_group
-        .as_ref()
-        .and_then(|g| g.deployments.as_deref())
-        .unwrap_or_default()
-        .iter()
-        .filter(|d| d.recipe.is_some());
-    for (member, deployment) in plan.members.iter().zip(deployments) {
-        let name = deployment.name.as_deref().unwrap_or("?");
+    for member in &plan.members {
+        let name = member.member.as_deref().unwrap_or("?");
         write_plan(out, &format!("{file}: member `{name}`"), member)?;
     }
     Ok(())

@@ -17,16 +17,16 @@ use criterion::{Criterion, criterion_group, criterion_main};
 const RECIPE: &[u8] = include_bytes!("../../fixtures/recipes/autoscaling-example.json");
 
 fn render_yaml(plan_options: &PlanOptions, options: &RenderOptions) -> String {
-    let (plan, _) = plan_bytes(black_box(RECIPE), plan_options);
-    let manifests = manifest::render(&plan.expect("plan"), options).expect("renders");
-    manifest::to_yaml(&manifests).expect("yaml")
+    let rendered =
+        manifest::render_bytes(black_box(RECIPE), plan_options, options).expect("renders");
+    manifest::to_yaml(&rendered.manifests).expect("yaml")
 }
 
 fn bench(c: &mut Criterion) {
     let plan_options = PlanOptions::default();
     let options = RenderOptions::default();
-    let (plan, _) = plan_bytes(RECIPE, &plan_options);
-    let manifests = manifest::render(&plan.expect("plan"), &options).expect("renders");
+    let plan = plan_bytes(RECIPE, &plan_options).plan.expect("plan");
+    let manifests = manifest::render(&plan, &options).expect("renders");
 
     let mut group = c.benchmark_group("render");
     group.bench_function("parse+validate+plan+render to YAML", |b| {
@@ -70,8 +70,6 @@ fn bench(c: &mut Criterion) {
         median(rounds.iter().map(|(r, s)| r / s).collect())
     );
     // Where the time goes, stage by stage, beside the two yardsticks serde_json gives.
-    let (plan, _) = plan_bytes(RECIPE, &plan_options);
-    let plan = plan.expect("plan");
     let time = |f: &dyn Fn()| time(f, 500);
     let read = time(&|| {
         black_box(corrino_core::document::read(

@@ -34,8 +34,9 @@ fn diurnal() -> Load {
 }
 
 fn bench(c: &mut Criterion) {
-    let (plan, _) = plan_bytes(RECIPE, &PlanOptions::default());
-    let plan = plan.expect("the fixture plans");
+    let plan = plan_bytes(RECIPE, &PlanOptions::default())
+        .plan
+        .expect("the fixture plans");
     let scenario = day(diurnal());
     let simulation = sim::simulate(&plan, &scenario).expect("simulates");
     println!(

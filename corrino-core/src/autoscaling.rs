@@ -322,7 +322,7 @@ pub fn resolve(
         }
         Some(n) => n,
         None => {
-            if !sink.was_invalid(pod_at.key("max_replicas").as_str()) {
+            if !sink.was_invalid(&pod_at.key("max_replicas")) {
                 sink.note(
                     Diagnostic::error(
                         pod_at.key("max_replicas"),
@@ -336,7 +336,7 @@ pub fn resolve(
         }
     };
     let min_replicas = resolved_u32("min_replicas", params.min_replicas, defaults::MIN_REPLICAS);
-    if params.min_replicas.is_none() && !sink.was_invalid(pod_at.key("min_replicas").as_str()) {
+    if params.min_replicas.is_none() && !sink.was_invalid(&pod_at.key("min_replicas")) {
         sink.note(Diagnostic::info(
             pod_at.key("min_replicas"),
             Code::MissingField,
@@ -796,7 +796,7 @@ fn resolve_node(
     }
     let min_nodes = min_nodes.or(pool_size).unwrap_or(1);
     let Some(max_nodes) = max_nodes else {
-        if !sink.was_invalid(at.key("max_nodes").as_str()) {
+        if !sink.was_invalid(&at.key("max_nodes")) {
             sink.note(Diagnostic::error(
                 at.key("max_nodes"),
                 Code::MissingField,

@@ -7,6 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::autoscaling::{NodeAutoscaling, PodAutoscaling};
+use crate::diagnostic::{Code, Diagnostic, Pointer};
+use crate::recipe::convert::Sink;
+use crate::recipe::{Recipe, RecipeMode};
+use crate::shape::Shape;
+
 /// What one replica takes from a node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -103,6 +109,155 @@ pub fn plan_capacity(
         replicas_that_fit,
         pending_replicas,
     })
+}
+
+/// The capacity plan of a service or job on its shape, reporting replicas that would stay Pending and GPUs that would stay idle.
+pub fn resolve(
+    recipe: &Recipe,
+    shape: Option<&Shape>,
+    gpus_per_replica: u32,
+    pod: Option<&PodAutoscaling>,
+    node: Option<&NodeAutoscaling>,
+    sink: &mut Sink,
+) -> Option<Capacity> {
+    if !matches!(
+        recipe.recipe_mode,
+        Some(RecipeMode::Service | RecipeMode::Job)
+    ) {
+        return None;
+    }
+    let shape = shape?;
+    let gpus = shape.gpus.as_ref()?;
+    let unit = match recipe.mig_resource_request.as_deref() {
+        Some(profile) => {
+            let mig = shape.mig_profile(profile)?;
+            Unit::MigSlice {
+                profile: profile.to_owned(),
+                per_gpu: mig.per_gpu,
+            }
+        }
+        None if gpus_per_replica > 0 => Unit::Gpus {
+            per_replica: gpus_per_replica,
+        },
+        None => return None,
+    };
+    let max_replicas = pod.map_or_else(
+        || recipe.recipe_replica_count.unwrap_or(1),
+        |p| p.max_replicas,
+    );
+    let (max_nodes, bound) = if recipe.uses_shared_pool() {
+        (None, NodeBound::Unknown)
+    } else if let Some(node) = node {
+        (Some(node.max_nodes), NodeBound::MaxNodes)
+    } else {
+        (recipe.recipe_node_pool_size, NodeBound::PoolSize)
+    };
+    let capacity = plan_capacity(
+        &shape.name,
+        gpus.count,
+        unit,
+        max_replicas,
+        max_nodes,
+        bound,
+    )?;
+    let what = match &capacity.unit {
+        Unit::Gpus { per_replica } => format!("{per_replica} GPU(s) per replica"),
+        Unit::MigSlice { profile, .. } => format!("one `{profile}` slice per replica"),
+    };
+    if capacity.replicas_per_node == 0 {
+        // Already reported as too many GPUs for the shape.
+        return Some(capacity);
+    }
+    if capacity.pending_replicas > 0 {
+        let (bound_name, at) = match bound {
+            NodeBound::MaxNodes => (
+                "max_nodes",
+                Pointer::root()
+                    .key("recipe_node_autoscaling_params")
+                    .key("max_nodes"),
+            ),
+            _ => (
+                "recipe_node_pool_size",
+                Pointer::root().key("recipe_node_pool_size"),
+            ),
+        };
+        let replicas_key = if pod.is_some() {
+            "max_replicas"
+        } else {
+            "recipe_replica_count"
+        };
+        let at = if pod.is_some() {
+            Pointer::root()
+                .key("recipe_pod_autoscaling_params")
+                .key("max_replicas")
+        } else {
+            at
+        };
+        let nodes = capacity.max_nodes.unwrap_or(0);
+        sink.note(
+            Diagnostic::warning(
+                at,
+                Code::PendingReplicas,
+                format!(
+                    "{replicas_key} {} needs {} node(s) of {} ({what}, {} per node); {bound_name} {nodes} holds {}: {} replica(s) would stay Pending",
+                    capacity.max_replicas,
+                    capacity.nodes_needed,
+                    shape.name,
+                    capacity.replicas_per_node,
+                    capacity.replicas_that_fit.unwrap_or(0),
+                    capacity.pending_replicas
+                ),
+            )
+            .with_hint(format!(
+                "raise {bound_name} to {} or lower {replicas_key} to {}",
+                capacity.nodes_needed,
+                capacity.replicas_that_fit.unwrap_or(0)
+            )),
+        );
+    }
+    if let Unit::Gpus { per_replica } = capacity.unit
+        && capacity.idle_per_node > 0
+    {
+        sink.note(
+            Diagnostic::warning(
+                Pointer::root().key(gpus.vendor.count_field()),
+                Code::IdleGpus,
+                format!(
+                    "{per_replica} GPUs per replica do not divide the {} GPUs of {}: {} GPU(s) per node stay idle",
+                    gpus.count, shape.name, capacity.idle_per_node
+                ),
+            )
+            .with_hint("choose a GPU count that divides the node's GPUs"),
+        );
+    }
+    if let Some(node) = node
+        && gpus.vendor == crate::shape::GpuVendor::Amd
+        && node.min_nodes == 0
+    {
+        sink.note(Diagnostic::warning(
+            Pointer::root().key("recipe_node_autoscaling_params").key("min_nodes"),
+            Code::AmdScaleFromZero,
+            "the Cluster Autoscaler's template for an empty OKE pool advertises `nvidia.com/gpu`, not `amd.com/gpu`, so it cannot add the first AMD node",
+        ).with_hint("keep `min_nodes` at 1 or more for AMD pools"));
+    }
+    if let Some(pod) = pod {
+        let min_nodes_needed = pod.min_replicas.value.div_ceil(capacity.replicas_per_node);
+        let start_nodes = node.map_or(recipe.recipe_node_pool_size.unwrap_or(0), |n| {
+            n.min_nodes.max(recipe.recipe_node_pool_size.unwrap_or(0))
+        });
+        if !recipe.uses_shared_pool()
+            && node.is_none()
+            && min_nodes_needed > start_nodes
+            && start_nodes > 0
+        {
+            sink.note(Diagnostic::warning(
+                Pointer::root().key("recipe_pod_autoscaling_params").key("min_replicas"),
+                Code::PendingReplicas,
+                format!("`min_replicas` {} needs {min_nodes_needed} node(s), but the pool has {start_nodes}", pod.min_replicas.value),
+            ));
+        }
+    }
+    Some(capacity)
 }
 
 #[cfg(test)]

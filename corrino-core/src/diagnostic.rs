@@ -213,6 +213,11 @@ codes! {
     RenderUnsupported = "render-unsupported",
     /// A value the rendered objects hold as a placeholder, to be filled in before use.
     Placeholder = "placeholder",
+
+    // corrino itself.
+    /// A recipe that passed every rule but could not be planned: a bug in corrino, reported rather than rendered
+    /// around.
+    Internal = "internal",
 }
 
 impl fmt::Display for Code {

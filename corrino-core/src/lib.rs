@@ -2,19 +2,22 @@
 //!
 //! The pipeline is a chain of pure functions: bytes are read into a bounded tree ([`document`]), converted into a
 //! typed [`Recipe`] while every structural problem is collected ([`recipe`]), and planned ([`mod@plan`]): every
-//! rule runs ([`validate`], [`autoscaling`], [`capacity`]) and the result is a [`Plan`] plus [`Diagnostics`].
+//! rule runs ([`validate`], [`group`], [`autoscaling`], [`capacity`]) and the result is a [`Planning`]: every
+//! diagnostic, a [`Preview`] of what the recipe resolves to, and, when there is no error, the checked [`Plan`] that
+//! rendering ([`manifest`]) and simulation ([`sim`]) take.
 //!
 //! ```
-//! use corrino_core::{PlanOptions, plan_bytes};
+//! use corrino_core::{Plan, PlanOptions, plan_bytes};
 //!
 //! let recipe = br#"{
 //!     "recipe_mode": "service", "deployment_name": "demo",
 //!     "recipe_image_uri": "docker.io/vllm/vllm-openai:v0.9.1",
 //!     "recipe_node_shape": "VM.GPU.A10.2", "recipe_nvidia_gpu_count": 3
 //! }"#;
-//! let (plan, diagnostics) = plan_bytes(recipe, &PlanOptions::default());
-//! assert!(plan.is_some());
-//! assert!(diagnostics.iter().any(|d| d.code.as_str() == "too-many-gpus"));
+//! let planning = plan_bytes(recipe, &PlanOptions::default());
+//! assert!(planning.preview.is_some());
+//! assert!(planning.plan.is_none(), "a recipe with errors has no checked plan");
+//! assert!(planning.diagnostics.iter().any(|d| d.code.as_str() == "too-many-gpus"));
 //! ```
 //!
 //! corrino-core does no I/O and reads no clock: the same input always gives the same output.
@@ -26,6 +29,7 @@ pub mod autoscaling;
 pub mod capacity;
 pub mod diagnostic;
 pub mod document;
+pub mod group;
 pub mod manifest;
 pub mod names;
 pub mod plan;
@@ -42,6 +46,8 @@ pub mod yaml;
 pub use capacity::Capacity;
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use document::Format;
-pub use plan::{Plan, PlanOptions, plan, plan_bytes, plan_json, validate_bytes};
+pub use plan::{
+    Plan, PlanOptions, Planning, Preview, plan_bytes, plan_json, plan_recipe, validate_bytes,
+};
 pub use recipe::{CanonicalName, Recipe, RecipeMode};
 pub use shape::{Shape, ShapeCatalog};

@@ -25,7 +25,7 @@ fn reviewable(plan: &ApplyPlan) -> serde_json::Value {
 }
 
 fn rendered(path: &Path, options: &RenderOptions) -> Option<Vec<manifest::Manifest>> {
-    let (plan, _) = plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default());
+    let plan = plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default()).plan;
     manifest::render(&plan?, options).ok()
 }
 

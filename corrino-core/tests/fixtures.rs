@@ -30,13 +30,19 @@ fn valid_recipes_plan_without_errors_and_match_their_goldens() {
     assert!(recipes.len() >= 15, "expected the fixture recipes");
     for path in recipes {
         let bytes = std::fs::read(&path).expect("read fixture");
-        let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-        let errors: Vec<_> = diagnostics
+        let planning = plan_bytes(&bytes, &PlanOptions::default());
+        let errors: Vec<_> = planning
+            .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
-        let plan = plan.expect("a plan");
+        let plan = planning.preview.expect("a preview");
+        assert!(
+            planning.plan.is_some(),
+            "{}: no checked plan",
+            path.display()
+        );
         if path.extension().is_some_and(|e| e == "yaml") {
             // Checked against its JSON twin below.
             continue;
@@ -56,14 +62,14 @@ fn the_yaml_and_json_examples_plan_identically() {
     let json = std::fs::read(dir.join("autoscaling-example.json")).expect("json");
     let yaml = std::fs::read(dir.join("autoscaling-example.yaml")).expect("yaml");
     let options = PlanOptions::default();
-    assert_eq!(plan_bytes(&json, &options).0, plan_bytes(&yaml, &options).0);
+    assert_eq!(plan_bytes(&json, &options), plan_bytes(&yaml, &options));
 }
 
 #[test]
 fn upstream_example_3_is_accepted_with_warnings() {
     let path = workspace().join("fixtures/recipes/node-autoscaling-a10-advanced-params.json");
-    let (plan, diagnostics) =
-        plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default());
+    let planning = plan_bytes(&std::fs::read(path).expect("read"), &PlanOptions::default());
+    let (plan, diagnostics) = (planning.preview, planning.diagnostics);
     let moved = diagnostics
         .iter()
         .filter(|d| d.code == Code::MisplacedAutoscalingParam)
@@ -80,7 +86,7 @@ fn upstream_example_3_is_accepted_with_warnings() {
 fn invalid_recipes_all_report_something() {
     for path in fixtures("invalid") {
         let bytes = std::fs::read(&path).expect("read fixture");
-        let (_, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+        let diagnostics = plan_bytes(&bytes, &PlanOptions::default()).diagnostics;
         assert!(
             diagnostics.iter().any(|d| d.severity != Severity::Info),
             "{} reports no error or warning",

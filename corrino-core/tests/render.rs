@@ -9,7 +9,7 @@ mod common;
 use common::{golden, json_recipes, lands_on, workspace};
 
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
-use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
+use corrino_core::{Code, Plan, PlanOptions, RecipeMode, plan_bytes};
 
 fn options() -> RenderOptions {
     common::fixture_render_options()
@@ -39,20 +39,18 @@ fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are
             .and_then(|s| s.to_str())
             .expect("stem")
             .to_owned();
-        let (plan, _) = plan_bytes(
+        let planning = plan_bytes(
             &std::fs::read(&path).expect("read"),
             &PlanOptions::default(),
         );
-        let plan = plan.expect("plan");
+        let plan = planning.plan.expect("plan");
         let result = manifest::render(&plan, &options());
-        let multinode = plan
-            .recipe
-            .multinode_num_nodes_to_use_from_shared_pool
-            .is_some();
-        match plan.mode {
+        let multinode = matches!(&plan, Plan::Service(s)
+            if s.workload.recipe.multinode_num_nodes_to_use_from_shared_pool.is_some());
+        match plan.mode() {
             Some(RecipeMode::Service) if !multinode => services += 1,
             Some(RecipeMode::SharedNodePool) => pools += 1,
-            None if !plan.members.is_empty() => groups += 1,
+            None => groups += 1,
             _ => {
                 let problems = result.expect_err("only services, shared pools and groups render");
                 assert!(
@@ -91,7 +89,7 @@ fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are
 fn render_example(options: &RenderOptions) -> Vec<Manifest> {
     let bytes =
         std::fs::read(workspace().join("fixtures/recipes/autoscaling-example.json")).expect("read");
-    let (plan, _) = plan_bytes(&bytes, &PlanOptions::default());
+    let plan = plan_bytes(&bytes, &PlanOptions::default()).plan;
     manifest::render(&plan.expect("plan"), options).expect("renders")
 }
 
@@ -152,9 +150,14 @@ fn the_default_query_selects_what_the_scrape_mode_produces() {
 fn a_plan_with_errors_is_refused_with_its_diagnostics() {
     let bytes =
         std::fs::read(workspace().join("fixtures/invalid/too-many-gpus.json")).expect("read");
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-    let err = manifest::render(&plan.expect("plan"), &options()).expect_err("errors");
-    assert_eq!(err, diagnostics);
+    let planning = plan_bytes(&bytes, &PlanOptions::default());
+    assert!(
+        planning.plan.is_none(),
+        "a recipe with errors has no checked plan"
+    );
+    let err =
+        manifest::render_bytes(&bytes, &PlanOptions::default(), &options()).expect_err("errors");
+    assert_eq!(err, planning.diagnostics);
 }
 
 #[test]
@@ -163,7 +166,7 @@ fn file_storage_without_its_export_is_a_render_error() {
         workspace().join("fixtures/recipes/deployment-with-secrets-and-storage.json"),
     )
     .expect("read");
-    let (plan, _) = plan_bytes(&bytes, &PlanOptions::default());
+    let plan = plan_bytes(&bytes, &PlanOptions::default()).plan;
     let err = manifest::render(&plan.expect("plan"), &RenderOptions::default())
         .expect_err("needs the export");
     assert!(err.contains(Code::RenderOption), "{err}");
@@ -188,9 +191,9 @@ fn render_fixture(stem: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<
     let mut recipe: serde_json::Value =
         serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
     edit(&mut recipe);
-    let (plan, diagnostics) = corrino_core::plan_json(&recipe, &PlanOptions::default());
-    manifest::render(&plan.expect("plan"), &options())
-        .unwrap_or_else(|d| panic!("{stem} does not render:\n{diagnostics}\n{d}"))
+    manifest::render_json(&recipe, &PlanOptions::default(), &options())
+        .unwrap_or_else(|d| panic!("{stem} does not render:\n{d}"))
+        .manifests
 }
 
 #[test]

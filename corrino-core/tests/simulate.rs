@@ -8,7 +8,7 @@ mod common;
 use common::{golden, json_recipes, workspace};
 
 use corrino_core::sim::{self, Scenario, SimError};
-use corrino_core::{PlanOptions, plan_bytes};
+use corrino_core::{Plan, PlanOptions, plan_bytes};
 
 /// The fixtures whose whole simulation is pinned: the seed example (one node, then a second), a custom query,
 /// node autoscaling over four A10 nodes, and two GPUs per replica on H100.
@@ -56,10 +56,10 @@ fn fixtures_with_pod_autoscaling_simulate_to_their_goldens() {
     let mut simulated = Vec::new();
     for path in json_recipes() {
         let bytes = std::fs::read(&path).expect("read");
-        let (Some(plan), _) = plan_bytes(&bytes, &PlanOptions::default()) else {
+        let Some(plan) = plan_bytes(&bytes, &PlanOptions::default()).plan else {
             continue;
         };
-        if plan.pod_autoscaling.is_none() {
+        if !matches!(&plan, Plan::Service(s) if s.pod_autoscaling.is_some()) {
             continue;
         }
         let name = path

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use corrino_core::autoscaling::{Resolved, Source};
 use corrino_core::sim::{self, Simulation};
-use corrino_core::{Diagnostic, Plan, Severity};
+use corrino_core::{Diagnostic, Preview, Severity};
 
 /// Text with `&`, `<`, `>`, `"` and `'` written as character references.
 pub fn escape(text: &str) -> String {
@@ -67,7 +67,7 @@ fn resolved<T: std::fmt::Display>(r: &Resolved<T>, unit: &str) -> String {
 }
 
 /// The plan's main values, then its diagnostics.
-pub fn plan(plan: &Plan) -> String {
+pub fn plan(plan: &Preview) -> String {
     let mut rows: Vec<(&str, String)> = Vec::new();
     if let Some(name) = &plan.name {
         rows.push(("name", format!("{name} (Service {})", name.service_name())));

@@ -65,12 +65,13 @@ fn plan(
 ) -> PyResult<Plan> {
     let bytes = convert::recipe_bytes(recipe)?;
     let options = plan_options(scrape_interval_seconds);
-    match py.detach(|| corrino_core::plan_bytes(&bytes, &options)) {
-        (Some(plan), _) => Ok(Plan(plan)),
-        (None, diagnostics) => Err(convert::recipe_error(
+    let planning = py.detach(|| corrino_core::plan_bytes(&bytes, &options));
+    match planning.preview {
+        Some(preview) => Ok(Plan(preview)),
+        None => Err(convert::recipe_error(
             py,
             "the input is not a recipe",
-            diagnostics,
+            planning.diagnostics,
         )),
     }
 }
@@ -92,16 +93,12 @@ fn simulate(
         None => Scenario::default(),
     };
     let options = plan_options(scrape_interval_seconds);
-    // A plan with errors is refused here, as `corrino simulate` refuses it, so that the error carries the
-    // diagnostics: the core's own refusal (`SimError::PlanHasErrors`) only counts them.
-    let outcome = py.detach(|| match corrino_core::plan_bytes(&bytes, &options) {
-        (Some(plan), _) if plan.is_renderable() => Ok(sim::simulate(&plan, &scenario)),
-        (_, diagnostics) => Err(diagnostics),
-    });
-    match outcome {
-        Ok(Ok(simulation)) => Ok(Simulation(simulation)),
-        Ok(Err(error)) => Err(convert::simulation_error(py, &error.to_string())),
-        Err(diagnostics) => Err(convert::recipe_error(
+    match py.detach(|| sim::simulate_bytes(&bytes, &options, &scenario)) {
+        Ok(simulated) => Ok(Simulation(simulated.simulation)),
+        Err(sim::SimulateError::Simulation(error)) => {
+            Err(convert::simulation_error(py, &error.to_string()))
+        }
+        Err(sim::SimulateError::Recipe(diagnostics)) => Err(convert::recipe_error(
             py,
             "the recipe cannot be simulated",
             diagnostics,
@@ -177,11 +174,11 @@ fn rendered(
     let bytes = convert::recipe_bytes(recipe)?;
     let options = args.options()?;
     let plan_options = plan_options(scrape_interval_seconds);
-    py.detach(|| match corrino_core::plan_bytes(&bytes, &plan_options) {
-        (Some(plan), _) => manifest::render(&plan, &options),
-        (None, diagnostics) => Err(diagnostics),
-    })
-    .map_err(|diagnostics| convert::recipe_error(py, "the recipe cannot be rendered", diagnostics))
+    py.detach(|| manifest::render_bytes(&bytes, &plan_options, &options))
+        .map(|rendered| rendered.manifests)
+        .map_err(|diagnostics| {
+            convert::recipe_error(py, "the recipe cannot be rendered", diagnostics)
+        })
 }
 
 /// Defines a function that takes a recipe and the render options as keyword arguments, and turns the rendered

@@ -129,7 +129,7 @@ impl Diagnostic {
 /// `Diagnostic` objects and `members` `Plan` objects.
 #[pyclass(module = "corrino", name = "Plan", frozen, eq)]
 #[derive(Clone, PartialEq)]
-pub struct Plan(pub corrino_core::Plan);
+pub struct Plan(pub corrino_core::Preview);
 
 #[pymethods]
 impl Plan {

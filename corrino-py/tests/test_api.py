@@ -172,7 +172,12 @@ def test_render_raises_a_recipe_error_with_every_diagnostic() -> None:
 def test_render_refuses_options_that_cannot_be_rendered() -> None:
     with pytest.raises(corrino.RecipeError) as raised:
         corrino.render(EXAMPLE, namespace="Not A Namespace")
-    assert [d.code for d in raised.value.diagnostics] == ["render-option"]
+    # The error carries every diagnostic of the recipe: its notes, and the one error of the options.
+    errors = [d.code for d in raised.value.diagnostics if d.severity == "error"]
+    assert errors == ["render-option"]
+    assert [d.code for d in raised.value.diagnostics] == [
+        d.code for d in corrino.validate(EXAMPLE)
+    ] + ["render-option"]
 
 
 def test_options_are_keyword_only_and_checked() -> None:

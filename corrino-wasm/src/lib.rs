@@ -124,6 +124,8 @@ export interface Shape {
 
 /** A recipe with everything derived from it resolved, and every problem found. */
 export interface Plan {
+  /** A deployment group member's name in its group (members only). */
+  member?: string;
   /** The recipe as written. */
   recipe: Recipe;
   /** The canonical deployment name, when valid. */
@@ -258,8 +260,8 @@ pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
 /// input is not a recipe at all (unreadable, or not an object); `validate` says why.
 #[wasm_bindgen]
 pub fn plan(recipe: RecipeInput) -> Result<PlanOrNull, Error> {
-    let (plan, _) = corrino_core::plan_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
-    Ok(to_js(&plan)?.unchecked_into())
+    let planning = corrino_core::plan_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+    Ok(to_js(&planning.preview)?.unchecked_into())
 }
 
 /// The Kubernetes objects and OCI documents of a recipe, as objects. Throws only for invalid options.
@@ -380,9 +382,8 @@ fn rendered(
         Some(value) => from_json_text("render options", value)?,
         None => RenderOptions::default(),
     };
-    let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());
-    Ok(match plan {
-        Some(plan) => manifest::render(&plan, &options).map(|m| (m, diagnostics)),
-        None => Err(diagnostics),
-    })
+    Ok(
+        manifest::render_bytes(&bytes, &PlanOptions::default(), &options)
+            .map(|rendered| (rendered.manifests, rendered.diagnostics)),
+    )
 }

@@ -230,8 +230,13 @@ test('invalid render options are diagnostics of the render, not failures of the 
   const recipe = read(recipesDir, 'autoscaling-example.json');
   const rendered = corrino.renderYaml(recipe, { ...corrino.defaultRenderOptions(), namespace: 'Not_A_Label' });
   assert.equal(rendered.yaml, null);
+  // Every diagnostic of the recipe comes with the refusal: its notes, then the one error of the options.
   assert.deepStrictEqual(
     rendered.diagnostics.map((d) => d.code),
+    [...corrino.validate(recipe).map((d) => d.code), 'render-option'],
+  );
+  assert.deepStrictEqual(
+    rendered.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code),
     ['render-option'],
   );
 });

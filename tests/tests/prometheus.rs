@@ -239,9 +239,13 @@ fn prometheus_binary() -> Option<String> {
 fn rendered_query(scrape: ScrapeMode) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let bytes = std::fs::read(root.join(RECIPE)).expect("fixture");
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-    let plan = plan.unwrap_or_else(|| panic!("{diagnostics}"));
-    assert_eq!(plan.name.as_ref().map(|n| n.as_str()), Some(NAME));
+    let planning = plan_bytes(&bytes, &PlanOptions::default());
+    let diagnostics = planning.diagnostics;
+    let plan = planning.plan.unwrap_or_else(|| panic!("{diagnostics}"));
+    let corrino_core::Plan::Service(service) = &plan else {
+        panic!("a service")
+    };
+    assert_eq!(service.workload.name.as_str(), NAME);
     let options = RenderOptions {
         scrape,
         ..RenderOptions::default()

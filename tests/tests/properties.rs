@@ -25,8 +25,11 @@ fn resolved_values(recipe: &Value) -> Result<Value, TestCaseError> {
         }
     }
     let bytes = serde_json::to_vec(recipe).expect("serialize");
-    let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-    let plan = plan.ok_or_else(|| TestCaseError::fail(format!("no plan: {diagnostics}")))?;
+    let planning = plan_bytes(&bytes, &PlanOptions::default());
+    let diagnostics = planning.diagnostics;
+    let plan = planning
+        .preview
+        .ok_or_else(|| TestCaseError::fail(format!("no plan: {diagnostics}")))?;
     prop_assert!(!diagnostics.has_errors(), "{}", diagnostics);
     let mut value = serde_json::to_value(&plan.pod_autoscaling).expect("json");
     strip_sources(&mut value);
@@ -113,17 +116,16 @@ proptest! {
     #[test]
     fn generated_valid_recipes_validate_clean(recipe in valid_recipe()) {
         let bytes = serde_json::to_vec(&recipe).expect("serialize");
-        let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-        let problems: Vec<_> = diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
+        let planning = plan_bytes(&bytes, &PlanOptions::default());
+        let problems: Vec<_> = planning.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
         prop_assert!(problems.is_empty(), "{problems:#?}\n{recipe:#}");
-        prop_assert!(plan.expect("plan").is_renderable());
+        prop_assert!(planning.plan.is_some());
     }
 
     #[test]
     fn generated_valid_recipes_render_deterministically(recipe in valid_recipe()) {
         let bytes = serde_json::to_vec(&recipe).expect("serialize");
-        let (plan, _) = plan_bytes(&bytes, &PlanOptions::default());
-        let plan = plan.expect("plan");
+        let plan = plan_bytes(&bytes, &PlanOptions::default()).plan.expect("plan");
         let options = RenderOptions::default();
         let first = manifest::render(&plan, &options).map_err(|d| TestCaseError::fail(d.to_string()))?;
         let second = manifest::render(&plan, &options).map_err(|d| TestCaseError::fail(d.to_string()))?;
@@ -134,7 +136,7 @@ proptest! {
     #[test]
     fn arbitrary_json_never_panics(value in arbitrary_json()) {
         let bytes = serde_json::to_vec(&value).expect("serialize");
-        if let (Some(plan), _) = plan_bytes(&bytes, &PlanOptions::default()) {
+        if let Some(plan) = plan_bytes(&bytes, &PlanOptions::default()).plan {
             // Rendering a plan of arbitrary input either succeeds or returns diagnostics; it never panics.
             let _ = manifest::render(&plan, &RenderOptions::default());
         }
@@ -151,9 +153,10 @@ proptest! {
         let mut recipe = recipe;
         recipe[field] = value;
         let bytes = serde_json::to_vec(&recipe).expect("serialize");
-        let (plan, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
-        prop_assert!(plan.is_some());
-        for d in &diagnostics {
+        let planning = plan_bytes(&bytes, &PlanOptions::default());
+        prop_assert!(planning.preview.is_some());
+        prop_assert_eq!(planning.plan.is_some(), !planning.diagnostics.has_errors());
+        for d in &planning.diagnostics {
             prop_assert!(d.path.is_empty() || d.path.starts_with('/'));
         }
     }

@@ -46,10 +46,11 @@ fn the_schema_accepts_every_recipe_corrino_accepts() {
     let samples = json_files(&workspace().join("../shared/reference/oci-ai-blueprints/samples"));
     let mut from_samples = 0;
     for sample in samples {
-        let (_, diagnostics) = plan_bytes(
+        let diagnostics = plan_bytes(
             &std::fs::read(&sample).expect("read"),
             &PlanOptions::default(),
-        );
+        )
+        .diagnostics;
         if !diagnostics.has_errors() {
             accepted.push(sample);
             from_samples += 1;
@@ -79,7 +80,7 @@ fn the_schema_rejects_structural_mistakes() {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let (_, diagnostics) = plan_bytes(&bytes, &PlanOptions::default());
+        let diagnostics = plan_bytes(&bytes, &PlanOptions::default()).diagnostics;
         if diagnostics.iter().any(|d| structural.contains(&d.code))
             && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok()
         {

@@ -33,10 +33,10 @@ fn validator_ready() -> bool {
 
 /// Renders `recipe` with `options` into `dir/<stem>.yaml`; returns whether it was a renderable service or group.
 fn render_into(dir: &Path, stem: &str, recipe: &[u8], options: &RenderOptions) -> bool {
-    let (plan, _) = plan_bytes(recipe, &PlanOptions::default());
-    let Some(plan) = plan else { return false };
-    let group = plan.mode.is_none() && !plan.members.is_empty();
-    if !(plan.mode == Some(RecipeMode::Service) || group) || !plan.is_renderable() {
+    let Some(plan) = plan_bytes(recipe, &PlanOptions::default()).plan else {
+        return false;
+    };
+    if !matches!(plan.mode(), Some(RecipeMode::Service) | None) {
         return false;
     }
     let manifests = match manifest::render(&plan, options) {

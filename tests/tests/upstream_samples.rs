@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use corrino_core::manifest;
-use corrino_core::{Code, PlanOptions, RecipeMode, plan_bytes};
+use corrino_core::{Code, Plan, PlanOptions, plan_bytes};
 
 #[path = "../../corrino-core/tests/common/mod.rs"]
 mod common;
@@ -43,7 +43,7 @@ fn samples() -> Vec<(String, Vec<u8>)> {
 
 fn codes_of(name: &str, all: &[(String, Vec<u8>)]) -> Vec<(String, Code)> {
     let (_, bytes) = all.iter().find(|(n, _)| n == name).expect(name);
-    let (_, d) = plan_bytes(bytes, &PlanOptions::default());
+    let d = plan_bytes(bytes, &PlanOptions::default()).diagnostics;
     d.iter().map(|d| (d.path.clone(), d.code)).collect()
 }
 
@@ -56,8 +56,12 @@ fn every_sample_parses_and_matches_the_reviewed_diagnostics() {
     assert!(all.len() >= 50, "expected the 57 upstream samples");
     let mut report = String::new();
     for (name, bytes) in &all {
-        let (plan, diagnostics) = plan_bytes(bytes, &PlanOptions::default());
-        assert!(plan.is_some(), "{name} did not parse: {diagnostics}");
+        let planning = plan_bytes(bytes, &PlanOptions::default());
+        let diagnostics = planning.diagnostics;
+        assert!(
+            planning.preview.is_some(),
+            "{name} did not parse: {diagnostics}"
+        );
         for d in &diagnostics {
             // No sample has a structural problem: unknown fields and wrong types would mean our model is wrong.
             assert!(
@@ -110,8 +114,8 @@ fn the_samples_real_mistakes_are_found() {
             n == "model_serving__mig_multi_instance_gpu__mig_inference_single_replica.json"
         })
         .expect("mig sample");
-    let (plan, _) = plan_bytes(bytes, &PlanOptions::default());
-    let capacity = plan.and_then(|p| p.capacity).expect("capacity");
+    let preview = plan_bytes(bytes, &PlanOptions::default()).preview;
+    let capacity = preview.and_then(|p| p.capacity).expect("capacity");
     assert_eq!(capacity.replicas_per_node, 32);
     assert_eq!(capacity.max_replicas, 50);
     assert_eq!(capacity.nodes_needed, 2);
@@ -163,16 +167,16 @@ fn upstream_services_on_shared_pools_land_on_an_upstream_shared_pool() {
     let mut pools = Vec::new();
     let mut services = Vec::new();
     for (name, bytes) in &all {
-        let (Some(plan), _) = plan_bytes(bytes, &PlanOptions::default()) else {
+        let Some(plan) = plan_bytes(bytes, &PlanOptions::default()).plan else {
             continue;
         };
-        match plan.mode {
-            Some(RecipeMode::SharedNodePool) => {
+        match &plan {
+            Plan::SharedNodePool(_) => {
                 let pool = manifest::render(&plan, &options)
                     .unwrap_or_else(|d| panic!("{name} does not render:\n{d}"));
                 pools.push((name, pool));
             }
-            Some(RecipeMode::Service) if plan.recipe.uses_shared_pool() => {
+            Plan::Service(service) if service.workload.recipe.uses_shared_pool() => {
                 if let Ok(service) = manifest::render(&plan, &options) {
                     services.push((name, service));
                 }
@@ -212,9 +216,13 @@ fn the_upstream_deployment_group_renders_with_its_references_resolved() {
         .iter()
         .find(|(n, _)| n == "platform_features__deployment_groups__llama_stack_basic.json")
         .expect("the group sample");
-    let (plan, diagnostics) = plan_bytes(bytes, &PlanOptions::default());
-    let manifests = manifest::render(&plan.expect("a plan"), &common::fixture_render_options())
-        .unwrap_or_else(|d| panic!("{diagnostics}\n{d}"));
+    let manifests = manifest::render_bytes(
+        bytes,
+        &PlanOptions::default(),
+        &common::fixture_render_options(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"))
+    .manifests;
     let deployments: Vec<String> = manifests
         .iter()
         .filter(|m| matches!(m, manifest::Manifest::Deployment(_)))

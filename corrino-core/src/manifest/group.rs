@@ -8,65 +8,60 @@ use k8s_openapi::api::core::v1::Container;
 
 use super::{Manifest, RenderOptions};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
-use crate::plan::Plan;
-use crate::recipe::GroupDeployment;
-use crate::recipe::reference::{EXPORTS, container_strings, references, substitute};
+use crate::plan::{GroupMember, GroupPlan, Plan};
+use crate::recipe::reference::{Export, container_strings, references, substitute};
 
-/// One member as the others see it.
-struct Member<'a> {
-    name: &'a str,
-    manifests: Vec<Manifest>,
+/// What one member gives the others: its exports, from its rendered objects.
+fn export(manifests: &[Manifest], export: Export) -> Option<String> {
+    manifests.iter().find_map(|m| match (m, export) {
+        (Manifest::Service(s), Export::InternalDnsName) => Some(format!(
+            "{}.{}.svc",
+            s.metadata.name.as_deref()?,
+            s.metadata.namespace.as_deref()?
+        )),
+        (Manifest::Ingress(i), Export::ServiceUrl) => {
+            let spec = i.spec.as_ref()?;
+            let host = spec.rules.as_ref()?.first()?.host.as_deref()?;
+            let scheme = if spec.tls.is_some() { "https" } else { "http" };
+            Some(format!("{scheme}://{host}"))
+        }
+        _ => None,
+    })
 }
 
-impl Member<'_> {
-    fn export(&self, export: &str) -> Option<String> {
-        self.manifests.iter().find_map(|m| match (m, export) {
-            (Manifest::Service(s), "internal_dns_name") => Some(format!(
-                "{}.{}.svc",
-                s.metadata.name.as_deref()?,
-                s.metadata.namespace.as_deref()?
-            )),
-            (Manifest::Ingress(i), "service_url") => {
-                let spec = i.spec.as_ref()?;
-                let host = spec.rules.as_ref()?.first()?.host.as_deref()?;
-                let scheme = if spec.tls.is_some() { "https" } else { "http" };
-                Some(format!("{scheme}://{host}"))
-            }
-            _ => None,
-        })
+/// The path of a member's recipe in the group.
+fn member_path(member: &GroupMember) -> Pointer {
+    Pointer::root()
+        .key("deployment_group")
+        .key("deployments")
+        .index(member.index)
+        .key("recipe")
+}
+
+/// The recipe of a member that has containers.
+fn member_recipe(member: &GroupMember) -> Option<&crate::Recipe> {
+    match &member.plan {
+        Plan::Service(s) => Some(&s.workload.recipe),
+        Plan::Job(j) => Some(&j.workload.recipe),
+        _ => None,
     }
 }
 
-/// Renders a deployment group plan (one without errors).
-pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
-    let deployments = plan
-        .recipe
-        .deployment_group
-        .as_ref()
-        .and_then(|g| g.deployments.as_deref())
-        .unwrap_or_default();
+/// Renders a deployment group, its members in dependency order.
+pub(super) fn render(
+    group: &GroupPlan,
+    options: &RenderOptions,
+) -> Result<Vec<Manifest>, Diagnostics> {
     let at = Pointer::root().key("deployment_group").key("deployments");
     let mut diagnostics = Diagnostics::new();
-    // A plan without errors has a recipe and a plan for every member; stay total anyway.
-    if deployments.len() != plan.members.len() || deployments.iter().any(|d| d.name.is_none()) {
-        diagnostics.push(Diagnostic::error(
-            &at,
-            Code::RenderUnsupported,
-            "every member of the group needs a name and a recipe",
-        ));
-        return Err(diagnostics);
-    }
-    let mut members = Vec::with_capacity(deployments.len());
-    for i in dependency_order(deployments) {
-        let here = at.index(i).key("recipe");
-        match super::render(&plan.members[i], options) {
-            Ok(manifests) => members.push(Member {
-                name: deployments[i].name.as_deref().unwrap_or_default(),
-                manifests,
-            }),
+    let mut rendered: Vec<(&GroupMember, Vec<Manifest>)> = Vec::with_capacity(group.members.len());
+    for member in &group.members {
+        match super::render_checked(&member.plan, options) {
+            Ok(manifests) => rendered.push((member, manifests)),
             Err(problems) => {
+                let here = member_path(member);
                 for d in problems {
-                    // A problem of the render options (no path) is the same for every member: say it once.
+                    // A problem of the whole render (no path) is the same for every member: say it once.
                     if d.path.is_empty() {
                         if !diagnostics.iter().any(|known| *known == d) {
                             diagnostics.push(d);
@@ -81,34 +76,32 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let exports: Vec<(&str, &str, String)> = members
+    let exports: Vec<(&str, Export, String)> = rendered
         .iter()
-        .flat_map(|m| {
-            EXPORTS
+        .flat_map(|(member, manifests)| {
+            Export::ALL
                 .iter()
-                .filter_map(move |e| Some((m.name, *e, m.export(e)?)))
+                .filter_map(move |e| Some((member.name.as_str(), *e, export(manifests, *e)?)))
         })
         .collect();
-    let value = |member: &str, export: &str| {
+    let value = |member: &str, wanted: &str| {
+        let wanted = Export::parse(wanted)?;
         exports
             .iter()
-            .find(|(m, e, _)| *m == member && *e == export)
+            .find(|(m, e, _)| *m == member && *e == wanted)
             .map(|(_, _, v)| v.clone())
     };
     // Validation saw to it that each reference names a service of the group and an export it lists; what is left
     // is a public URL without a base domain.
-    for (i, deployment) in deployments.iter().enumerate() {
-        let here = at.index(i).key("recipe");
-        for (path, text) in deployment
-            .recipe
-            .as_ref()
-            .map(container_strings)
-            .unwrap_or_default()
-        {
+    for member in &group.members {
+        let Some(recipe) = member_recipe(member) else {
+            continue;
+        };
+        for (path, text) in container_strings(recipe) {
             for r in references(&text) {
                 if value(r.member, r.export).is_none() {
-                    let (code, why) = match r.export {
-                        "service_url" => (
+                    let (code, why) = match Export::parse(r.export) {
+                        Some(Export::ServiceUrl) => (
                             Code::RenderOption,
                             "it has no public host without a base domain (render option `base_domain`)",
                         ),
@@ -123,15 +116,15 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
                             code,
                             format!("`{}` cannot be resolved: {why}", &text[r.range.clone()]),
                         )
-                        .with_outer_path(here.as_str()),
+                        .with_outer_path(member_path(member).as_str()),
                     );
                 }
             }
         }
     }
-    let autoscalers = members
+    let autoscalers = rendered
         .iter()
-        .flat_map(|m| &m.manifests)
+        .flat_map(|(_, manifests)| manifests)
         .filter(|m| matches!(m, Manifest::ClusterAutoscaler(_)))
         .count();
     if autoscalers > 1 {
@@ -145,8 +138,8 @@ pub(super) fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifes
         return Err(diagnostics);
     }
     let mut out = Vec::new();
-    for member in members {
-        for mut manifest in member.manifests {
+    for (_, manifests) in rendered {
+        for mut manifest in manifests {
             if let Manifest::Deployment(d) = &mut manifest
                 && let Some(pod) = d.spec.template.spec.as_mut()
             {
@@ -180,29 +173,6 @@ fn resolve(container: &mut Container, value: &impl Fn(&str, &str) -> Option<Stri
     }
 }
 
-/// The members' indices, each after those it depends on, otherwise in the group's order. Validation refuses
-/// cycles; were there one, its members would follow in the group's order.
-fn dependency_order(deployments: &[GroupDeployment]) -> Vec<usize> {
-    let mut order: Vec<usize> = Vec::with_capacity(deployments.len());
-    let ready = |i: usize, order: &[usize]| {
-        deployments[i].depends_on.iter().flatten().all(|dep| {
-            order
-                .iter()
-                .any(|&j| deployments[j].name.as_deref() == Some(dep.as_str()))
-                || !deployments
-                    .iter()
-                    .any(|d| d.name.as_deref() == Some(dep.as_str()))
-        })
-    };
-    while order.len() < deployments.len() {
-        let next = (0..deployments.len())
-            .find(|i| !order.contains(i) && ready(*i, &order))
-            .or_else(|| (0..deployments.len()).find(|i| !order.contains(i)));
-        order.extend(next);
-    }
-    order
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,22 +189,10 @@ mod tests {
         group: &serde_json::Value,
         options: &RenderOptions,
     ) -> Result<Vec<Manifest>, Diagnostics> {
-        let (plan, diagnostics) = plan_json(group, &PlanOptions::default());
-        let plan = plan.expect("a plan");
-        assert!(plan.is_renderable(), "{diagnostics}");
+        let (plan, _) = plan_json(group, &PlanOptions::default())
+            .into_plan()
+            .unwrap_or_else(|d| panic!("{d}"));
         super::super::render(&plan, options)
-    }
-
-    #[test]
-    fn members_follow_what_they_depend_on_and_otherwise_keep_their_order() {
-        let group: Vec<GroupDeployment> = serde_json::from_value(serde_json::json!([
-            {"name": "ui", "depends_on": ["api"]},
-            {"name": "db"},
-            {"name": "api", "depends_on": ["db"]},
-            {"name": "docs"}
-        ]))
-        .expect("members");
-        assert_eq!(dependency_order(&group), [1, 2, 0, 3]);
     }
 
     #[test]
@@ -290,7 +248,7 @@ mod tests {
             "../../../fixtures/recipes/shared-node-pool-a10.json"
         ))
         .expect("the pool fixture");
-        let (_, diagnostics) = plan_json(&group, &PlanOptions::default());
+        let diagnostics = plan_json(&group, &PlanOptions::default()).diagnostics;
         let errors: Vec<(&str, Code)> = diagnostics
             .iter()
             .filter(|d| d.severity == crate::Severity::Error)

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::autoscaling::defaults;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanOptions, Planning, ServicePlan};
 use crate::recipe::RecipeMode;
 
 pub use keda::ScaledObject;
@@ -92,6 +92,40 @@ impl Default for RenderOptions {
             file_systems: BTreeMap::new(),
             oci: OciOptions::default(),
         }
+    }
+}
+
+impl RenderOptions {
+    /// Every problem of the options themselves, whatever the recipe: values the API server would refuse.
+    #[must_use]
+    pub fn problems(&self) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        if let Some(problem) = crate::names::dns_label_problem(&self.namespace, 63) {
+            diagnostics.push(Diagnostic::error(
+                "",
+                Code::RenderOption,
+                format!("the namespace `{}` is not valid: {problem}", self.namespace),
+            ));
+        }
+        for (kind, map) in [("label", &self.labels), ("annotation", &self.annotations)] {
+            for (key, value) in map {
+                let problem = crate::names::label_key_problem(key).or_else(|| {
+                    (kind == "label")
+                        .then(|| crate::names::label_value_problem(value))
+                        .flatten()
+                });
+                if let Some(problem) = problem {
+                    diagnostics.push(Diagnostic::error(
+                        "",
+                        Code::RenderOption,
+                        format!(
+                            "the {kind} `{key}={value}` cannot be put on Kubernetes objects: {problem}"
+                        ),
+                    ));
+                }
+            }
+        }
+        diagnostics
     }
 }
 
@@ -163,21 +197,28 @@ impl Manifest {
     }
 }
 
-/// Renders a plan. A plan with errors, or one whose objects would be incomplete without further render options,
-/// gives every problem instead.
+/// Renders a checked plan. Render options that are invalid, or missing for this recipe, give every problem instead.
 ///
 /// # Errors
-/// The diagnostics, when the plan has errors or cannot be rendered as asked.
+/// The problems of the render options, or of a mode corrino does not render.
 pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
-    if plan.diagnostics.has_errors() {
-        return Err(plan.diagnostics.clone());
+    let problems = options.problems();
+    if problems.has_errors() {
+        return Err(problems);
     }
-    match plan.mode {
-        Some(RecipeMode::Service) => service(plan, options),
-        Some(RecipeMode::SharedNodePool) => shared_node_pool(plan, options),
-        None if !plan.members.is_empty() => group::render(plan, options),
-        mode => {
-            let mode = mode.map_or("unknown", RecipeMode::as_str);
+    render_checked(plan, options)
+}
+
+/// [`render`] once the options are known to be valid (a group's members are rendered with it).
+fn render_checked(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+    match plan {
+        Plan::Service(service) => render_service(service, options),
+        Plan::SharedNodePool(pool) => Ok(vec![Manifest::NodePool(Box::new(
+            oci::shared_node_pool(pool, &options.oci),
+        ))]),
+        Plan::Group(members) => group::render(members, options),
+        Plan::Job(_) | Plan::Update(_) | Plan::Team(_) => {
+            let mode = plan.mode().map_or("group", RecipeMode::as_str);
             Err(Diagnostics::from(vec![Diagnostic::error(
                 Pointer::root().key("recipe_mode"),
                 Code::RenderUnsupported,
@@ -189,27 +230,63 @@ pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Dia
     }
 }
 
-/// A `shared_node_pool` recipe: its node pool document, and no Kubernetes object.
-fn shared_node_pool(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
-    match oci::shared_node_pool(plan, &options.oci) {
-        Some(pool) => Ok(vec![Manifest::NodePool(Box::new(pool))]),
-        // A plan without errors has a name, a shape and a size; stay total anyway.
-        None => Err(Diagnostics::from(vec![Diagnostic::error(
-            "",
-            Code::RenderUnsupported,
-            "the recipe has no usable name, shape or pool size",
-        )])),
+/// What rendering a recipe gives: its objects and documents, and the recipe's warnings and notes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rendered {
+    /// The Kubernetes objects and OCI documents, in apply order.
+    pub manifests: Vec<Manifest>,
+    /// The recipe's warnings and notes.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads, plans and renders recipe bytes: what every face does, written once.
+///
+/// # Errors
+/// Every diagnostic of the recipe (its warnings and notes included) when it has errors or cannot be rendered with
+/// these options.
+pub fn render_bytes(
+    input: &[u8],
+    plan_options: &PlanOptions,
+    options: &RenderOptions,
+) -> Result<Rendered, Diagnostics> {
+    rendered(crate::plan::plan_bytes(input, plan_options), options)
+}
+
+/// [`render_bytes`] for a recipe already held as JSON.
+///
+/// # Errors
+/// As [`render_bytes`].
+pub fn render_json(
+    value: &serde_json::Value,
+    plan_options: &PlanOptions,
+    options: &RenderOptions,
+) -> Result<Rendered, Diagnostics> {
+    rendered(crate::plan::plan_json(value, plan_options), options)
+}
+
+fn rendered(planning: Planning, options: &RenderOptions) -> Result<Rendered, Diagnostics> {
+    let (plan, diagnostics) = planning.into_plan()?;
+    match render(&plan, options) {
+        Ok(manifests) => Ok(Rendered {
+            manifests,
+            diagnostics,
+        }),
+        Err(problems) => {
+            let mut all = diagnostics;
+            all.extend(problems);
+            Err(all)
+        }
     }
 }
 
 /// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents.
-fn service(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+fn render_service(
+    plan: &ServicePlan,
+    options: &RenderOptions,
+) -> Result<Vec<Manifest>, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    if plan
-        .recipe
-        .multinode_num_nodes_to_use_from_shared_pool
-        .is_some()
-    {
+    let recipe = &plan.workload.recipe;
+    if recipe.multinode_num_nodes_to_use_from_shared_pool.is_some() {
         diagnostics.push(Diagnostic::error(
             Pointer::root().key("multinode_num_nodes_to_use_from_shared_pool"),
             Code::RenderUnsupported,
@@ -217,54 +294,12 @@ fn service(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagno
         ));
         return Err(diagnostics);
     }
-    if let Some(problem) = crate::names::dns_label_problem(&options.namespace, 63) {
-        diagnostics.push(Diagnostic::error(
-            "",
-            Code::RenderOption,
-            format!(
-                "the namespace `{}` is not valid: {problem}",
-                options.namespace
-            ),
-        ));
-    }
-    for (kind, map) in [
-        ("label", &options.labels),
-        ("annotation", &options.annotations),
-    ] {
-        for (key, value) in map {
-            let problem = crate::names::label_key_problem(key).or_else(|| {
-                (kind == "label")
-                    .then(|| crate::names::label_value_problem(value))
-                    .flatten()
-            });
-            if let Some(problem) = problem {
-                diagnostics.push(Diagnostic::error(
-                    "",
-                    Code::RenderOption,
-                    format!(
-                        "the {kind} `{key}={value}` cannot be put on Kubernetes objects: {problem}"
-                    ),
-                ));
-            }
-        }
-    }
-    let (Some(name), Some(port)) = (plan.name.as_ref(), plan.container_port) else {
-        // A plan without errors has both; stay total anyway.
-        diagnostics.push(Diagnostic::error(
-            "",
-            Code::RenderUnsupported,
-            "the recipe has no usable name or container port",
-        ));
-        return Err(diagnostics);
-    };
-    let w = workload::workload(plan, name, port, options, &mut diagnostics);
-    let monitor = scaling::monitor(plan, name, options);
-    let scaled_object = scaling::scaled_object(plan, name, options, &mut diagnostics);
-    let creates_pool = !plan.recipe.uses_shared_pool();
-    let node_pool = creates_pool
-        .then(|| oci::node_pool(plan, name, &options.oci))
-        .flatten();
-    let autoscaler = oci::cluster_autoscaler(plan, name, &options.oci);
+    let w = workload::service_objects(plan, options, &mut diagnostics);
+    let monitor = scaling::monitor(plan, options);
+    let scaled_object = scaling::scaled_object(plan, options);
+    let node_pool = (!recipe.uses_shared_pool())
+        .then(|| oci::node_pool(&plan.workload, plan.node_autoscaling.as_ref(), &options.oci));
+    let autoscaler = oci::cluster_autoscaler(plan, &options.oci);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

@@ -15,9 +15,10 @@ use super::labels::{
     MIG_CONFIG_LABEL, POOL_LABEL, RDMA_LABEL, RECIPE_LABEL, SHARED_POOL_ANY_LABEL,
     SHARED_POOL_LABEL,
 };
-use crate::plan::Plan;
-use crate::recipe::CanonicalName;
-use crate::shape::GpuVendor;
+use crate::autoscaling::NodeAutoscaling;
+use crate::plan::{ServicePlan, SharedNodePoolPlan, Workload};
+use crate::recipe::Recipe;
+use crate::shape::{GpuVendor, Shape};
 
 /// The freeform tag that names the recipe on its node pool (OCI tag keys cannot hold `.` or `/`).
 pub const RECIPE_TAG: &str = "corrino-recipe";
@@ -217,23 +218,21 @@ fn key_value(key: &str, value: impl Into<String>) -> KeyValue {
 /// recipe's pods select, and [`RECIPE_LABEL`].
 #[must_use]
 pub fn node_pool(
-    plan: &Plan,
-    name: &CanonicalName,
+    workload: &Workload,
+    node: Option<&NodeAutoscaling>,
     options: &OciOptions,
-) -> Option<CreateNodePoolDetails> {
-    let recipe = &plan.recipe;
-    let size =
-        plan.node_autoscaling
-            .as_ref()
-            .map_or(recipe.recipe_node_pool_size.unwrap_or(1), |n| {
-                recipe
-                    .recipe_node_pool_size
-                    .unwrap_or(n.min_nodes)
-                    .clamp(n.min_nodes, n.max_nodes)
-            });
-    let name = name.as_str();
+) -> CreateNodePoolDetails {
+    let recipe = &workload.recipe;
+    let size = node.map_or(recipe.recipe_node_pool_size.unwrap_or(1), |n| {
+        recipe
+            .recipe_node_pool_size
+            .unwrap_or(n.min_nodes)
+            .clamp(n.min_nodes, n.max_nodes)
+    });
+    let name = workload.name.as_str();
     pool_document(
-        plan,
+        recipe,
+        &workload.shape,
         Pool {
             name,
             size,
@@ -257,12 +256,12 @@ pub fn node_pool(
 /// Operator's MIG manager how to partition the GPUs; with `multinode_rdma_enabled_in_shared_pool`,
 /// `corrino/rdma: "true"` marks the RDMA nodes.
 #[must_use]
-pub fn shared_node_pool(plan: &Plan, options: &OciOptions) -> Option<CreateNodePoolDetails> {
+pub fn shared_node_pool(plan: &SharedNodePoolPlan, options: &OciOptions) -> CreateNodePoolDetails {
     let recipe = &plan.recipe;
-    let name = crate::recipe::canonical_name(recipe.deployment_name.as_deref()?);
+    let name = &plan.name;
     let mut labels = vec![
         key_value(SHARED_POOL_ANY_LABEL, "true"),
-        key_value(RECIPE_LABEL, &name),
+        key_value(RECIPE_LABEL, name),
     ];
     if let Some(selector) = &recipe.shared_node_pool_selector {
         labels.push(key_value(SHARED_POOL_LABEL, selector));
@@ -274,10 +273,11 @@ pub fn shared_node_pool(plan: &Plan, options: &OciOptions) -> Option<CreateNodeP
         labels.push(key_value(RDMA_LABEL, "true"));
     }
     pool_document(
-        plan,
+        recipe,
+        &plan.shape,
         Pool {
-            name: &name,
-            size: recipe.shared_node_pool_size?,
+            name,
+            size: plan.size,
             boot_volume_size_in_gbs: recipe.shared_node_pool_boot_volume_size_in_gbs,
             flex: (
                 recipe.shared_node_pool_flex_shape_ocpu_count,
@@ -302,12 +302,11 @@ struct Pool<'a> {
 }
 
 fn pool_document(
-    plan: &Plan,
+    recipe: &Recipe,
+    shape: &Shape,
     pool: Pool<'_>,
     options: &OciOptions,
-) -> Option<CreateNodePoolDetails> {
-    let recipe = &plan.recipe;
-    let shape = plan.shape.as_ref()?;
+) -> CreateNodePoolDetails {
     let Pool {
         name,
         size,
@@ -340,7 +339,7 @@ fn pool_document(
         max_pods_per_node: recipe.recipe_max_pods_per_node,
         pod_nsg_ids: recipe.recipe_pod_subnet_nsg_ocid.iter().cloned().collect(),
     };
-    Some(CreateNodePoolDetails {
+    CreateNodePoolDetails {
         compartment_id: or_placeholder(
             recipe
                 .recipe_compartment_ocid
@@ -381,17 +380,17 @@ fn pool_document(
         node_metadata,
         ssh_public_key: recipe.recipe_public_ssh_key.clone(),
         freeform_tags: tags,
-    })
+    }
 }
 
 /// The Cluster Autoscaler add-on configuration for a recipe with node autoscaling.
 #[must_use]
 pub fn cluster_autoscaler(
-    plan: &Plan,
-    name: &CanonicalName,
+    plan: &ServicePlan,
     options: &OciOptions,
 ) -> Option<ClusterAutoscalerAddon> {
     let node = plan.node_autoscaling.as_ref()?;
+    let name = &plan.workload.name;
     let (min, max) = (node.min_nodes, node.max_nodes);
     let mut configurations = vec![key_value("authType", "instance")];
     match options.discovery {
@@ -401,7 +400,8 @@ pub fn cluster_autoscaler(
         }
         NodeGroupDiscovery::AutoDiscovery => {
             let compartment = or_placeholder(
-                plan.recipe
+                plan.workload
+                    .recipe
                     .recipe_compartment_ocid
                     .as_ref()
                     .or(options.compartment_id.as_ref()),
@@ -439,10 +439,11 @@ mod tests {
     use crate::plan::{PlanOptions, plan_json};
 
     fn shared_pool(recipe: &serde_json::Value) -> CreateNodePoolDetails {
-        let (plan, diagnostics) = plan_json(recipe, &PlanOptions::default());
-        let plan = plan.expect("a plan");
-        assert!(plan.is_renderable(), "{diagnostics}");
-        shared_node_pool(&plan, &OciOptions::default()).expect("a node pool")
+        let planning = plan_json(recipe, &PlanOptions::default());
+        let Some(crate::Plan::SharedNodePool(plan)) = planning.plan else {
+            panic!("a shared pool plan: {}", planning.diagnostics)
+        };
+        shared_node_pool(&plan, &OciOptions::default())
     }
 
     fn labels(pool: &CreateNodePoolDetails) -> Vec<(&str, &str)> {

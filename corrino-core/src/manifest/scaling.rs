@@ -27,8 +27,7 @@ use super::monitoring::{
 use super::workload::HTTP_PORT_NAME;
 use super::{Manifest, RenderOptions, ScrapeMode};
 use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
-use crate::diagnostic::Diagnostics;
-use crate::plan::Plan;
+use crate::plan::ServicePlan;
 use crate::promql::DefaultQuery;
 use crate::recipe::CanonicalName;
 
@@ -73,13 +72,9 @@ fn rules(window: u32, period: u32) -> HPAScalingRules {
 
 /// The ScaledObject of a plan with pod autoscaling.
 #[must_use]
-pub fn scaled_object(
-    plan: &Plan,
-    name: &CanonicalName,
-    options: &RenderOptions,
-    _diagnostics: &mut Diagnostics,
-) -> Option<ScaledObject> {
+pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<ScaledObject> {
     let pod = plan.pod_autoscaling.as_ref()?;
+    let name = &plan.workload.name;
     let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let server = pod
         .server_address
@@ -97,7 +92,7 @@ pub fn scaled_object(
             labels: Some(object_labels(
                 name,
                 "autoscaling",
-                plan.recipe.recipe_id.as_deref(),
+                plan.workload.recipe.recipe_id.as_deref(),
                 &options.labels,
             )),
             annotations: (!options.annotations.is_empty()).then(|| options.annotations.clone()),
@@ -147,7 +142,8 @@ pub fn scaled_object(
 
 /// The Prometheus Operator monitor of the chosen scrape mode, if it needs one.
 #[must_use]
-pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Option<Manifest> {
+pub fn monitor(plan: &ServicePlan, options: &RenderOptions) -> Option<Manifest> {
+    let name = &plan.workload.name;
     if matches!(options.scrape, ScrapeMode::Annotations | ScrapeMode::None) {
         return None;
     }
@@ -157,7 +153,7 @@ pub fn monitor(plan: &Plan, name: &CanonicalName, options: &RenderOptions) -> Op
         labels: Some(object_labels(
             name,
             "monitoring",
-            plan.recipe.recipe_id.as_deref(),
+            plan.workload.recipe.recipe_id.as_deref(),
             &options.labels,
         )),
         annotations: (!options.annotations.is_empty()).then(|| options.annotations.clone()),

@@ -33,8 +33,8 @@ use super::labels::{
 };
 use super::{RenderOptions, ScrapeMode};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
-use crate::plan::Plan;
-use crate::recipe::{CanonicalName, ProbeParams, ProbeScheme};
+use crate::plan::ServicePlan;
+use crate::recipe::{ProbeParams, ProbeScheme};
 
 /// The port the Service listens on when the recipe names none (upstream: "defaults to 80").
 pub const DEFAULT_SERVICE_PORT: u16 = 80;
@@ -45,8 +45,8 @@ pub const HTTP_PORT_NAME: &str = "http";
 /// The FSS CSI driver of OKE.
 pub const FSS_CSI_DRIVER: &str = "fss.csi.oraclecloud.com";
 
-/// The objects of the workload, in apply order.
-pub struct Workload {
+/// The objects of a service, in apply order.
+pub struct ServiceObjects {
     /// Cluster-scoped PersistentVolumes of File Storage mounts.
     pub volumes: Vec<PersistentVolume>,
     /// Their claims.
@@ -102,14 +102,14 @@ fn mount_at(volume: &str, path: &str) -> VolumeMount {
 /// Builds the workload. Problems the plan cannot show (render options that are missing for this recipe) are
 /// reported into `diagnostics`.
 #[allow(clippy::too_many_lines)]
-pub fn workload(
-    plan: &Plan,
-    name: &CanonicalName,
-    container_port: u16,
+pub fn service_objects(
+    plan: &ServicePlan,
     options: &RenderOptions,
     diagnostics: &mut Diagnostics,
-) -> Workload {
-    let recipe = &plan.recipe;
+) -> ServiceObjects {
+    let recipe = &plan.workload.recipe;
+    let name = &plan.workload.name;
+    let container_port = plan.container_port;
     let ns = options.namespace.as_str();
     let labels = object_labels(
         name,
@@ -171,11 +171,7 @@ pub fn workload(
         requests.insert("ephemeral-storage".into(), quantity(format!("{gb}Gi")));
         limits.insert("ephemeral-storage".into(), quantity(format!("{gb}Gi")));
     }
-    let vendor = plan
-        .shape
-        .as_ref()
-        .and_then(|s| s.gpus.as_ref())
-        .map(|g| g.vendor);
+    let vendor = plan.workload.shape.gpus.as_ref().map(|g| g.vendor);
     let mut tolerations = Vec::new();
     if let Some(vendor) = vendor {
         // GPUs go in limits only: Kubernetes copies them to requests, and they cannot be overcommitted.
@@ -183,10 +179,10 @@ pub fn workload(
             Some(profile) => {
                 limits.insert(format!("nvidia.com/mig-{profile}"), quantity("1".into()));
             }
-            None if plan.gpus_per_replica > 0 => {
+            None if plan.workload.gpus_per_replica > 0 => {
                 limits.insert(
                     vendor.resource_name().into(),
-                    quantity(plan.gpus_per_replica.to_string()),
+                    quantity(plan.workload.gpus_per_replica.to_string()),
                 );
             }
             None => {}
@@ -403,13 +399,10 @@ pub fn workload(
     };
 
     // Placement.
-    let mut node_selector = BTreeMap::new();
-    if let Some(shape) = &plan.shape {
-        node_selector.insert(
-            "node.kubernetes.io/instance-type".into(),
-            shape.name.to_string(),
-        );
-    }
+    let mut node_selector = BTreeMap::from([(
+        "node.kubernetes.io/instance-type".to_owned(),
+        plan.workload.shape.name.to_string(),
+    )]);
     if recipe.uses_shared_pool() {
         match &recipe.recipe_shared_node_pool_selector {
             Some(selector) => node_selector.insert(SHARED_POOL_LABEL.into(), selector.clone()),
@@ -590,7 +583,7 @@ pub fn workload(
         status: None,
     };
 
-    Workload {
+    ServiceObjects {
         volumes: persistent_volumes,
         claims,
         deployment,

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, did_you_mean, suggest};
+use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, Pointer, did_you_mean, suggest};
 use crate::document::Node;
 
 /// Where conversion reports its problems, and which fields were present but unusable.
@@ -32,8 +32,8 @@ impl Sink {
 
     /// Whether the value at `at` was present but could not be converted.
     #[must_use]
-    pub fn was_invalid(&self, at: &str) -> bool {
-        self.invalid.contains(at)
+    pub fn was_invalid(&self, at: &Pointer) -> bool {
+        self.invalid.contains(at.as_str())
     }
 }
 

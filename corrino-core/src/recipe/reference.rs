@@ -9,8 +9,37 @@ use std::ops::Range;
 use super::Recipe;
 use crate::diagnostic::Pointer;
 
-/// What a member can export to the others: its public URL and its name inside the cluster.
-pub const EXPORTS: [&str; 2] = ["service_url", "internal_dns_name"];
+/// What a member can export to the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Export {
+    /// Its public URL, from its Ingress: `https://<name>.<base domain>` (`http://` without TLS).
+    ServiceUrl,
+    /// Its name inside the cluster, from its Service: `recipe-<name>.<namespace>.svc`.
+    InternalDnsName,
+}
+
+impl Export {
+    /// Every export, in the order messages list them.
+    pub const ALL: [Export; 2] = [Export::ServiceUrl, Export::InternalDnsName];
+
+    /// The names recipes write, in the order of [`Export::ALL`].
+    pub const NAMES: [&'static str; 2] = ["service_url", "internal_dns_name"];
+
+    /// The name recipes write.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Export::ServiceUrl => "service_url",
+            Export::InternalDnsName => "internal_dns_name",
+        }
+    }
+
+    /// The export a recipe's text names, if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Export> {
+        Export::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
 
 /// One `${member.export}` in a string.
 #[derive(Clone, Debug, PartialEq, Eq)]

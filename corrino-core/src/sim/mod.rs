@@ -28,3 +28,59 @@ pub use timeline::{
     Decision, Event, EventKind, Sample, Settings, SimError, Simulation, Summary, samples_csv,
     simulate,
 };
+
+use crate::diagnostic::Diagnostics;
+use crate::plan::{PlanOptions, Planning, plan_bytes, plan_json};
+
+/// Why [`simulate_bytes`] gave no simulation.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SimulateError {
+    /// The recipe has errors: every diagnostic, warnings and notes included.
+    #[error("the recipe has errors")]
+    Recipe(Diagnostics),
+    /// The recipe is fine, but the simulation cannot run.
+    #[error(transparent)]
+    Simulation(#[from] SimError),
+}
+
+/// A simulation, and the recipe's warnings and notes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulated {
+    /// The simulation.
+    pub simulation: Simulation,
+    /// The recipe's warnings and notes.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads, plans and simulates recipe bytes: what every face does, written once.
+///
+/// # Errors
+/// [`SimulateError::Recipe`] with every diagnostic when the recipe has errors; [`SimulateError::Simulation`] when
+/// the simulation cannot run.
+pub fn simulate_bytes(
+    input: &[u8],
+    plan_options: &PlanOptions,
+    scenario: &Scenario,
+) -> Result<Simulated, SimulateError> {
+    simulated(plan_bytes(input, plan_options), scenario)
+}
+
+/// [`simulate_bytes`] for a recipe already held as JSON.
+///
+/// # Errors
+/// As [`simulate_bytes`].
+pub fn simulate_json(
+    value: &serde_json::Value,
+    plan_options: &PlanOptions,
+    scenario: &Scenario,
+) -> Result<Simulated, SimulateError> {
+    simulated(plan_json(value, plan_options), scenario)
+}
+
+fn simulated(planning: Planning, scenario: &Scenario) -> Result<Simulated, SimulateError> {
+    let (plan, diagnostics) = planning.into_plan().map_err(SimulateError::Recipe)?;
+    Ok(Simulated {
+        simulation: simulate(&plan, scenario)?,
+        diagnostics,
+    })
+}

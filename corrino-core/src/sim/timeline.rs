@@ -41,17 +41,11 @@ use super::scenario::Scenario;
 use super::serving::{Completion, Engine, ServingModel};
 use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
 use crate::capacity::{Capacity, Unit};
-use crate::plan::Plan;
+use crate::plan::{GroupMember, Plan, ServicePlan};
 
 /// Why a simulation could not run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SimError {
-    /// The plan has errors (they are in its diagnostics): what it would deploy is not known.
-    #[error("the recipe has {count} error(s); fix them before simulating")]
-    PlanHasErrors {
-        /// How many.
-        count: usize,
-    },
     /// The plan has no pod autoscaling: there is nothing to simulate.
     #[error("the recipe has no pod autoscaling (`recipe_pod_autoscaling_params`) to simulate")]
     NoPodAutoscaling,
@@ -327,32 +321,30 @@ pub const FLAPPING_WINDOW_SECONDS: i64 = 300;
 /// with pod autoscaling), the query is outside the simulated subset (or custom without the `promql-check` feature),
 /// or the scenario is inconsistent.
 pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError> {
-    if !plan.is_renderable() {
-        return Err(SimError::PlanHasErrors {
-            count: plan
-                .diagnostics
+    match plan {
+        Plan::Service(service) => simulate_service(service, scenario),
+        Plan::Group(group) => {
+            let autoscaled: Vec<&GroupMember> = group
+                .members
                 .iter()
-                .filter(|d| d.severity == crate::Severity::Error)
-                .count(),
-        });
+                .filter(|m| matches!(&m.plan, Plan::Service(s) if s.pod_autoscaling.is_some()))
+                .collect();
+            match autoscaled.as_slice() {
+                [member] => simulate(&member.plan, scenario),
+                [] => Err(SimError::NoPodAutoscaling),
+                several => Err(SimError::SeveralAutoscaledMembers {
+                    members: several.iter().map(|m| m.name.clone()).collect(),
+                }),
+            }
+        }
+        Plan::Job(_) | Plan::SharedNodePool(_) | Plan::Update(_) | Plan::Team(_) => {
+            Err(SimError::NoPodAutoscaling)
+        }
     }
-    if plan.mode.is_none() && !plan.members.is_empty() {
-        let autoscaled: Vec<&Plan> = plan
-            .members
-            .iter()
-            .filter(|m| m.pod_autoscaling.is_some())
-            .collect();
-        return match autoscaled.as_slice() {
-            [member] => simulate(member, scenario),
-            [] => Err(SimError::NoPodAutoscaling),
-            several => Err(SimError::SeveralAutoscaledMembers {
-                members: several
-                    .iter()
-                    .map(|m| m.name.as_ref().map_or("?", |n| n.as_str()).to_owned())
-                    .collect(),
-            }),
-        };
-    }
+}
+
+/// Simulates one service.
+fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulation, SimError> {
     let pod = plan
         .pod_autoscaling
         .as_ref()
@@ -415,7 +407,7 @@ fn to_i64(value: u64) -> i64 {
 }
 
 fn resolve_settings(
-    plan: &Plan,
+    plan: &ServicePlan,
     pod: &PodAutoscaling,
     capacity: &Capacity,
     scenario: &Scenario,
@@ -442,10 +434,7 @@ fn resolve_settings(
             ),
         ),
     };
-    let (serving, serving_source) = match (
-        &scenario.serving,
-        plan.shape.as_ref().and_then(|s| s.gpus.as_ref()),
-    ) {
+    let (serving, serving_source) = match (&scenario.serving, plan.workload.shape.gpus.as_ref()) {
         (Some(model), _) => (*model, "scenario"),
         (None, Some(gpus)) => {
             match ServingModel::estimate(&gpus.model, gpus.memory_gb, gpu_share) {
@@ -1285,8 +1274,15 @@ mod tests {
 
     fn example_plan() -> Plan {
         plan_bytes(EXAMPLE, &PlanOptions::default())
-            .0
+            .plan
             .expect("the fixture plans")
+    }
+
+    fn service(plan: &Plan) -> &ServicePlan {
+        match plan {
+            Plan::Service(service) => service,
+            other => panic!("not a service: {other:?}"),
+        }
     }
 
     /// The fixture with its autoscaling parameters edited.
@@ -1295,7 +1291,7 @@ mod tests {
         recipe["recipe_pod_autoscaling_params"] = pod;
         recipe["recipe_node_autoscaling_params"] = nodes;
         plan_json(&recipe, &PlanOptions::default())
-            .0
+            .plan
             .expect("plans")
     }
 
@@ -1486,7 +1482,10 @@ mod tests {
             serde_json::json!({"min_nodes": 1, "max_nodes": 4}),
         );
         assert_eq!(
-            plan.pod_autoscaling.as_ref().map(|p| p.metric_type),
+            service(&plan)
+                .pod_autoscaling
+                .as_ref()
+                .map(|p| p.metric_type),
             Some(MetricType::AverageValue)
         );
         let scenario = Scenario {
@@ -1605,8 +1604,11 @@ mod tests {
             "../../../fixtures/recipes/deployment-group-chat.json"
         ))
         .expect("the group fixture");
-        let plan =
-            |group: &serde_json::Value| plan_json(group, &PlanOptions::default()).0.expect("plans");
+        let plan = |group: &serde_json::Value| {
+            plan_json(group, &PlanOptions::default())
+                .plan
+                .expect("plans")
+        };
         let scenario = Scenario {
             duration_seconds: 600,
             ..Scenario::default()
@@ -1615,7 +1617,7 @@ mod tests {
             &group["deployment_group"]["deployments"][1]["recipe"],
             &PlanOptions::default(),
         )
-        .0
+        .plan
         .expect("plans");
         assert_eq!(
             simulate(&plan(&group), &scenario),
@@ -1628,7 +1630,7 @@ mod tests {
         assert_eq!(
             simulate(&plan(&two), &scenario),
             Err(SimError::SeveralAutoscaledMembers {
-                members: vec!["vllm-b".into(), "vllm".into()]
+                members: vec!["vllm".into(), "chat_ui".into()]
             })
         );
     }
@@ -1640,7 +1642,7 @@ mod tests {
             object.remove("recipe_pod_autoscaling_params");
         }
         let plan = plan_json(&recipe, &PlanOptions::default())
-            .0
+            .plan
             .expect("plans");
         assert_eq!(
             simulate(&plan, &Scenario::default()),
@@ -1678,20 +1680,27 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_with_errors_is_not_simulated() {
-        let (plan, _) = crate::plan_bytes(
-            br#"{"recipe_mode": "service", "deployment_name": "x", "recipe_node_shape": "VM.GPU.A10.2",
+    fn a_recipe_with_errors_is_refused_with_all_its_diagnostics() {
+        let recipe = br#"{"recipe_mode": "service", "deployment_name": "x", "recipe_node_shape": "VM.GPU.A10.2",
                  "recipe_nvidia_gpu_count": 3, "recipe_container_port": "8000",
                  "recipe_image_uri": "docker.io/vllm/vllm-openai:v0.9.1",
-                 "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 2}}"#,
-            &crate::PlanOptions::default(),
+                 "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 2}}"#;
+        let planning = plan_bytes(recipe, &PlanOptions::default());
+        assert!(planning.plan.is_none());
+        match super::super::simulate_bytes(recipe, &PlanOptions::default(), &Scenario::default()) {
+            Err(super::super::SimulateError::Recipe(diagnostics)) => {
+                assert_eq!(diagnostics, planning.diagnostics);
+                assert!(diagnostics.contains(crate::Code::TooManyGpus));
+            }
+            other => panic!("refused for its errors: {other:?}"),
+        }
+        let simulated =
+            super::super::simulate_bytes(EXAMPLE, &PlanOptions::default(), &Scenario::default())
+                .expect("the example simulates");
+        assert_eq!(
+            simulated.simulation,
+            simulate(&example_plan(), &Scenario::default()).expect("simulates")
         );
-        let plan = plan.expect("a plan, with errors");
-        assert!(!plan.is_renderable());
-        assert!(matches!(
-            simulate(&plan, &Scenario::default()),
-            Err(SimError::PlanHasErrors { count }) if count >= 1
-        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (custom ones need its `promql-check` feature), so each module words that failure itself.
 
 use corrino_core::sim::{self, Scenario, SimError, Simulation};
-use corrino_core::{Diagnostics, Plan, PlanOptions};
+use corrino_core::{Diagnostics, PlanOptions};
 use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -37,18 +37,20 @@ pub fn simulated(
         Some(value) => from_json_text("scenario", value)?,
         None => Scenario::default(),
     };
-    let (plan, diagnostics) = corrino_core::plan_bytes(&bytes, &PlanOptions::default());
-    let Some(plan) = plan.filter(Plan::is_renderable) else {
-        return Ok(Ok(Simulated {
-            diagnostics,
-            ..Simulated::default()
-        }));
-    };
-    Ok(sim::simulate(&plan, &scenario).map(|simulation| Simulated {
-        chart: Some(sim::svg(&simulation)),
-        simulation: Some(simulation),
-        diagnostics,
-    }))
+    Ok(
+        match sim::simulate_bytes(&bytes, &PlanOptions::default(), &scenario) {
+            Ok(simulated) => Ok(Simulated {
+                chart: Some(sim::svg(&simulated.simulation)),
+                simulation: Some(simulated.simulation),
+                diagnostics: simulated.diagnostics,
+            }),
+            Err(sim::SimulateError::Recipe(diagnostics)) => Ok(Simulated {
+                diagnostics,
+                ..Simulated::default()
+            }),
+            Err(sim::SimulateError::Simulation(error)) => Err(error),
+        },
+    )
 }
 
 /// The simulator's refusal in words.
