@@ -170,7 +170,7 @@ pub fn simulation(simulation: &Simulation) -> String {
                 "{} ({} reversals within {} minutes)",
                 s.scale_events,
                 s.flapping_count,
-                sim::timeline::FLAPPING_WINDOW_SECONDS / 60
+                sim::FLAPPING_WINDOW_SECONDS / 60
             ),
         ),
         (

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::timeline::{Sample, Simulation};
+use super::simulation::{Sample, Simulation};
 
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 70.0;

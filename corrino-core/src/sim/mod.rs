@@ -11,6 +11,8 @@
 
 pub mod chart;
 pub mod cluster_autoscaler;
+mod digest;
+mod error;
 pub mod hpa;
 pub mod keda;
 pub mod load;
@@ -18,16 +20,21 @@ pub mod metrics;
 pub mod pods;
 pub mod scenario;
 pub mod serving;
+pub mod settings;
+pub mod simulation;
 pub mod timeline;
 
 pub use chart::svg;
+pub use error::SimError;
 pub use load::{Load, MetricTrace, RateProfile, RequestShape};
 pub use scenario::Scenario;
 pub use serving::ServingModel;
-pub use timeline::{
-    Decision, Event, EventKind, Sample, Settings, SimError, Simulation, Summary, samples_csv,
-    simulate,
+pub use settings::Settings;
+pub use simulation::{
+    Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
+    samples_csv,
 };
+pub use timeline::simulate;
 
 use crate::diagnostic::Diagnostics;
 use crate::plan::{PlanOptions, Planning, plan_bytes, plan_json};
