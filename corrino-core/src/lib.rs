@@ -27,6 +27,7 @@ pub mod capacity;
 pub mod diagnostic;
 pub mod document;
 pub mod manifest;
+pub mod model;
 pub mod plan;
 pub mod promql;
 pub mod recipe;
