@@ -1200,6 +1200,8 @@ mod tests {
         assert_eq!(spec.kv_bytes_per_token(4), u64::MAX);
         assert_eq!(spec.weights_bytes(WeightFormat::Float32), u64::MAX);
         assert!(spec.weights_bytes(WeightFormat::Int4) > 0);
+        let per_token = crate::model::fit::kv_per_token(&spec, 4, 1, 1);
+        assert_eq!(per_token.total(), u64::MAX);
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! What corrino knows about the models recipes serve: vLLM's settings as a recipe writes them ([`args`]), a catalog
 //! of the open models people serve ([`catalog`]), how many bytes their weights and KV cache take in each format
-//! ([`precision`]), the memory a GPU or MIG slice offers ([`device`]), and how a replica's GPUs are split
-//! ([`parallelism`]).
+//! ([`precision`]), the memory a GPU or MIG slice offers ([`device`]), how a replica's GPUs are split
+//! ([`parallelism`]), and whether the weights and the KV cache fit them ([`fit`]).
 //!
 //! Every figure names its source; figures that are estimates say so, in the code and in the data.
 
 pub mod args;
 pub mod catalog;
 pub mod device;
+pub mod fit;
 pub mod parallelism;
 pub mod precision;
 
 pub use args::{MaxModelLen, ServingArgs};
 pub use catalog::{ModelCatalog, ModelSpec};
+pub use fit::{KvFit, MemoryFit};
 pub use parallelism::Parallelism;
 pub use precision::WeightFormat;
