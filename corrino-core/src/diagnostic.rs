@@ -205,6 +205,29 @@ codes! {
     /// An AMD pool that scales from zero nodes, which the upstream Cluster Autoscaler cannot do.
     AmdScaleFromZero = "amd-scale-from-zero",
 
+    // The model: fit and startup.
+    /// The served model is not in the model catalog and its name gives no size (or only a size): what fits is not
+    /// (fully) checked.
+    ModelUnrecognised = "model-unrecognised",
+    /// A vLLM argument that cannot be read or contradicts the recipe: not a number, out of range, a tensor × pipeline
+    /// parallelism that differs from the GPUs the replica gets, a context longer than the model's.
+    ServingArgument = "serving-argument",
+    /// The model's weights alone exceed the memory vLLM may use on each GPU.
+    WeightsExceedGpuMemory = "weights-exceed-gpu-memory",
+    /// Not even one sequence of `--max-model-len` tokens fits in the KV cache left after the weights: vLLM refuses
+    /// to start.
+    KvCacheTooSmall = "kv-cache-too-small",
+    /// Fewer sequences fit in the KV cache than the recipe's `--max-num-seqs` (or the expected load) asks for.
+    KvCacheConcurrency = "kv-cache-concurrency",
+    /// The startup probe gives up before the model can have started: the container is restarted in a loop.
+    StartupProbeTooShort = "startup-probe-too-short",
+    /// A liveness probe, with no startup probe, that kills the container while the model is still loading.
+    LivenessWithoutStartupProbe = "liveness-without-startup-probe",
+    /// A scale-down window or scale-to-zero cooldown shorter than bringing a replica back.
+    ScaleDownWithinColdStart = "scale-down-within-cold-start",
+    /// Scaling from zero on a query that has no series while no pod runs: the deployment never wakes up.
+    ScaleFromZeroBlind = "scale-from-zero-blind",
+
     // Rendering.
     /// A render option that is missing or invalid for this recipe.
     RenderOption = "render-option",

@@ -31,6 +31,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod group;
 pub mod manifest;
+pub mod model;
 pub mod names;
 pub mod plan;
 pub mod promql;
