@@ -2,7 +2,6 @@
 
 mod report;
 
-use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,8 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use corrino_core::apply::ApplyOptions;
 use corrino_core::apply::executor::{self, ExecuteOptions, OutcomeKind};
 use corrino_core::document::MAX_INPUT_BYTES;
-use corrino_core::manifest::oci::NodeGroupDiscovery;
-use corrino_core::manifest::{self, FileSystemExport, RenderOptions, ScrapeMode};
+use corrino_core::manifest::{
+    self, FileSystemExport, NodeGroupDiscovery, RenderOptions, ScrapeMode,
+};
 use corrino_core::sim;
 use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
 
@@ -155,55 +155,39 @@ enum ManifestFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Scrape {
-    /// `prometheus.io/*` pod annotations (the plain Prometheus chart).
-    Annotations,
-    /// A Prometheus Operator PodMonitor.
-    PodMonitor,
-    /// A Prometheus Operator ServiceMonitor.
-    ServiceMonitor,
-    /// Nothing: scraping is configured elsewhere.
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Discovery {
-    /// `nodes: min:max:<node pool OCID>`.
-    Nodes,
-    /// `nodeGroupAutoDiscovery` by the pool's freeform tag.
-    AutoDiscovery,
-}
-
+/// The render options as flags: one flag per field of the core's `RenderOptions`, with its defaults.
 #[derive(Args)]
 struct RenderFlags {
     /// The namespace of the objects.
-    #[arg(long, default_value = "default")]
+    #[arg(long, default_value_t = RenderOptions::default().namespace)]
     namespace: String,
     /// The base domain of the public host `<name>.<base domain>`.
     #[arg(long)]
     base_domain: Option<String>,
     /// The ingress class.
-    #[arg(long, default_value = "nginx")]
+    #[arg(long, default_value_t = RenderOptions::default().ingress_class.unwrap_or_default())]
     ingress_class: String,
     /// A cert-manager ClusterIssuer for TLS (for example `letsencrypt-prod`).
     #[arg(long)]
     tls_issuer: Option<String>,
     /// The Prometheus server KEDA queries (unless the recipe names one).
-    #[arg(long)]
-    prometheus_address: Option<String>,
+    #[arg(long, default_value_t = RenderOptions::default().prometheus_address)]
+    prometheus_address: String,
     /// How Prometheus finds vLLM's metrics.
-    #[arg(long, value_enum, default_value_t = Scrape::Annotations)]
-    scrape: Scrape,
+    #[arg(long, value_enum, default_value_t = ScrapeMode::default())]
+    scrape: ScrapeMode,
     /// A label to add to every object, `key=value` (repeatable).
     #[arg(long = "label", value_parser = key_value)]
     labels: Vec<(String, String)>,
     /// An annotation to add to every object, `key=value` (repeatable).
     #[arg(long = "annotation", value_parser = key_value)]
     annotations: Vec<(String, String)>,
+    /// The image of the init containers that copy Object Storage inputs.
+    #[arg(long, default_value_t = RenderOptions::default().object_storage_image)]
+    object_storage_image: String,
     /// Where a File Storage file system is exported: `<file system OCID>=<mount target IP>:<export path>`.
-    #[arg(long = "file-system", value_parser = key_value)]
-    file_systems: Vec<(String, String)>,
+    #[arg(long = "file-system", value_parser = file_system)]
+    file_systems: Vec<(String, FileSystemExport)>,
     /// The OKE cluster's OCID, for the node pool document.
     #[arg(long)]
     cluster_id: Option<String>,
@@ -217,8 +201,8 @@ struct RenderFlags {
     #[arg(long)]
     node_pool_id: Option<String>,
     /// How the Cluster Autoscaler finds the pool.
-    #[arg(long, value_enum, default_value_t = Discovery::Nodes)]
-    discovery: Discovery,
+    #[arg(long, value_enum, default_value_t = NodeGroupDiscovery::default())]
+    discovery: NodeGroupDiscovery,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -227,53 +211,32 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected key=value, got `{s}`"))
 }
 
+fn file_system(s: &str) -> Result<(String, FileSystemExport), String> {
+    let (ocid, export) = key_value(s)?;
+    Ok((ocid, export.parse()?))
+}
+
 impl RenderFlags {
-    fn options(&self) -> Result<RenderOptions, String> {
-        let mut file_systems = BTreeMap::new();
-        for (ocid, target) in &self.file_systems {
-            let (ip, path) = target.split_once(':').ok_or_else(|| {
-                format!("--file-system {ocid}={target}: expected <mount target IP>:<export path>")
-            })?;
-            file_systems.insert(
-                ocid.clone(),
-                FileSystemExport {
-                    mount_target_ip: ip.to_owned(),
-                    export_path: path.to_owned(),
-                },
-            );
-        }
-        let defaults = RenderOptions::default();
-        Ok(RenderOptions {
+    /// The options; the core checks them when rendering.
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
             namespace: self.namespace.clone(),
             base_domain: self.base_domain.clone(),
             ingress_class: Some(self.ingress_class.clone()),
             tls_issuer: self.tls_issuer.clone(),
-            prometheus_address: self
-                .prometheus_address
-                .clone()
-                .unwrap_or(defaults.prometheus_address),
-            scrape: match self.scrape {
-                Scrape::Annotations => ScrapeMode::Annotations,
-                Scrape::PodMonitor => ScrapeMode::PodMonitor,
-                Scrape::ServiceMonitor => ScrapeMode::ServiceMonitor,
-                Scrape::None => ScrapeMode::None,
-            },
+            prometheus_address: self.prometheus_address.clone(),
+            scrape: self.scrape,
             labels: self.labels.iter().cloned().collect(),
             annotations: self.annotations.iter().cloned().collect(),
-            file_systems,
-            oci: manifest::OciOptions {
-                compartment_id: self.compartment_id.clone(),
-                cluster_id: self.cluster_id.clone(),
-                subnet_id: self.subnet_id.clone(),
-                node_pool_id: self.node_pool_id.clone(),
-                discovery: match self.discovery {
-                    Discovery::Nodes => NodeGroupDiscovery::Nodes,
-                    Discovery::AutoDiscovery => NodeGroupDiscovery::AutoDiscovery,
-                },
-                ..manifest::OciOptions::default()
-            },
-            ..defaults
-        })
+            object_storage_image: self.object_storage_image.clone(),
+            file_systems: self.file_systems.iter().cloned().collect(),
+            compartment_id: self.compartment_id.clone(),
+            cluster_id: self.cluster_id.clone(),
+            subnet_id: self.subnet_id.clone(),
+            node_pool_id: self.node_pool_id.clone(),
+            discovery: self.discovery,
+            autoscaler_timing: RenderOptions::default().autoscaler_timing,
+        }
     }
 }
 
@@ -329,7 +292,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             out,
             options,
-        } => render(&recipe, format, out.as_deref(), &options.options()?),
+        } => render(&recipe, format, out.as_deref(), &options.options()),
         Command::Apply {
             recipe,
             dry_run,
@@ -348,7 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let wait = wait.then(|| Duration::from_secs(timeout));
             send(
                 &recipe,
-                &options.options()?,
+                &options.options(),
                 &apply,
                 Action::Apply { wait, oci_out },
                 print_plan,
@@ -395,7 +358,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             send(
                 &recipe,
-                &options.options()?,
+                &options.options(),
                 &apply,
                 Action::Delete,
                 print_plan,

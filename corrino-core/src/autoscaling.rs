@@ -43,6 +43,7 @@ pub mod defaults {
 
 /// Where a resolved value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// Written in `recipe_pod_autoscaling_params`.
@@ -55,6 +56,8 @@ pub enum Source {
 
 /// A value with its source, so that previews can say "0.5 (default)".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(inline))]
 pub struct Resolved<T> {
     /// The value in effect.
     pub value: T,
@@ -64,6 +67,7 @@ pub struct Resolved<T> {
 
 /// KEDA's metric target type, which decides how the HPA turns the query's value into replicas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum MetricType {
     /// `desired = ceil(ready × value / threshold)`: for values that describe the whole deployment's state.
     Value,
@@ -84,6 +88,7 @@ impl MetricType {
 
 /// Which query drives scaling.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "query", rename_all = "kebab-case")]
 pub enum QuerySource {
     /// The fraction of requests slower than the latency bound (built at render time, for the namespace and
@@ -95,6 +100,7 @@ pub enum QuerySource {
 
 /// The pod autoscaling of a recipe, every parameter resolved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PodAutoscaling {
     /// The fewest replicas (KEDA `minReplicaCount`).
     pub min_replicas: Resolved<u32>,
@@ -126,6 +132,7 @@ pub struct PodAutoscaling {
 
 /// The node autoscaling of a recipe.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NodeAutoscaling {
     /// The fewest nodes.
     pub min_nodes: u32,

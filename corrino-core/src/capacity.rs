@@ -15,6 +15,7 @@ use crate::shape::Shape;
 
 /// What one replica takes from a node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Unit {
     /// Whole GPUs.
@@ -33,6 +34,7 @@ pub enum Unit {
 
 /// Where the node count's upper bound comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeBound {
     /// `recipe_node_autoscaling_params.max_nodes`.
@@ -45,6 +47,7 @@ pub enum NodeBound {
 
 /// The capacity plan of a GPU recipe.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Capacity {
     /// The node shape.
     pub shape: String,

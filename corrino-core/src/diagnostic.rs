@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// How serious a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The recipe cannot be rendered: it would be rejected upstream or produce a broken deployment.
@@ -255,6 +256,23 @@ impl Serialize for Code {
     }
 }
 
+/// A code is its kebab-case name, one of those [`Code::ALL`] lists.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Code {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Code".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({
+            "description": "What kind of problem, stable across releases (listed in docs/diagnostics.md).",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let name = String::deserialize(deserializer)?;
@@ -265,6 +283,7 @@ impl<'de> Deserialize<'de> for Code {
 
 /// One problem in a recipe.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// Where: a JSON pointer (RFC 6901) into the recipe, `""` for the whole document.
     pub path: String,
@@ -276,6 +295,7 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, where we can tell ("did you mean …").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub hint: Option<String>,
 }
 
@@ -346,6 +366,7 @@ impl fmt::Display for Diagnostic {
 
 /// Every problem found in one recipe, in the order they were found (which is deterministic).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Diagnostics(Vec<Diagnostic>);
 

@@ -12,6 +12,7 @@ use crate::diagnostic::{did_you_mean, suggest};
 
 /// Who makes a GPU, which decides the Kubernetes resource name and the node taint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum GpuVendor {
     /// NVIDIA: `nvidia.com/gpu`.
@@ -51,6 +52,7 @@ impl GpuVendor {
 
 /// The CPU architecture of a shape's host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Arch {
     /// x86-64 (`kubernetes.io/arch: amd64`).
@@ -72,6 +74,7 @@ impl Arch {
 
 /// A MIG profile: a slice of one GPU, and how many of them one GPU holds when the whole GPU uses that profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MigProfile {
     /// The profile's name, such as `1g.20gb` (the resource is `nvidia.com/mig-<name>`).
     pub name: Cow<'static, str>,
@@ -81,6 +84,7 @@ pub struct MigProfile {
 
 /// The GPUs of a shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Gpus {
     /// Who makes them.
     pub vendor: GpuVendor,
@@ -97,6 +101,7 @@ pub struct Gpus {
 
 /// The limits of a flexible shape, whose OCPUs and memory are chosen per pool.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FlexLimits {
     /// The most OCPUs per node.
     pub max_ocpus: u32,
@@ -106,6 +111,7 @@ pub struct FlexLimits {
 
 /// One OCI shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Shape {
     /// The shape's name, such as `VM.GPU.A10.2`.
     pub name: Cow<'static, str>,

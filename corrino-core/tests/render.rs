@@ -172,19 +172,6 @@ fn file_storage_without_its_export_is_a_render_error() {
     assert!(err.contains(Code::RenderOption), "{err}");
 }
 
-#[test]
-fn render_options_from_json_need_only_what_changes() {
-    let options: RenderOptions = serde_json::from_str(
-        r#"{"namespace": "inference", "oci": {"timing": {"scanInterval": "20s"}}}"#,
-    )
-    .expect("partial options");
-    assert_eq!(options.namespace, "inference");
-    assert_eq!(options.ingress_class.as_deref(), Some("nginx"));
-    assert_eq!(options.oci.timing.scan_interval, "20s");
-    assert_eq!(options.oci.timing.scale_down_unneeded_time, "10m");
-    assert!(serde_json::from_str::<RenderOptions>(r#"{"baseDomain": "x"}"#).is_err());
-}
-
 /// Renders a fixture recipe, changed by `edit` first.
 fn render_fixture(stem: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<Manifest> {
     let path = workspace().join(format!("fixtures/recipes/{stem}.json"));

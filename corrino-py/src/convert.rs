@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use corrino_core::document::MAX_INPUT_BYTES;
+use corrino_core::manifest::RenderOptions;
 use corrino_core::sim::Scenario;
 use corrino_core::{Diagnostics, Severity};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
@@ -147,6 +148,29 @@ pub fn to_py<'py, T: Serialize + ?Sized>(
 pub fn parse_name<T: DeserializeOwned>(what: &str, name: &str) -> PyResult<T> {
     T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name))
         .map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+}
+
+/// The render options from keyword arguments, read with serde into the core's `RenderOptions` (so that the keywords
+/// are its fields, defined once). A keyword given as `None` keeps its default. `TypeError` for an unknown keyword or
+/// a value of the wrong type, `ValueError` for a name that is not one of the choices (a scrape mode, a discovery).
+pub fn render_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<RenderOptions> {
+    let Some(options) = options else {
+        return Ok(RenderOptions::default());
+    };
+    let given = PyDict::new(options.py());
+    for (key, value) in options.iter() {
+        if !value.is_none() {
+            given.set_item(key, value)?;
+        }
+    }
+    pythonize::depythonize::<RenderOptions>(given.as_any()).map_err(|e| {
+        let message = format!("invalid render options: {e}");
+        if message.contains("unknown variant") {
+            PyValueError::new_err(message)
+        } else {
+            PyTypeError::new_err(message)
+        }
+    })
 }
 
 /// The core's diagnostics as a `corrino.Diagnostics` list of `Diagnostic` objects.

@@ -13,11 +13,9 @@ mod json;
 mod types;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use corrino_core::manifest::oci::NodeGroupDiscovery;
-use corrino_core::manifest::{self, FileSystemExport, Manifest, OciOptions, RenderOptions};
+use corrino_core::manifest::{self, Manifest};
 use corrino_core::promql;
 use corrino_core::sim::{self, Scenario};
 use corrino_core::{PlanOptions, ShapeCatalog};
@@ -106,73 +104,15 @@ fn simulate(
     }
 }
 
-/// The render options of `render`, `render_oci` and `render_yaml`, as their keyword arguments give them.
-struct RenderArgs {
-    namespace: String,
-    base_domain: Option<String>,
-    ingress_class: String,
-    tls_issuer: Option<String>,
-    prometheus_address: Option<String>,
-    scrape: String,
-    labels: Option<BTreeMap<String, String>>,
-    annotations: Option<BTreeMap<String, String>>,
-    file_systems: Option<BTreeMap<String, (String, String)>>,
-    object_storage_image: Option<String>,
-    cluster_id: Option<String>,
-    compartment_id: Option<String>,
-    subnet_id: Option<String>,
-    node_pool_id: Option<String>,
-    discovery: String,
-}
-
-impl RenderArgs {
-    fn options(self) -> PyResult<RenderOptions> {
-        let defaults = RenderOptions::default();
-        let file_systems = self.file_systems.unwrap_or_default().into_iter();
-        Ok(RenderOptions {
-            namespace: self.namespace,
-            base_domain: self.base_domain,
-            ingress_class: Some(self.ingress_class),
-            tls_issuer: self.tls_issuer,
-            prometheus_address: self
-                .prometheus_address
-                .unwrap_or(defaults.prometheus_address),
-            scrape: convert::parse_name("scrape mode", &self.scrape)?,
-            labels: self.labels.unwrap_or_default(),
-            annotations: self.annotations.unwrap_or_default(),
-            object_storage_image: self
-                .object_storage_image
-                .unwrap_or(defaults.object_storage_image),
-            file_systems: file_systems
-                .map(|(ocid, (mount_target_ip, export_path))| {
-                    let export = FileSystemExport {
-                        mount_target_ip,
-                        export_path,
-                    };
-                    (ocid, export)
-                })
-                .collect(),
-            oci: OciOptions {
-                compartment_id: self.compartment_id,
-                cluster_id: self.cluster_id,
-                subnet_id: self.subnet_id,
-                node_pool_id: self.node_pool_id,
-                discovery: convert::parse_name::<NodeGroupDiscovery>("discovery", &self.discovery)?,
-                ..OciOptions::default()
-            },
-        })
-    }
-}
-
 /// Reads, plans and renders; `RecipeError` when the recipe has errors or cannot be rendered as asked.
 fn rendered(
     py: Python<'_>,
     recipe: &Bound<'_, PyAny>,
     scrape_interval_seconds: Option<u32>,
-    args: RenderArgs,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Manifest>> {
     let bytes = convert::recipe_bytes(recipe)?;
-    let options = args.options()?;
+    let options = convert::render_options(options)?;
     let plan_options = plan_options(scrape_interval_seconds);
     py.detach(|| manifest::render_bytes(&bytes, &plan_options, &options))
         .map(|rendered| rendered.manifests)
@@ -181,52 +121,24 @@ fn rendered(
         })
 }
 
-/// Defines a function that takes a recipe and the render options as keyword arguments, and turns the rendered
-/// manifests into its result. The three render functions share one signature this way.
+/// Defines a function that takes a recipe and the render options as keyword arguments (the fields of the core's
+/// `RenderOptions`, read into it with serde), and turns the rendered manifests into its result. The three render
+/// functions share one signature this way.
 macro_rules! render_function {
     ($(#[doc = $doc:literal])* fn $name:ident($py:ident, $manifests:ident) -> $ret:ty $body:block) => {
         $(#[doc = $doc])*
         #[pyfunction]
         #[pyo3(
-            signature = (
-                recipe, /, *, namespace = String::from("default"), base_domain = None,
-                ingress_class = String::from("nginx"), tls_issuer = None, prometheus_address = None,
-                scrape = String::from("annotations"), labels = None, annotations = None, file_systems = None,
-                object_storage_image = None, cluster_id = None, compartment_id = None, subnet_id = None,
-                node_pool_id = None, discovery = String::from("nodes"), scrape_interval_seconds = None
-            ),
-            text_signature = "(recipe, /, *, namespace='default', base_domain=None, ingress_class='nginx', \
-                tls_issuer=None, prometheus_address=None, scrape='annotations', labels=None, annotations=None, \
-                file_systems=None, object_storage_image=None, cluster_id=None, compartment_id=None, \
-                subnet_id=None, node_pool_id=None, discovery='nodes', scrape_interval_seconds=None)"
+            signature = (recipe, /, *, scrape_interval_seconds = None, **options),
+            text_signature = "(recipe, /, *, scrape_interval_seconds=None, **options)"
         )]
-        #[allow(clippy::too_many_arguments)]
         fn $name<'py>(
             $py: Python<'py>,
             recipe: &Bound<'py, PyAny>,
-            namespace: String,
-            base_domain: Option<String>,
-            ingress_class: String,
-            tls_issuer: Option<String>,
-            prometheus_address: Option<String>,
-            scrape: String,
-            labels: Option<BTreeMap<String, String>>,
-            annotations: Option<BTreeMap<String, String>>,
-            file_systems: Option<BTreeMap<String, (String, String)>>,
-            object_storage_image: Option<String>,
-            cluster_id: Option<String>,
-            compartment_id: Option<String>,
-            subnet_id: Option<String>,
-            node_pool_id: Option<String>,
-            discovery: String,
             scrape_interval_seconds: Option<u32>,
+            options: Option<&Bound<'py, PyDict>>,
         ) -> PyResult<$ret> {
-            let args = RenderArgs {
-                namespace, base_domain, ingress_class, tls_issuer, prometheus_address, scrape, labels,
-                annotations, file_systems, object_storage_image, cluster_id, compartment_id, subnet_id,
-                node_pool_id, discovery,
-            };
-            let $manifests = rendered($py, recipe, scrape_interval_seconds, args)?;
+            let $manifests = rendered($py, recipe, scrape_interval_seconds, options)?;
             $body
         }
     };

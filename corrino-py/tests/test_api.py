@@ -182,16 +182,16 @@ def test_render_refuses_options_that_cannot_be_rendered() -> None:
 
 def test_options_are_keyword_only_and_checked() -> None:
     with pytest.raises(TypeError):
-        corrino.render(EXAMPLE, "default")  # type: ignore[call-arg]
+        corrino.render(EXAMPLE, "default")  # type: ignore[call-arg, arg-type]
     with pytest.raises(TypeError):
         corrino.render(EXAMPLE, name_space="default")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         corrino.validate(EXAMPLE, namespace="default")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         corrino.render(EXAMPLE, labels={"a": 1})  # type: ignore[dict-item]
-    with pytest.raises(ValueError, match="invalid scrape mode: unknown variant `pod_monitor`"):
+    with pytest.raises(ValueError, match="invalid render options: unknown variant `pod_monitor`"):
         corrino.render(EXAMPLE, scrape="pod_monitor")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="invalid discovery"):
+    with pytest.raises(ValueError, match="unknown variant `tags`"):
         corrino.render_oci(EXAMPLE, discovery="tags")  # type: ignore[arg-type]
 
 

@@ -23,162 +23,17 @@ use convert::{from_json_text, into_error, invalid_argument, optional, recipe_byt
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 import type { Recipe, RecipeMode } from "../types/recipe.js";
-export type { Recipe, RecipeMode };
+import type {
+  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, MetricType, NodeAutoscaling, Plan,
+  PodAutoscaling, QuerySource, RenderOptions, ScrapeMode, Severity, Shape, Source,
+} from "../types/api.js";
+export type {
+  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, MetricType, NodeAutoscaling, Plan,
+  PodAutoscaling, QuerySource, Recipe, RecipeMode, RenderOptions, ScrapeMode, Severity, Shape, Source,
+};
 
 /** A recipe: a parsed object, its JSON or YAML text, or the bytes of a file. */
 export type RecipeInput = Recipe | string | Uint8Array;
-
-export type Severity = "error" | "warning" | "info";
-
-/** One problem of a recipe. */
-export interface Diagnostic {
-  /** Where: a JSON pointer (RFC 6901) into the recipe, "" for the whole document. */
-  path: string;
-  /** What kind of problem, stable across releases (kebab-case, listed in docs/diagnostics.md). */
-  code: string;
-  severity: Severity;
-  /** What is wrong, in one sentence, with the numbers that matter. */
-  message: string;
-  /** How to fix it, where it can be told. */
-  hint?: string;
-}
-
-/** Where a resolved value came from. */
-export type Source = "recipe" | "node-params" | "default";
-
-/** A value with its source, so that previews can say "0.5 (default)". */
-export interface Resolved<T> {
-  value: T;
-  source: Source;
-}
-
-/** The query that drives scaling: the default latency ratio (built at render time) or the recipe's own. */
-export type QuerySource = { kind: "default-latency" } | { kind: "custom"; query: string };
-
-export interface PodAutoscaling {
-  min_replicas: Resolved<number>;
-  max_replicas: number;
-  /** The PromQL range of the default query, in seconds. */
-  window_seconds: Resolved<number>;
-  threshold: Resolved<number>;
-  cooldown_seconds: Resolved<number>;
-  polling_interval_seconds: Resolved<number>;
-  stabilization_window_down_seconds: Resolved<number>;
-  scaling_period_down_seconds: Resolved<number>;
-  stabilization_window_up_seconds: Resolved<number>;
-  scaling_period_up_seconds: Resolved<number>;
-  query: QuerySource;
-  /** How the HPA reads the query's value (KEDA's metric type). */
-  metric_type: "Value" | "AverageValue";
-  server_address: string | null;
-}
-
-export interface NodeAutoscaling {
-  min_nodes: number;
-  max_nodes: number;
-}
-
-export interface Capacity {
-  shape: string;
-  gpus_per_node: number;
-  /** What one replica takes from a node. */
-  unit: { kind: "gpus"; per_replica: number } | { kind: "mig-slice"; profile: string; per_gpu: number };
-  replicas_per_node: number;
-  /** GPUs (or MIG slices) left idle on a full node. */
-  idle_per_node: number;
-  max_replicas: number;
-  nodes_needed: number;
-  max_nodes: number | null;
-  /** Where max_nodes comes from. */
-  node_bound: "max-nodes" | "pool-size" | "unknown";
-  replicas_that_fit: number | null;
-  /** Replicas that would stay Pending at max_replicas. */
-  pending_replicas: number;
-}
-
-export interface MigProfile {
-  name: string;
-  per_gpu: number;
-}
-
-export interface Gpus {
-  vendor: "nvidia" | "amd";
-  model: string;
-  count: number;
-  memory_gb: number;
-  mig_profiles?: MigProfile[];
-}
-
-/** One OCI shape. */
-export interface Shape {
-  name: string;
-  gpus: Gpus | null;
-  ocpus: number;
-  memory_gb: number;
-  arch: "amd64" | "arm64";
-  flex: { max_ocpus: number; max_memory_gb: number } | null;
-  rdma: boolean;
-  self_managed: boolean;
-  caveat: string | null;
-}
-
-/** A recipe with everything derived from it resolved, and every problem found. */
-export interface Plan {
-  /** A deployment group member's name in its group (members only). */
-  member?: string;
-  /** The recipe as written. */
-  recipe: Recipe;
-  /** The canonical deployment name, when valid. */
-  name: string | null;
-  mode: RecipeMode | null;
-  shape: Shape | null;
-  gpus_per_replica: number;
-  container_port: number | null;
-  pod_autoscaling: PodAutoscaling | null;
-  node_autoscaling: NodeAutoscaling | null;
-  capacity: Capacity | null;
-  /** The plans of a deployment group's members. */
-  members?: Plan[];
-  diagnostics: Diagnostic[];
-}
-
-/** How Prometheus finds vLLM's metrics, which also decides the labels the default query selects. */
-export type ScrapeMode = "annotations" | "pod-monitor" | "service-monitor" | "none";
-
-export interface FileSystemExport {
-  mount_target_ip: string;
-  export_path: string;
-}
-
-export interface OciOptions {
-  compartment_id?: string | null;
-  cluster_id?: string | null;
-  subnet_id?: string | null;
-  node_pool_id?: string | null;
-  discovery: "nodes" | "auto-discovery";
-  timing: {
-    scanInterval: string;
-    scaleDownDelayAfterAdd: string;
-    scaleDownUnneededTime: string;
-    maxNodeProvisionTime: string;
-  };
-}
-
-/** How a plan is rendered; start from defaultRenderOptions() and change what differs. */
-export interface RenderOptions {
-  namespace: string;
-  base_domain?: string | null;
-  ingress_class?: string | null;
-  tls_issuer?: string | null;
-  prometheus_address: string;
-  scrape: ScrapeMode;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  object_storage_image: string;
-  /** Mount target IP and export path of each File Storage file system, by file system OCID. */
-  file_systems: Record<string, FileSystemExport>;
-  oci: OciOptions;
-}
 
 /** A rendered Kubernetes object. */
 export interface KubernetesObject {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { recipeTypes } from '../tools/recipe-types.mjs';
+import { apiTypes } from '../tools/api-types.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -21,4 +22,9 @@ test('the declarations type-check an example of every call (tsc --noEmit --stric
 test('types/recipe.d.ts is current with fixtures/recipe.schema.json', async () => {
   const committed = readFileSync(here('../types/recipe.d.ts'), 'utf8');
   assert.ok(committed === (await recipeTypes()), 'types/recipe.d.ts is stale: run `node tools/recipe-types.mjs`');
+});
+
+test('types/api.d.ts is current with fixtures/api.schema.json', async () => {
+  const committed = readFileSync(here('../types/api.d.ts'), 'utf8');
+  assert.ok(committed === (await apiTypes()), 'types/api.d.ts is stale: run `node tools/api-types.mjs`');
 });

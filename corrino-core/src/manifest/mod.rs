@@ -11,132 +11,24 @@ pub mod keda;
 pub mod labels;
 pub mod monitoring;
 pub mod oci;
+pub mod options;
 pub mod scaling;
 pub mod storage;
 pub mod workload;
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
 use k8s_openapi::api::networking::v1::Ingress;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::autoscaling::defaults;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
 use crate::plan::{Plan, PlanOptions, Planning, ServicePlan};
 use crate::recipe::RecipeMode;
 
 pub use keda::ScaledObject;
 pub use monitoring::{PodMonitor, ServiceMonitor};
-pub use oci::{ClusterAutoscalerAddon, CreateNodePoolDetails, OciOptions};
-
-/// How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ScrapeMode {
-    /// `prometheus.io/*` pod annotations, read by the `kubernetes-pods` job of the plain Prometheus chart that
-    /// upstream installs. The series carry `namespace` and the pod's labels (`corrino_oci_recipe`).
-    #[default]
-    Annotations,
-    /// A Prometheus Operator PodMonitor; it copies the recipe label onto the series (`podTargetLabels`).
-    PodMonitor,
-    /// A Prometheus Operator ServiceMonitor on the Service; the series carry `namespace` and `service`.
-    ServiceMonitor,
-    /// Nothing is emitted: scraping is configured elsewhere, as upstream's control plane does, and the default
-    /// query selects upstream's `instance="recipe-<name>.<namespace>:80"`.
-    None,
-}
-
-/// How a plan is rendered. Every field has a default, so callers (and JSON from the bindings) name only what they
-/// change; an unknown field is an error rather than silently ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RenderOptions {
-    /// The namespace of every namespaced object.
-    pub namespace: String,
-    /// The base domain of the public host `<name>.<base domain>`; without one the Ingress matches any host.
-    pub base_domain: Option<String>,
-    /// The ingress class (upstream: `nginx`).
-    pub ingress_class: Option<String>,
-    /// A cert-manager ClusterIssuer for the Ingress' TLS certificate (upstream: `letsencrypt-prod`).
-    pub tls_issuer: Option<String>,
-    /// The Prometheus server KEDA queries, unless the recipe names one.
-    pub prometheus_address: String,
-    /// How Prometheus finds the pods.
-    pub scrape: ScrapeMode,
-    /// Labels added to every object.
-    pub labels: BTreeMap<String, String>,
-    /// Annotations added to every object.
-    pub annotations: BTreeMap<String, String>,
-    /// The image of the init containers that copy Object Storage inputs (it needs `oci` and `python3`).
-    pub object_storage_image: String,
-    /// Mount target IP and export path of each File Storage file system, by file system OCID.
-    pub file_systems: BTreeMap<String, FileSystemExport>,
-    /// OCI identifiers and autoscaler settings for the OCI documents.
-    pub oci: OciOptions,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions {
-            namespace: "default".into(),
-            base_domain: None,
-            ingress_class: Some("nginx".into()),
-            tls_issuer: None,
-            prometheus_address: defaults::SERVER_ADDRESS.into(),
-            scrape: ScrapeMode::default(),
-            labels: BTreeMap::new(),
-            annotations: BTreeMap::new(),
-            object_storage_image: "ghcr.io/oracle/oci-cli:20250701".into(),
-            file_systems: BTreeMap::new(),
-            oci: OciOptions::default(),
-        }
-    }
-}
-
-impl RenderOptions {
-    /// Every problem of the options themselves, whatever the recipe: values the API server would refuse.
-    #[must_use]
-    pub fn problems(&self) -> Diagnostics {
-        let mut diagnostics = Diagnostics::new();
-        if let Some(problem) = crate::names::dns_label_problem(&self.namespace, 63) {
-            diagnostics.push(Diagnostic::error(
-                "",
-                Code::RenderOption,
-                format!("the namespace `{}` is not valid: {problem}", self.namespace),
-            ));
-        }
-        for (kind, map) in [("label", &self.labels), ("annotation", &self.annotations)] {
-            for (key, value) in map {
-                let problem = crate::names::label_key_problem(key).or_else(|| {
-                    (kind == "label")
-                        .then(|| crate::names::label_value_problem(value))
-                        .flatten()
-                });
-                if let Some(problem) = problem {
-                    diagnostics.push(Diagnostic::error(
-                        "",
-                        Code::RenderOption,
-                        format!(
-                            "the {kind} `{key}={value}` cannot be put on Kubernetes objects: {problem}"
-                        ),
-                    ));
-                }
-            }
-        }
-        diagnostics
-    }
-}
-
-/// Where an OCI File Storage file system is exported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileSystemExport {
-    /// The mount target's private IP address.
-    pub mount_target_ip: String,
-    /// The export path, such as `/models`.
-    pub export_path: String,
-}
+pub use oci::{AutoscalerTiming, ClusterAutoscalerAddon, CreateNodePoolDetails};
+pub use options::{FileSystemExport, NodeGroupDiscovery, RenderOptions, ScrapeMode};
 
 /// One rendered object. Each is boxed: the objects are large (a Deployment alone is over 2 KB) and moved and
 /// collected as they are built, so the enum stays a pointer wide.
@@ -214,7 +106,7 @@ fn render_checked(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>,
     match plan {
         Plan::Service(service) => render_service(service, options),
         Plan::SharedNodePool(pool) => Ok(vec![Manifest::NodePool(Box::new(
-            oci::shared_node_pool(pool, &options.oci),
+            oci::shared_node_pool(pool, options),
         ))]),
         Plan::Group(members) => group::render(members, options),
         Plan::Job(_) | Plan::Update(_) | Plan::Team(_) => {
@@ -298,8 +190,8 @@ fn render_service(
     let monitor = scaling::monitor(plan, options);
     let scaled_object = scaling::scaled_object(plan, options);
     let node_pool = (!recipe.uses_shared_pool())
-        .then(|| oci::node_pool(&plan.workload, plan.node_autoscaling.as_ref(), &options.oci));
-    let autoscaler = oci::cluster_autoscaler(plan, &options.oci);
+        .then(|| oci::node_pool(&plan.workload, plan.node_autoscaling.as_ref(), options));
+    let autoscaler = oci::cluster_autoscaler(plan, options);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

@@ -4,7 +4,7 @@
 //!
 //! These are written to files for the OCI CLI (`oci ce node-pool create --from-json`, `oci ce cluster
 //! install-addon --from-json`) or Terraform, never sent anywhere. Identifiers the recipe does not hold (cluster,
-//! compartment, subnet, the pool's own OCID once created) come from [`OciOptions`]; when absent they are written as
+//! compartment, subnet, the pool's own OCID once created) come from [`RenderOptions`]; when absent they are written as
 //! `<placeholder>` strings and a note lists them.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ use super::labels::{
     MIG_CONFIG_LABEL, POOL_LABEL, RDMA_LABEL, RECIPE_LABEL, SHARED_POOL_ANY_LABEL,
     SHARED_POOL_LABEL,
 };
+use super::options::{NodeGroupDiscovery, RenderOptions};
 use crate::autoscaling::NodeAutoscaling;
 use crate::plan::{ServicePlan, SharedNodePoolPlan, Workload};
 use crate::recipe::Recipe;
@@ -23,38 +24,9 @@ use crate::shape::{GpuVendor, Shape};
 /// The freeform tag that names the recipe on its node pool (OCI tag keys cannot hold `.` or `/`).
 pub const RECIPE_TAG: &str = "corrino-recipe";
 
-/// OCI identifiers for the documents; `None` writes a placeholder.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OciOptions {
-    /// The compartment of the node pool (the recipe's `recipe_compartment_ocid` wins).
-    pub compartment_id: Option<String>,
-    /// The OKE cluster.
-    pub cluster_id: Option<String>,
-    /// The worker subnet.
-    pub subnet_id: Option<String>,
-    /// The node pool's OCID, known once it exists (for the autoscaler's `nodes` key).
-    pub node_pool_id: Option<String>,
-    /// How the Cluster Autoscaler finds the pool.
-    pub discovery: NodeGroupDiscovery,
-    /// The autoscaler's timing keys.
-    pub timing: AutoscalerTiming,
-}
-
-/// How the Cluster Autoscaler add-on is told which pools to manage.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NodeGroupDiscovery {
-    /// `nodes: <min>:<max>:<node pool OCID>`: explicit, needs the pool's OCID.
-    #[default]
-    Nodes,
-    /// `nodeGroupAutoDiscovery: compartmentId:…,nodepoolTags:corrino-recipe=<name>,min:…,max:…`: finds the pool
-    /// by its freeform tag (OKE 1.30.10 and later).
-    AutoDiscovery,
-}
-
 /// The Cluster Autoscaler's timing keys, as the OKE add-on names them (values are Go durations).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AutoscalerTiming {
     /// How often the autoscaler looks at pending pods and unneeded nodes.
@@ -220,7 +192,7 @@ fn key_value(key: &str, value: impl Into<String>) -> KeyValue {
 pub fn node_pool(
     workload: &Workload,
     node: Option<&NodeAutoscaling>,
-    options: &OciOptions,
+    options: &RenderOptions,
 ) -> CreateNodePoolDetails {
     let recipe = &workload.recipe;
     let size = node.map_or(recipe.recipe_node_pool_size.unwrap_or(1), |n| {
@@ -256,7 +228,10 @@ pub fn node_pool(
 /// Operator's MIG manager how to partition the GPUs; with `multinode_rdma_enabled_in_shared_pool`,
 /// `corrino/rdma: "true"` marks the RDMA nodes.
 #[must_use]
-pub fn shared_node_pool(plan: &SharedNodePoolPlan, options: &OciOptions) -> CreateNodePoolDetails {
+pub fn shared_node_pool(
+    plan: &SharedNodePoolPlan,
+    options: &RenderOptions,
+) -> CreateNodePoolDetails {
     let recipe = &plan.recipe;
     let name = &plan.name;
     let mut labels = vec![
@@ -305,7 +280,7 @@ fn pool_document(
     recipe: &Recipe,
     shape: &Shape,
     pool: Pool<'_>,
-    options: &OciOptions,
+    options: &RenderOptions,
 ) -> CreateNodePoolDetails {
     let Pool {
         name,
@@ -387,7 +362,7 @@ fn pool_document(
 #[must_use]
 pub fn cluster_autoscaler(
     plan: &ServicePlan,
-    options: &OciOptions,
+    options: &RenderOptions,
 ) -> Option<ClusterAutoscalerAddon> {
     let node = plan.node_autoscaling.as_ref()?;
     let name = &plan.workload.name;
@@ -413,7 +388,7 @@ pub fn cluster_autoscaler(
             ));
         }
     }
-    let t = &options.timing;
+    let t = &options.autoscaler_timing;
     configurations.push(key_value("scanInterval", t.scan_interval.clone()));
     configurations.push(key_value(
         "scaleDownDelayAfterAdd",
@@ -443,7 +418,7 @@ mod tests {
         let Some(crate::Plan::SharedNodePool(plan)) = planning.plan else {
             panic!("a shared pool plan: {}", planning.diagnostics)
         };
-        shared_node_pool(&plan, &OciOptions::default())
+        shared_node_pool(&plan, &RenderOptions::default())
     }
 
     fn labels(pool: &CreateNodePoolDetails) -> Vec<(&str, &str)> {

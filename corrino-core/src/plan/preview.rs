@@ -12,6 +12,8 @@ use crate::shape::Shape;
 /// A recipe with everything derived from it resolved where it could be; every part that a problem made unknown is
 /// `None`. Rendering and simulation do not take a preview but a checked [`Plan`](super::Plan).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Plan"))]
 pub struct Preview {
     /// A deployment group member's name in its group; `None` for a recipe of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,7 @@ pub const MAX_NAME_LEN: usize = 63 - "recipe-".len();
 
 /// A canonical deployment name: a DNS-1123 label whose `recipe-` Service name is one too.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CanonicalName(String);
 

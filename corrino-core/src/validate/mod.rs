@@ -1,7 +1,7 @@
 //! The rules a recipe must follow beyond its structure: required fields per mode, names, shapes and GPUs,
 //! storage, ports, probes, images, environment, placement.
 //!
-//! Each rule reads the typed [`Recipe`] and reports into the [`Sink`]; none stops the others. Autoscaling rules
+//! Each rule reads the typed [`Recipe`](crate::Recipe) and reports into the [`Sink`]; none stops the others. Autoscaling rules
 //! live in [`crate::autoscaling`] and capacity in [`crate::capacity`]; [`mod@crate::plan`] runs them all.
 
 mod container;

@@ -30,20 +30,25 @@ from ._corrino import (
     simulate,
     validate,
 )
-from ._types import (
-    Diagnostics,
+from ._options import (
+    AutoscalerTiming,
     Discovery,
     FileSystemExport,
+    RenderOptions,
+    ScrapeMode,
+)
+from ._types import (
+    Diagnostics,
     JsonObject,
     RecipeError,
     RecipeInput,
     ScenarioInput,
-    ScrapeMode,
     Severity,
     SimulationError,
 )
 
 __all__ = [
+    "AutoscalerTiming",
     "Diagnostic",
     "Diagnostics",
     "Discovery",
@@ -52,6 +57,7 @@ __all__ = [
     "Plan",
     "RecipeError",
     "RecipeInput",
+    "RenderOptions",
     "ScenarioInput",
     "ScrapeMode",
     "Severity",

@@ -1,17 +1,16 @@
 """corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes (the native
 module)."""
 
-from collections.abc import Mapping
 from typing import Any, final
 
+from typing_extensions import Unpack
+
+from ._options import RenderOptions, ScrapeMode
 from ._types import (
     Diagnostics,
-    Discovery,
-    FileSystemExport,
     JsonObject,
     RecipeInput,
     ScenarioInput,
-    ScrapeMode,
     Severity,
 )
 
@@ -208,33 +207,22 @@ def render(
     recipe: RecipeInput,
     /,
     *,
-    namespace: str = "default",
-    base_domain: str | None = None,
-    ingress_class: str = "nginx",
-    tls_issuer: str | None = None,
-    prometheus_address: str | None = None,
-    scrape: ScrapeMode = "annotations",
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    file_systems: Mapping[str, FileSystemExport] | None = None,
-    object_storage_image: str | None = None,
-    cluster_id: str | None = None,
-    compartment_id: str | None = None,
-    subnet_id: str | None = None,
-    node_pool_id: str | None = None,
-    discovery: Discovery = "nodes",
     scrape_interval_seconds: int | None = None,
+    **options: Unpack[RenderOptions],
 ) -> list[JsonObject]:
     """The Kubernetes objects of a recipe, in apply order, as dicts (the OCI documents come from ``render_oci``).
 
-    The options: the ``namespace`` of every object; the public host ``<name>.<base_domain>`` (without one the
-    Ingress matches any host); the ``ingress_class``; a cert-manager ClusterIssuer for TLS (``tls_issuer``); the
-    Prometheus server KEDA queries unless the recipe names one (``prometheus_address``, default the in-cluster
-    server); how Prometheus finds the pods (``scrape``); ``labels`` and ``annotations`` added to every object;
-    ``file_systems``: ``{file system OCID: (mount target IP, export path)}``, which File Storage mounts need; the image
-    of the init containers that copy Object Storage inputs (``object_storage_image``); for the OCI documents, the
-    ``cluster_id``, ``compartment_id``, ``subnet_id``, ``node_pool_id`` (written as ``<placeholders>`` when not given)
-    and how the Cluster Autoscaler finds the pool (``discovery``).
+    The options are the keywords of ``RenderOptions`` (the fields of corrino-core's render options): the
+    ``namespace`` of every object; the public host ``<name>.<base_domain>`` (without one the Ingress matches any
+    host); the ``ingress_class``; a cert-manager ClusterIssuer for TLS (``tls_issuer``); the Prometheus server KEDA
+    queries unless the recipe names one (``prometheus_address``); how Prometheus finds the pods (``scrape``);
+    ``labels`` and ``annotations`` added to every object; ``file_systems``: ``{file system OCID: (mount target IP,
+    export path)}``, which File Storage mounts need; the image of the init containers that copy Object Storage inputs
+    (``object_storage_image``); for the OCI documents, the ``cluster_id``, ``compartment_id``, ``subnet_id``,
+    ``node_pool_id`` (written as ``<placeholders>`` when not given), how the Cluster Autoscaler finds the pool
+    (``discovery``) and its ``autoscaler_timing``. A keyword given as ``None`` keeps its default; an unknown keyword
+    is a ``TypeError``, a value of the wrong kind a ``ValueError``; values the API server or OCI would refuse make
+    the ``RecipeError``'s diagnostics (code ``render-option``).
 
     ``RecipeError`` when the recipe has errors or cannot be rendered with these options (only ``service`` recipes
     render); its ``diagnostics`` say why. Warnings do not stop rendering: ``plan(recipe).diagnostics`` lists them.
@@ -244,22 +232,8 @@ def render_oci(
     recipe: RecipeInput,
     /,
     *,
-    namespace: str = "default",
-    base_domain: str | None = None,
-    ingress_class: str = "nginx",
-    tls_issuer: str | None = None,
-    prometheus_address: str | None = None,
-    scrape: ScrapeMode = "annotations",
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    file_systems: Mapping[str, FileSystemExport] | None = None,
-    object_storage_image: str | None = None,
-    cluster_id: str | None = None,
-    compartment_id: str | None = None,
-    subnet_id: str | None = None,
-    node_pool_id: str | None = None,
-    discovery: Discovery = "nodes",
     scrape_interval_seconds: int | None = None,
+    **options: Unpack[RenderOptions],
 ) -> dict[str, JsonObject]:
     """The OCI documents of a recipe by file name, as dicts: ``node-pool.json`` (for ``oci ce node-pool create
     --from-json``) when the recipe has its own pool, ``cluster-autoscaler-addon.json`` (for ``oci ce cluster
@@ -272,22 +246,8 @@ def render_yaml(
     recipe: RecipeInput,
     /,
     *,
-    namespace: str = "default",
-    base_domain: str | None = None,
-    ingress_class: str = "nginx",
-    tls_issuer: str | None = None,
-    prometheus_address: str | None = None,
-    scrape: ScrapeMode = "annotations",
-    labels: Mapping[str, str] | None = None,
-    annotations: Mapping[str, str] | None = None,
-    file_systems: Mapping[str, FileSystemExport] | None = None,
-    object_storage_image: str | None = None,
-    cluster_id: str | None = None,
-    compartment_id: str | None = None,
-    subnet_id: str | None = None,
-    node_pool_id: str | None = None,
-    discovery: Discovery = "nodes",
     scrape_interval_seconds: int | None = None,
+    **options: Unpack[RenderOptions],
 ) -> str:
     """The Kubernetes objects of a recipe as one YAML stream, ready for ``kubectl apply -f -`` (the same bytes as
     ``corrino render``).

@@ -22,15 +22,6 @@ ScenarioInput = Union[Mapping[str, Any], str, bytes, bytearray]
 #: How serious a diagnostic is.
 Severity = Literal["error", "warning", "info"]
 
-#: How Prometheus finds vLLM's metrics, which also decides the labels the default query selects.
-ScrapeMode = Literal["annotations", "pod-monitor", "service-monitor", "none"]
-
-#: How the Cluster Autoscaler add-on finds the recipe's node pool.
-Discovery = Literal["nodes", "auto-discovery"]
-
-#: Mount target IP and export path of a File Storage file system.
-FileSystemExport = tuple[str, str]
-
 #: A JSON object, as ``json.loads`` makes it.
 JsonObject = dict[str, Any]
 

@@ -23,8 +23,8 @@ use simulation::cannot_simulate;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { Diagnostic, OciOptions, RecipeInput } from "./corrino_wasm.js";
-export type { Diagnostic, RecipeInput };
+import type { AutoscalerTiming, Diagnostic, RecipeInput } from "./corrino_wasm.js";
+export type { AutoscalerTiming, Diagnostic, RecipeInput };
 
 /** How big requests are, in tokens, as llmperf's options size them; 512 in and 512 out, deviation 10, by default. */
 export interface RequestShape {
@@ -74,7 +74,6 @@ export interface ServingModel {
 }
 
 /** The Cluster Autoscaler add-on's timing keys, as Go durations ("10s", "10m"). */
-export type AutoscalerTiming = OciOptions["timing"];
 
 /**
  * What to simulate besides the recipe. Every field is optional; `{}` is defaultScenario(): the autoscaling guide's

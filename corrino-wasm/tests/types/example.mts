@@ -92,8 +92,10 @@ const typo: Recipe = { recipe_node_shap: "VM.GPU.A10.2" };
 const wrongType: Recipe = { recipe_nvidia_gpu_count: "one" };
 // @ts-expect-error: an unknown scrape mode
 const wrongScrape: RenderOptions = { ...options, scrape: "prometheus" };
-// @ts-expect-error: render options need every field; start from defaultRenderOptions()
-corrino.render(recipe, { namespace: "inference" });
+// @ts-expect-error: an unknown render option
+corrino.render(recipe, { namespace: "inference", namespac: "x" });
+// Options name only what they change; the rest keep their defaults.
+corrino.render(recipe, { namespace: "inference", file_systems: { "ocid1.filesystem.oc1..x": "10.0.10.5:/models" } });
 // @ts-expect-error: a number is not a recipe
 corrino.validate(42);
 // @ts-expect-error: an unknown scenario field

@@ -76,7 +76,7 @@ pub(super) const FRACTION_PAIRS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Checks a custom scaling query; every diagnostic is at `at`, with code [`Code::Query`].
+/// Checks a custom scaling query; every diagnostic is at `at`, with code [`Code::Query`](crate::diagnostic::Code::Query).
 ///
 /// Errors: the query does not parse, or returns a range vector, a scalar or a string (KEDA decodes only instant
 /// vectors). Warnings: it may return more than one series; it names a vLLM metric that is unknown, deprecated,

@@ -1,0 +1,86 @@
+"""The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``.
+
+Generated from fixtures/api.schema.json (corrino-core's ``RenderOptions``) by tools/api_types.py: do not edit.
+"""
+
+from collections.abc import Mapping
+from typing import Literal, Optional, Tuple, TypedDict, Union
+
+__all__ = ["AutoscalerTiming", "Discovery", "FileSystemExport", "RenderOptions", "ScrapeMode"]
+
+
+#: How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
+ScrapeMode = Literal["annotations", "pod-monitor", "service-monitor", "none"]
+
+
+#: How the Cluster Autoscaler add-on is told which pools to manage.
+Discovery = Literal["nodes", "auto-discovery"]
+
+
+class FileSystemExportFields(TypedDict, total=True):
+    #: The export path, such as `/models`.
+    export_path: str
+    #: The mount target's private IP address.
+    mount_target_ip: str
+
+
+#: Where a File Storage file system is exported: its mount target's IP address and the export path, as an object, as
+#: the text `<ip>:<path>` (an IPv6 address in brackets), or as an `[ip, path]` pair.
+FileSystemExport = Union[FileSystemExportFields, str, Tuple[str, str]]
+
+
+class AutoscalerTiming(TypedDict, total=False):
+    """The Cluster Autoscaler's timing keys, as the OKE add-on names them (values are Go durations)."""
+
+    #: How long a new node may take to register before the scale-up counts as failed. GPU bare-metal nodes are slow to
+    #: boot, so the default is Oracle's GPU example (25m) rather than the add-on's 15m. Default: ``"25m"``.
+    maxNodeProvisionTime: str
+    #: How long after a scale-up no node is removed. Default: ``"10m"``.
+    scaleDownDelayAfterAdd: str
+    #: How long a node must be unneeded before it is removed. Default: ``"10m"``.
+    scaleDownUnneededTime: str
+    #: How often the autoscaler looks at pending pods and unneeded nodes. Default: ``"10s"``.
+    scanInterval: str
+
+
+class RenderOptions(TypedDict, total=False):
+    """How a plan is rendered. Every field has a default, so callers name only what they change; an unknown field is an
+    error rather than silently ignored. The same struct is read from the CLI's flags, Python's keyword arguments and
+    JavaScript's options object."""
+
+    #: Annotations added to every object.
+    annotations: Mapping[str, str]
+    #: The Cluster Autoscaler add-on's timing keys. Default: ``{"maxNodeProvisionTime": "25m",
+    #: "scaleDownDelayAfterAdd": "10m", "scaleDownUnneededTime": "10m", "scanInterval": "10s"}``.
+    autoscaler_timing: AutoscalerTiming
+    #: The base domain of the public host `<name>.<base domain>`; without one the Ingress matches any host.
+    base_domain: Optional[str]
+    #: The OKE cluster; a placeholder when absent.
+    cluster_id: Optional[str]
+    #: The compartment of the node pool (the recipe's `recipe_compartment_ocid` wins); a placeholder when absent.
+    compartment_id: Optional[str]
+    #: How the Cluster Autoscaler finds the pool. Default: ``"nodes"``.
+    discovery: Discovery
+    #: Where each File Storage file system is exported, by file system OCID: `{mount_target_ip, export_path}` or the
+    #: text `<mount target IP>:<export path>`.
+    file_systems: Mapping[str, FileSystemExport]
+    #: The ingress class (upstream: `nginx`). Default: ``"nginx"``.
+    ingress_class: Optional[str]
+    #: Labels added to every object (the labels corrino sets itself are not replaced).
+    labels: Mapping[str, str]
+    #: The namespace of every namespaced object. Default: ``"default"``.
+    namespace: str
+    #: The node pool's OCID, known once it exists (for the autoscaler's `nodes` key); a placeholder when absent.
+    node_pool_id: Optional[str]
+    #: The image of the init containers that copy Object Storage inputs (it needs `oci` and `python3`). Default:
+    #: ``"ghcr.io/oracle/oci-cli:20250701"``.
+    object_storage_image: str
+    #: The Prometheus server KEDA queries, unless the recipe names one. Default:
+    #: ``"http://prometheus-server.cluster-tools.svc.cluster.local"``.
+    prometheus_address: str
+    #: How Prometheus finds the pods. Default: ``"annotations"``.
+    scrape: ScrapeMode
+    #: The worker subnet; a placeholder when absent.
+    subnet_id: Optional[str]
+    #: A cert-manager ClusterIssuer for the Ingress' TLS certificate (upstream: `letsencrypt-prod`).
+    tls_issuer: Optional[str]

@@ -1,0 +1,56 @@
+"""The render options: keywords read into corrino-core's ``RenderOptions``, and their typed dictionary generated from
+the same definition."""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+
+import pytest
+
+import corrino
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "fixtures" / "recipes" / "autoscaling-example.json"
+STORAGE = ROOT / "fixtures" / "recipes" / "deployment-with-secrets-and-storage.json"
+FILE_SYSTEM = "ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001"
+
+
+def test_the_typed_dictionaries_are_current_with_the_rust_types() -> None:
+    spec = importlib.util.spec_from_file_location("api_types", ROOT / "corrino-py" / "tools" / "api_types.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.OUT.read_text() == tool.module(), "run `python corrino-py/tools/api_types.py`"
+    # Every field of the Rust struct is a key of the typed dictionary.
+    assert set(corrino.RenderOptions.__annotations__) >= {"namespace", "file_systems", "autoscaler_timing"}
+
+
+def test_unknown_keywords_are_a_type_error_and_bad_values_a_value_error() -> None:
+    with pytest.raises(TypeError, match="unknown field `namespac`"):
+        corrino.render(EXAMPLE, namespac="x")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="unknown variant `prometheus`"):
+        corrino.render(EXAMPLE, scrape="prometheus")  # type: ignore[arg-type]
+
+
+def test_none_keeps_the_default() -> None:
+    assert corrino.render(EXAMPLE, base_domain=None, prometheus_address=None) == corrino.render(EXAMPLE)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "export",
+    [("10.0.10.5", "/models"), "10.0.10.5:/models", {"mount_target_ip": "10.0.10.5", "export_path": "/models"}],
+)
+def test_file_system_exports_are_read_in_each_form(export: corrino.FileSystemExport) -> None:
+    objects = corrino.render(STORAGE, file_systems={FILE_SYSTEM: export})
+    volumes = [o for o in objects if o["kind"] == "PersistentVolume"]
+    assert volumes and volumes[0]["spec"]["csi"]["volumeHandle"] == f"{FILE_SYSTEM}:10.0.10.5:/models"
+
+
+def test_values_the_server_refuses_are_diagnostics_of_the_options() -> None:
+    with pytest.raises(corrino.RecipeError) as raised:
+        corrino.render(EXAMPLE, base_domain="ex ample.com", ingress_class="NGINX CLASS")
+    errors = [d.message for d in raised.value.diagnostics if d.severity == "error"]
+    assert len(errors) == 2
+    assert errors[0].startswith("render option `base_domain`")
+    assert errors[1].startswith("render option `ingress_class`")
