@@ -32,13 +32,15 @@ use super::hpa::{
     ScalingPolicy, ScalingRules, SelectPolicy,
 };
 use super::keda::{
-    self, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop, ScaledObjectSpec, TriggerTarget,
+    self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop,
+    ScaledObjectSpec, TriggerTarget,
 };
 use super::load::{Arrival, Load, MetricTrace, TrafficSource};
 use super::metrics::{LatencyBuckets, Query, QueryOutcome, Scrape, SeriesStore};
 use super::pods::{DEFAULT_IMAGE_PULL_SECONDS, DEFAULT_POD_STARTUP_SECONDS, PodTiming, ReplicaSet};
 use super::scenario::Scenario;
 use super::serving::{Completion, Engine, ServingModel};
+use super::versions::KedaVersion;
 use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
 use crate::capacity::{Capacity, Unit};
 use crate::plan::Plan;
@@ -496,7 +498,7 @@ fn resolve_settings(
         min_replicas: to_i32(min_replicas),
         max_replicas: to_i32(pod.max_replicas),
         threshold,
-        threshold_milli: keda::metric_target_milli(threshold),
+        threshold_milli: keda::metric_target_milli(KedaVersion::V2_20_2, threshold),
         metric_type: pod.metric_type.as_str(),
         query: match &pod.query {
             QuerySource::DefaultLatency => "default-latency".into(),
@@ -768,6 +770,7 @@ impl World {
             behavior: Some(behavior),
         });
         let keda = ScaledObjectLoop::new(
+            KedaVersion::V2_20_2,
             ScaledObjectSpec {
                 min_replica_count: Some(settings.min_replicas),
                 max_replica_count: Some(settings.max_replicas),
@@ -968,9 +971,11 @@ impl World {
             (None, None) => QueryOutcome::Empty,
         };
         match outcome {
-            QueryOutcome::Empty => keda::prometheus_value(None, self.ignore_null_values),
+            QueryOutcome::Empty => {
+                keda::prometheus_value(self.keda.version, None, self.ignore_null_values)
+            }
             QueryOutcome::Value(value) => {
-                keda::prometheus_value(Some(value), self.ignore_null_values)
+                keda::prometheus_value(self.keda.version, Some(value), self.ignore_null_values)
             }
             QueryOutcome::MultipleSeries(_) => Err(MetricError::ScalerFailed),
         }
@@ -1017,7 +1022,7 @@ impl World {
         match self.last_milli {
             Some((bits, milli)) if bits == value.to_bits() => milli,
             _ => {
-                let milli = keda::metric_value_milli(value);
+                let milli = keda::metric_value_milli(self.keda.version, value);
                 self.last_milli = Some((value.to_bits(), milli));
                 milli
             }
@@ -1027,14 +1032,15 @@ impl World {
     fn hpa_sync(&mut self, t: i64, reading: Result<f64, MetricError>) {
         let ready = self.replica_set.ready();
         let usage = reading.map(|value| self.milli(value));
-        let served = keda::get_metrics_with_fallback(
-            &mut self.health,
-            usage,
-            None,
-            self.trigger_target,
-            self.spec_replicas,
-            to_i32(ready),
-        );
+        let context = FallbackContext {
+            version: self.keda.version,
+            fallback: None,
+            target: self.trigger_target,
+            modifiers: None,
+            current_replicas: self.spec_replicas,
+            ready_replicas: to_i32(ready),
+        };
+        let served = keda::get_metrics_with_fallback(&context, &mut self.health, usage);
         let metric = ExternalMetricReading {
             target: self.hpa_target,
             usage_milli: served.ok().map(|served| served.value_milli),
