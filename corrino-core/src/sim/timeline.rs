@@ -161,7 +161,7 @@ pub struct Decision {
     pub current_replicas: i32,
     /// Ready pods at the sync.
     pub ready_replicas: u32,
-    /// The metric value the HPA received (KEDA's reading after `ignoreNullValues`), if any.
+    /// The metric value the HPA received (KEDA's reading after `ignoreNullValues`), if any and not NaN.
     pub metric: Option<f64>,
     /// What the metric alone asked for.
     pub metric_replicas: Option<i32>,
@@ -182,7 +182,8 @@ pub struct Sample {
     pub t: i64,
     /// Requests per second (open loop), active clients (closed loop), or 0 (metric trace).
     pub load: f64,
-    /// The metric as KEDA last read it (after `ignoreNullValues`); `None` when it failed or was not read yet.
+    /// The metric as KEDA last read it (after `ignoreNullValues`); `None` when it failed, was NaN (KEDA before
+    /// 2.20 passes NaN on), or was not read yet.
     pub metric: Option<f64>,
     /// The trigger's threshold.
     pub threshold: f64,
@@ -498,7 +499,7 @@ fn resolve_settings(
         min_replicas: to_i32(min_replicas),
         max_replicas: to_i32(pod.max_replicas),
         threshold,
-        threshold_milli: keda::metric_target_milli(KedaVersion::V2_20_2, threshold),
+        threshold_milli: keda::metric_target_milli(KedaVersion::default(), threshold),
         metric_type: pod.metric_type.as_str(),
         query: match &pod.query {
             QuerySource::DefaultLatency => "default-latency".into(),
@@ -770,7 +771,7 @@ impl World {
             behavior: Some(behavior),
         });
         let keda = ScaledObjectLoop::new(
-            KedaVersion::V2_20_2,
+            KedaVersion::default(),
             ScaledObjectSpec {
                 min_replica_count: Some(settings.min_replicas),
                 max_replica_count: Some(settings.max_replicas),
@@ -902,7 +903,7 @@ impl World {
         let sync_due = t >= self.next_sync;
         if poll_due || sync_due {
             let reading = self.read_metric(t);
-            self.metric = reading.ok();
+            self.metric = reading.ok().filter(|value| !value.is_nan());
             if poll_due {
                 self.keda_poll(t, reading);
             }
@@ -1060,7 +1061,7 @@ impl World {
                 t,
                 current_replicas: current,
                 ready_replicas: ready,
-                metric: reading.ok(),
+                metric: reading.ok().filter(|value| !value.is_nan()),
                 metric_replicas: outcome.metric_replicas,
                 desired_replicas: outcome.desired_replicas,
                 rescaled: outcome.rescaled,
