@@ -598,6 +598,64 @@ pub fn check_fallback_valid(
     }
 }
 
+/// Why the admission webhook refuses a `ScaledObject`, among the checks that concern scaling.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AdmissionError {
+    /// `verifyReplicaCount`.
+    #[error(transparent)]
+    ReplicaCount(#[from] ReplicaCountError),
+    /// `verifyFallback`.
+    #[error(transparent)]
+    Fallback(#[from] FallbackInvalid),
+    /// The `scalingModifiers` check.
+    #[error(transparent)]
+    Modifiers(#[from] super::modifiers::ModifiersError),
+    /// 2.20: `fallback.behavior: scalingModifiers` without a formula.
+    #[error("scalingModifiers fallback behavior requires scalingModifiers.formula to be defined")]
+    ScalingModifiersFallbackWithoutFormula,
+}
+
+/// The admission webhook's checks that concern scaling, in its order.
+///
+/// Mirrors the scaling part of `validateWorkload` in KEDA `apis/keda/v1alpha1/scaledobject_webhook.go`:
+/// `verifyReplicaCount` ([`check_replica_count_bounds_are_valid`]), `verifyFallback` ([`check_fallback_valid`]),
+/// and in `verifyScaledObjects` the modifiers' check
+/// ([`super::modifiers::validate_and_compile_scaling_modifiers`]) and, from 2.20.0, the rule that the
+/// `scalingModifiers` fallback behavior needs a formula. The checks of other objects in the cluster (HPA
+/// ownership, workload resource requests) are not modelled.
+///
+/// # Errors
+///
+/// The first check that fails.
+pub fn validate_scaled_object(
+    version: KedaVersion,
+    spec: &ScaledObjectSpec,
+    triggers: &[TriggerSpec],
+    formula_triggers: &[super::modifiers::FormulaTrigger<'_>],
+    modifiers: Option<&ScalingModifiers>,
+) -> Result<(), AdmissionError> {
+    check_replica_count_bounds_are_valid(spec)?;
+    check_fallback_valid(version, spec.fallback.as_ref(), triggers, modifiers)?;
+    let using = modifiers.filter(|m| m.is_using_modifiers());
+    if let Some(modifiers) = using {
+        super::modifiers::validate_and_compile_scaling_modifiers(
+            version,
+            modifiers,
+            formula_triggers,
+        )?;
+    }
+    let modifiers_fallback = spec
+        .fallback
+        .is_some_and(|fallback| fallback.behavior == FallbackBehavior::ScalingModifiers);
+    if version.scaling_modifiers_fallback()
+        && modifiers_fallback
+        && using.is_none_or(|m| m.formula.is_empty())
+    {
+        return Err(AdmissionError::ScalingModifiersFallbackWithoutFormula);
+    }
+    Ok(())
+}
+
 /// The synthetic metric value, in milli-units, that makes the HPA land on the fallback's replica count.
 ///
 /// Mirrors `doFallback` in KEDA `pkg/fallback/fallback.go`: `target × replicas` for an `AverageValue` target
@@ -859,6 +917,14 @@ fn annotation<'a>(annotations: &[(&str, &'a str)], key: &str) -> Option<&'a str>
 #[must_use]
 pub fn get_bool_annotation(annotations: &[(&str, &str)], key: &str) -> bool {
     annotation(annotations, key).is_some_and(|value| go_parse_bool(value).unwrap_or(true))
+}
+
+/// Whether `paused-replicas` is present, whatever its value.
+///
+/// Mirrors `(*ScaledObject).HasPausedReplicaAnnotation` in KEDA `apis/keda/v1alpha1/scaledobject_types.go` (2.17).
+#[must_use]
+pub fn has_paused_replica_annotation(annotations: &[(&str, &str)]) -> bool {
+    annotation(annotations, PAUSED_REPLICAS_ANNOTATION).is_some()
 }
 
 /// Whether `paused` or `paused-replicas` is present, whatever its value.
