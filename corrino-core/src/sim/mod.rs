@@ -30,4 +30,6 @@ pub use timeline::{
     Decision, Event, EventKind, Sample, Settings, SimError, Simulation, Summary, samples_csv,
     simulate,
 };
-pub use versions::{FeatureGate, FeatureGates, KedaVersion, KubernetesVersion};
+pub use versions::{
+    FeatureGate, FeatureGates, KedaVersion, KubernetesVersion, tolerance_takes_effect,
+};

@@ -483,6 +483,16 @@ impl Default for FeatureGates {
     }
 }
 
+/// Whether a `tolerance` written in a `ScaledObject`'s HPA behavior changes anything.
+///
+/// Both ends must keep it: KEDA's CRD (2.18.0 and later, [`KedaVersion::supports_tolerance`]; 2.17 prunes it) and
+/// the cluster's `HPAConfigurableTolerance` gate, which the API server needs to store the field and the controller
+/// needs to read it.
+#[must_use]
+pub fn tolerance_takes_effect(keda: KedaVersion, gates: FeatureGates) -> bool {
+    keda.supports_tolerance() && gates.hpa_configurable_tolerance
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,6 +534,15 @@ mod tests {
         assert!(!KedaVersion::V2_17_3.supports_tolerance());
         assert!(KedaVersion::V2_18_0.supports_tolerance());
         assert!(KedaVersion::V2_20_2.supports_tolerance());
+    }
+
+    #[test]
+    fn tolerance_needs_both_releases() {
+        let on = FeatureGates::defaults(KubernetesVersion::V1_35);
+        let off = FeatureGates::defaults(KubernetesVersion::V1_34);
+        assert!(!tolerance_takes_effect(KedaVersion::V2_17_0, on)); // pruned by the 2.17 CRD
+        assert!(!tolerance_takes_effect(KedaVersion::V2_18_0, off)); // dropped by the API server
+        assert!(tolerance_takes_effect(KedaVersion::V2_18_0, on));
     }
 
     #[test]
