@@ -1,20 +1,27 @@
 //! The recipe's node pool and the Cluster Autoscaler that sizes it, as pure state and a scan function.
 //!
-//! [`ClusterAutoscaler::scan`] mirrors one iteration of `RunOnce` in kubernetes/autoscaler
+//! [`ClusterAutoscaler::scan_pending`] mirrors one iteration of `RunOnce` in kubernetes/autoscaler
 //! `cluster-autoscaler/core/static_autoscaler.go` (tag `cluster-autoscaler-1.36.1`), reduced to one node group
 //! whose template node holds `replicas_per_node` recipe pods:
 //!
-//! 1. **Failed provisioning.** A requested node that has not registered within `maxNodeProvisionTime` is
-//!    removed and the group backs off for 5 minutes (`--initial-node-group-backoff-duration`).
-//! 2. **Scale-up.** Unschedulable pods that would not fit on nodes already being provisioned are bin-packed
-//!    onto new template nodes, `ceil(pods / replicas_per_node)` of them, capped at `max_nodes`. A scan that
-//!    scales up does not scale down.
+//! 1. **Failed provisioning.** A requested node that has not registered strictly more than `maxNodeProvisionTime`
+//!    after its request is removed and the group backs off: 5 minutes, doubling after each later failure up to
+//!    30 minutes, reset 3 hours after the last failure ([`Backoff`]).
+//! 2. **Scale-up.** Unschedulable pods older than `--new-pod-scale-up-delay` count; while they are all very new
+//!    (2 s, or 30 s for the oldest GPU pod) the scan waits a loop. Those that would not fit on nodes already being
+//!    provisioned are bin-packed onto new template nodes, `ceil(pods / replicas_per_node)` of them, capped at
+//!    `max_nodes`, unless the group is backing off. A scan that scales up does not scale down.
 //! 3. **Scale-down.** A Ready node is *unneeded* while it runs no recipe pod, or while its GPU utilization (its
 //!    pods' GPUs over the node's) is below `scaleDownUtilizationThreshold` (0.5; GPU nodes count GPUs only) and
-//!    its pods fit on the other Ready nodes. After `scaleDownUnneededTime` of continuous unneededness, and not
-//!    within `scaleDownDelayAfterAdd` of the last scale-up or `scaleDownDelayAfterDelete` of the last removal,
-//!    empty nodes are removed together and otherwise one non-empty node is drained; the pool never goes below
-//!    `min_nodes`. Scale-down is not considered while pods are unschedulable.
+//!    its pods fit on the other Ready nodes. After strictly more than `scaleDownUnneededTime` of continuous
+//!    unneededness, and not within `scaleDownDelayAfterAdd` of the last scale-up, `--scale-down-delay-after-failure`
+//!    of a failed scale-down or `scaleDownDelayAfterDelete` of the last removal, empty nodes are removed together
+//!    (up to 10) and otherwise one non-empty node is drained; the pool never goes below `min_nodes`. Scale-down is
+//!    not considered while pods are unschedulable.
+//!
+//! The boundaries (strict or not) follow the code; the rules themselves are the FAQ's, transcribed with their
+//! sections in `fixtures/upstream-cases/cluster-autoscaler/faq.json`. The flags the OKE add-on does not expose keep
+//! their upstream defaults ([`ScanRules`]).
 //!
 //! Timing comes from the OKE add-on's keys ([`AutoscalerTiming`], Go durations). A requested node becomes Ready
 //! after a provisioning delay that is not a Cluster Autoscaler setting but the cloud's: see
@@ -323,7 +330,9 @@ pub enum ScanNote {
     Backoff,
     /// Pods are unschedulable and nodes already being provisioned will hold them.
     WaitingForNodes,
-    /// Some nodes are unneeded, but a recent scale-up or removal forbids scale-down.
+    /// Every unschedulable pod is very new (2 s; 30 s for GPU pods): the scan waits one iteration for more.
+    PodsTooNew,
+    /// Some nodes are unneeded, but a recent scale-up, removal or failed removal forbids scale-down.
     ScaleDownInCooldown,
     /// Unneeded nodes were removed.
     ScaleDown,
@@ -342,43 +351,163 @@ pub struct ScanOutcome {
     pub note: Option<ScanNote>,
 }
 
+/// The Cluster Autoscaler's flags that the OKE add-on does not expose, at their upstream defaults
+/// (`cluster-autoscaler/FAQ.md`, "What are the parameters to CA?", and `core/static_autoscaler.go`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScanRules {
+    /// `--scale-down-delay-after-failure`: no scale-down for this long after a failed one (3 min).
+    pub scale_down_delay_after_failure_seconds: i64,
+    /// `--new-pod-scale-up-delay`: unschedulable pods younger than this are ignored (0 s).
+    pub new_pod_scale_up_delay_seconds: i64,
+    /// `--initial-node-group-backoff-duration` (5 min).
+    pub initial_backoff_seconds: i64,
+    /// `--max-node-group-backoff-duration` (30 min).
+    pub max_backoff_seconds: i64,
+    /// `--node-group-backoff-reset-timeout`: a group's backoff history is forgotten this long after its last
+    /// failure (3 h).
+    pub backoff_reset_seconds: i64,
+    /// Empty nodes deleted together at most (`--max-empty-bulk-delete` in the FAQ, now
+    /// `--max-scale-down-parallelism`; 10).
+    pub max_empty_bulk_delete: u32,
+    /// `unschedulablePodTimeBuffer`: when every unschedulable pod is younger than this, wait a loop (2 s).
+    pub new_pods_buffer_seconds: i64,
+    /// `unschedulablePodWithGpuTimeBuffer`: the same for the oldest GPU pod (30 s).
+    pub new_gpu_pods_buffer_seconds: i64,
+}
+
+impl Default for ScanRules {
+    fn default() -> Self {
+        ScanRules {
+            scale_down_delay_after_failure_seconds: 180,
+            new_pod_scale_up_delay_seconds: 0,
+            initial_backoff_seconds: NODE_GROUP_BACKOFF_SECONDS,
+            max_backoff_seconds: 1_800,
+            backoff_reset_seconds: 10_800,
+            max_empty_bulk_delete: 10,
+            new_pods_buffer_seconds: 2,
+            new_gpu_pods_buffer_seconds: 30,
+        }
+    }
+}
+
+/// A node group's backoff after failed scale-ups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backoff {
+    /// The group is backed off up to and including this time.
+    pub until: i64,
+    /// The length of the current backoff.
+    pub duration: i64,
+    /// When the last scale-up failed.
+    pub last_failure: i64,
+}
+
+impl Backoff {
+    /// Records a failed scale-up at `now`.
+    ///
+    /// Mirrors `(*exponentialBackoff).Backoff` in kubernetes/autoscaler `cluster-autoscaler/utils/backoff/exponential_backoff.go`:
+    /// the first failure backs off for the initial duration; a failure after a backoff has run out doubles it, up
+    /// to the maximum; a failure during a backoff keeps its duration.
+    #[must_use]
+    pub fn after_failure(previous: Option<Backoff>, rules: &ScanRules, now: i64) -> Backoff {
+        let duration = match previous {
+            None => rules.initial_backoff_seconds,
+            Some(previous) if previous.until < now => {
+                (previous.duration * 2).min(rules.max_backoff_seconds)
+            }
+            Some(previous) => previous.duration,
+        };
+        Backoff {
+            until: now + duration,
+            duration,
+            last_failure: now,
+        }
+    }
+
+    /// Whether the group is backed off at `now` (`BackoffStatus`: until the backoff time has passed).
+    #[must_use]
+    pub fn is_backed_off(&self, now: i64) -> bool {
+        self.until >= now
+    }
+}
+
+/// An unschedulable pod, as the scan sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PendingPod {
+    /// When the pod was created, in seconds.
+    pub created_at: i64,
+    /// Whether it requests GPUs.
+    pub gpu: bool,
+}
+
 /// The Cluster Autoscaler's state between scans.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterAutoscaler {
     /// Its parameters.
     pub config: ClusterAutoscalerConfig,
+    /// The flags the OKE add-on does not set.
+    pub rules: ScanRules,
     /// When it last requested nodes.
     pub last_scale_up: Option<i64>,
     /// When it last removed a node.
     pub last_scale_down: Option<i64>,
-    /// Until when the group backs off after a failed scale-up.
-    pub backoff_until: Option<i64>,
+    /// When a scale-down last failed (the caller reports it with [`ClusterAutoscaler::record_scale_down_failure`]).
+    pub last_scale_down_failure: Option<i64>,
+    /// The group's backoff after failed scale-ups.
+    pub backoff: Option<Backoff>,
 }
 
 impl ClusterAutoscaler {
-    /// An autoscaler that has not acted yet.
+    /// An autoscaler that has not acted yet, with the upstream defaults for the flags the add-on does not set.
+    ///
+    /// Upstream starts with every "last" time an hour in the past, so that no delay applies at start
+    /// (`NewStaticAutoscaler`); `None` stands for that.
     #[must_use]
     pub fn new(config: ClusterAutoscalerConfig) -> Self {
         ClusterAutoscaler {
             config,
+            rules: ScanRules::default(),
             last_scale_up: None,
             last_scale_down: None,
-            backoff_until: None,
+            last_scale_down_failure: None,
+            backoff: None,
         }
     }
 
-    /// Whether scale-down is forbidden at `now` (`isScaleDownInCooldown` in `static_autoscaler.go`).
+    /// Whether scale-down is forbidden at `now`.
+    ///
+    /// Mirrors `(*StaticAutoscaler).isScaleDownInCooldown` in `core/static_autoscaler.go`: within
+    /// `scaleDownDelayAfterAdd` of the last scale-up, `--scale-down-delay-after-failure` of the last failed
+    /// scale-down, or `scaleDownDelayAfterDelete` of the last removal (each test strict: `last + delay > now`).
     #[must_use]
     pub fn scale_down_in_cooldown(&self, now: i64) -> bool {
-        self.last_scale_up
-            .is_some_and(|at| at + self.config.scale_down_delay_after_add_seconds > now)
-            || self
-                .last_scale_down
-                .is_some_and(|at| at + self.config.scale_down_delay_after_delete_seconds > now)
+        let within = |last: Option<i64>, delay: i64| last.is_some_and(|at| at + delay > now);
+        within(
+            self.last_scale_up,
+            self.config.scale_down_delay_after_add_seconds,
+        ) || within(
+            self.last_scale_down_failure,
+            self.rules.scale_down_delay_after_failure_seconds,
+        ) || within(
+            self.last_scale_down,
+            self.config.scale_down_delay_after_delete_seconds,
+        )
     }
 
-    /// One scan at `now`, given how many recipe pods are unschedulable and how many run on each node
-    /// (`pods_on(node id)`). Requests and removes nodes in `pool`.
+    /// Records that a scale-down started at `now` failed (an eviction was refused, say), which holds further
+    /// scale-down for `--scale-down-delay-after-failure`.
+    pub fn record_scale_down_failure(&mut self, now: i64) {
+        self.last_scale_down_failure = Some(now);
+    }
+
+    /// Whether the node group is backed off at `now`.
+    #[must_use]
+    pub fn backed_off(&self, now: i64) -> bool {
+        self.backoff
+            .is_some_and(|backoff| backoff.is_backed_off(now))
+    }
+
+    /// One scan at `now`, given how many recipe pods are unschedulable (of unknown age, so counted as old) and
+    /// how many run on each node (`pods_on(node id)`); see [`ClusterAutoscaler::scan_pending`].
     pub fn scan(
         &mut self,
         pool: &mut NodePool,
@@ -386,55 +515,142 @@ impl ClusterAutoscaler {
         pods_on: impl Fn(u32) -> u32,
         now: i64,
     ) -> ScanOutcome {
+        let old = PendingPod {
+            created_at: i64::MIN / 2,
+            gpu: false,
+        };
+        let pending = vec![old; unschedulable as usize];
+        self.scan_pending(pool, &pending, pods_on, now)
+    }
+
+    /// One scan at `now`, given the unschedulable pods and how many pods run on each node (`pods_on(node id)`).
+    /// Requests and removes nodes in `pool`.
+    ///
+    /// Mirrors one iteration of `(*StaticAutoscaler).RunOnce` in `core/static_autoscaler.go`, with the timing
+    /// rules of `cluster-autoscaler/FAQ.md`:
+    ///
+    /// 1. A requested node still unregistered strictly more than `maxNodeProvisionTime` after its request is
+    ///    removed, and the group backs off ([`Backoff::after_failure`]; forgotten after the reset timeout).
+    /// 2. Pods not older than `--new-pod-scale-up-delay` are ignored (`filterOutYoungPods`). When the rest are all
+    ///    very new (the oldest younger than 2 s, or the oldest GPU pod younger than 30 s: `allPodsAreNew`) the
+    ///    scan waits, and does not scale down either.
+    /// 3. Otherwise pods that would not fit on nodes being provisioned are bin-packed onto new nodes, up to
+    ///    `max_nodes`, unless the group is backed off. A scan with unschedulable pods does not scale down.
+    /// 4. Scale-down: a Ready node is unneeded while it runs no recipe pod, or while its GPU utilization is below
+    ///    the threshold and its pods fit elsewhere; strictly more than `scaleDownUnneededTime` of unneededness makes
+    ///    it removable, outside the cooldown ([`ClusterAutoscaler::scale_down_in_cooldown`]). Empty nodes go
+    ///    together (at most [`ScanRules::max_empty_bulk_delete`]), else one non-empty node; never below
+    ///    `min_nodes`.
+    pub fn scan_pending(
+        &mut self,
+        pool: &mut NodePool,
+        pending: &[PendingPod],
+        pods_on: impl Fn(u32) -> u32,
+        now: i64,
+    ) -> ScanOutcome {
         let mut outcome = ScanOutcome::default();
         if !self.config.enabled {
             return outcome;
         }
-        let config = &self.config;
+        if self
+            .backoff
+            .is_some_and(|backoff| backoff.last_failure + self.rules.backoff_reset_seconds < now)
+        {
+            self.backoff = None;
+        }
 
         // 1. Nodes that never registered.
-        let deadline = config.max_node_provision_time_seconds;
+        let deadline = self.config.max_node_provision_time_seconds;
         let failed: Vec<u32> = pool
             .nodes
             .iter()
-            .filter(|node| !node.ready && node.requested_at.is_some_and(|at| at + deadline <= now))
+            .filter(|node| !node.ready && node.requested_at.is_some_and(|at| at + deadline < now))
             .map(|node| node.id)
             .collect();
         if !failed.is_empty() {
             for id in &failed {
                 pool.remove(*id);
             }
-            self.backoff_until = Some(now + NODE_GROUP_BACKOFF_SECONDS);
+            self.backoff = Some(Backoff::after_failure(self.backoff, &self.rules, now));
             outcome.removed = failed;
             outcome.note = Some(ScanNote::ProvisioningFailed);
         }
 
-        // 2. Scale-up.
-        let per_node = config.replicas_per_node;
-        if unschedulable > 0 {
-            let upcoming = pool.provisioning_count().saturating_mul(per_node);
-            let remaining = unschedulable.saturating_sub(upcoming);
-            let needed = remaining.div_ceil(per_node);
-            let room = config.max_nodes.saturating_sub(pool.len());
-            let note = if needed == 0 {
-                ScanNote::WaitingForNodes
-            } else if self.backoff_until.is_some_and(|until| now < until) {
-                ScanNote::Backoff
-            } else if room == 0 {
-                ScanNote::MaxNodesReached
+        // 2. Unschedulable pods that count.
+        let delay = self.rules.new_pod_scale_up_delay_seconds;
+        let counted: Vec<PendingPod> = pending
+            .iter()
+            .copied()
+            .filter(|pod| now - pod.created_at > delay)
+            .collect();
+        if !counted.is_empty() {
+            let oldest = counted.iter().map(|pod| pod.created_at).min();
+            let oldest_gpu = counted
+                .iter()
+                .filter(|pod| pod.gpu)
+                .map(|pod| pod.created_at)
+                .min();
+            let too_new = oldest.is_some_and(|at| at + self.rules.new_pods_buffer_seconds > now)
+                || oldest_gpu.is_some_and(|at| at + self.rules.new_gpu_pods_buffer_seconds > now);
+            let note = if too_new {
+                ScanNote::PodsTooNew
             } else {
-                let ready_at = now + config.provisioning_seconds;
-                for _ in 0..needed.min(room) {
-                    outcome.requested.push(pool.request(now, ready_at));
-                }
-                self.last_scale_up = Some(now);
-                ScanNote::ScaleUp
+                self.scale_up(
+                    pool,
+                    u32::try_from(counted.len()).unwrap_or(u32::MAX),
+                    now,
+                    &mut outcome,
+                )
             };
             outcome.note = outcome.note.or(Some(note));
             return outcome;
         }
 
         // 3. Scale-down.
+        self.scale_down(pool, pods_on, now, &mut outcome);
+        outcome
+    }
+
+    /// Requests nodes for `unschedulable` pods, or says why not.
+    fn scale_up(
+        &mut self,
+        pool: &mut NodePool,
+        unschedulable: u32,
+        now: i64,
+        outcome: &mut ScanOutcome,
+    ) -> ScanNote {
+        let config = &self.config;
+        let per_node = config.replicas_per_node;
+        let upcoming = pool.provisioning_count().saturating_mul(per_node);
+        let remaining = unschedulable.saturating_sub(upcoming);
+        let needed = remaining.div_ceil(per_node);
+        let room = config.max_nodes.saturating_sub(pool.len());
+        if needed == 0 {
+            ScanNote::WaitingForNodes
+        } else if self.backed_off(now) {
+            ScanNote::Backoff
+        } else if room == 0 {
+            ScanNote::MaxNodesReached
+        } else {
+            let ready_at = now + config.provisioning_seconds;
+            for _ in 0..needed.min(room) {
+                outcome.requested.push(pool.request(now, ready_at));
+            }
+            self.last_scale_up = Some(now);
+            ScanNote::ScaleUp
+        }
+    }
+
+    /// Marks unneeded nodes and removes those whose time has come.
+    fn scale_down(
+        &mut self,
+        pool: &mut NodePool,
+        pods_on: impl Fn(u32) -> u32,
+        now: i64,
+        outcome: &mut ScanOutcome,
+    ) {
+        let config = &self.config;
+        let per_node = config.replicas_per_node;
         let load: Vec<(u32, bool, u32)> = pool
             .nodes
             .iter()
@@ -474,16 +690,16 @@ impl ClusterAutoscaler {
             .zip(&load)
             .filter(|(node, _)| {
                 node.unneeded_since
-                    .is_some_and(|since| since + unneeded_for <= now)
+                    .is_some_and(|since| since + unneeded_for < now)
             })
             .map(|(node, &(_, _, pods))| (node.id, pods))
             .collect();
         if eligible.is_empty() {
-            return outcome;
+            return;
         }
         if self.scale_down_in_cooldown(now) {
             outcome.note = outcome.note.or(Some(ScanNote::ScaleDownInCooldown));
-            return outcome;
+            return;
         }
         let mut removable = pool.len().saturating_sub(config.min_nodes);
         // Empty nodes go together, newest first; else one non-empty node is drained.
@@ -495,7 +711,7 @@ impl ClusterAutoscaler {
         empty.sort_unstable_by(|a, b| b.cmp(a));
         let mut chosen: Vec<u32> = Vec::new();
         for id in empty {
-            if removable == 0 {
+            if removable == 0 || chosen.len() >= self.rules.max_empty_bulk_delete as usize {
                 break;
             }
             chosen.push(id);
@@ -518,7 +734,6 @@ impl ClusterAutoscaler {
             outcome.removed.extend(chosen);
             outcome.note = outcome.note.or(Some(ScanNote::ScaleDown));
         }
-        outcome
     }
 }
 
@@ -600,8 +815,8 @@ mod tests {
         ca.scan(&mut pool, 1, |_| 2, 0); // node 1 requested at 0, Ready at 300
         let mut ready = Vec::new();
         pool.advance(300, &mut ready);
-        // Node 1 has no pod from t = 300: unneeded from its first scan; removable at 300 + 600, and the scale-up
-        // cooldown (0 + 600) is over by then.
+        // Node 1 has no pod from t = 300: unneeded from its first scan; removable once unneeded for strictly
+        // more than 600 s (the first scan after 300 + 600, at 910), and the scale-up cooldown (0 + 600) is over.
         let pods_on = |id: u32| if id == 0 { 2 } else { 0 };
         let mut removed_at = None;
         let mut t = 300;
@@ -611,7 +826,7 @@ mod tests {
             }
             t += 10;
         }
-        assert_eq!(removed_at, Some(900));
+        assert_eq!(removed_at, Some(910));
         assert_eq!(pool.len(), 1);
         // Never below min_nodes: the last node, even empty, stays.
         for t in (1_000..3_000).step_by(10) {
@@ -630,15 +845,23 @@ mod tests {
         let mut ca = ClusterAutoscaler::new(config);
         let mut pool = NodePool::with_ready_nodes(1, true);
         ca.scan(&mut pool, 1, |_| 1, 0);
+        // Requested at 0: still within 5 min at 300 (0 + 300 < 300 is false), given up at 310.
         let outcome = ca.scan(&mut pool, 1, |_| 1, 300);
+        assert_eq!(outcome.note, Some(ScanNote::WaitingForNodes));
+        let outcome = ca.scan(&mut pool, 1, |_| 1, 310);
         assert_eq!(outcome.note, Some(ScanNote::ProvisioningFailed));
         assert_eq!(pool.len(), 1);
+        // Backed off for 5 min, up to and including 610.
         assert_eq!(
-            ca.scan(&mut pool, 1, |_| 1, 310).note,
+            ca.scan(&mut pool, 1, |_| 1, 320).note,
             Some(ScanNote::Backoff)
         );
         assert_eq!(
-            ca.scan(&mut pool, 1, |_| 1, 600).note,
+            ca.scan(&mut pool, 1, |_| 1, 610).note,
+            Some(ScanNote::Backoff)
+        );
+        assert_eq!(
+            ca.scan(&mut pool, 1, |_| 1, 620).note,
             Some(ScanNote::ScaleUp)
         );
     }

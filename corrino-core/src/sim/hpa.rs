@@ -19,6 +19,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::versions::{FeatureGates, KubernetesVersion};
+
 /// Multiplier of the per-sync scale-up cap on the no-behavior path (`scaleUpLimitFactor`).
 pub const SCALE_UP_LIMIT_FACTOR: f64 = 2.0;
 
@@ -313,24 +315,30 @@ impl Tolerances {
 
     /// The tolerances that apply to an autoscaler.
     ///
-    /// Mirrors `(*HorizontalController).tolerancesForHpa` in kubernetes `pkg/controller/podautoscaler/horizontal.go`,
-    /// with the `HPAConfigurableTolerance` feature gate on (its default since it went beta). A direction's own
-    /// `tolerance` overrides the cluster value; this is what lets a recipe react to small rises quickly while
-    /// ignoring small dips.
+    /// Mirrors `(*HorizontalController).tolerancesForHpa` in kubernetes `pkg/controller/podautoscaler/horizontal.go`.
+    /// With the `HPAConfigurableTolerance` feature gate on (`configurable_tolerance`; beta and on by default from
+    /// 1.35, see [`KubernetesVersion::supports_tolerance`]), a direction's own `tolerance` overrides the cluster
+    /// value; this is what lets a recipe react to small rises quickly while ignoring small dips. With the gate off
+    /// both directions use the cluster value, whatever the behavior says.
     #[must_use]
-    pub fn for_behavior(behavior: Option<&Behavior>, cluster_tolerance: f64) -> Self {
+    pub fn for_hpa(
+        behavior: Option<&Behavior>,
+        cluster_tolerance: f64,
+        configurable_tolerance: bool,
+    ) -> Self {
         let mut tolerances = Tolerances::uniform(cluster_tolerance);
-        if let Some(behavior) = behavior {
-            if let Some(down) = behavior
-                .scale_down
-                .as_ref()
-                .and_then(|rules| rules.tolerance)
-            {
-                tolerances.scale_down = down;
-            }
-            if let Some(up) = behavior.scale_up.as_ref().and_then(|rules| rules.tolerance) {
-                tolerances.scale_up = up;
-            }
+        let Some(behavior) = behavior.filter(|_| configurable_tolerance) else {
+            return tolerances;
+        };
+        if let Some(down) = behavior
+            .scale_down
+            .as_ref()
+            .and_then(|rules| rules.tolerance)
+        {
+            tolerances.scale_down = down;
+        }
+        if let Some(up) = behavior.scale_up.as_ref().and_then(|rules| rules.tolerance) {
+            tolerances.scale_up = up;
         }
         tolerances
     }
@@ -1061,21 +1069,70 @@ pub struct HpaSpec {
     pub behavior: Option<Behavior>,
 }
 
-/// Flags of the controller manager that shape the decision.
+/// Flags of the controller manager that shape the decision, and the feature gates of its release.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ControllerConfig {
     /// `--horizontal-pod-autoscaler-tolerance`.
     pub tolerance: f64,
     /// `--horizontal-pod-autoscaler-downscale-stabilization`, in seconds.
     pub downscale_stabilization_seconds: i64,
+    /// `HPAConfigurableTolerance` and `HPAScaleToZero`.
+    pub feature_gates: FeatureGates,
 }
 
 impl Default for ControllerConfig {
     fn default() -> Self {
+        ControllerConfig::for_version(KubernetesVersion::default())
+    }
+}
+
+impl ControllerConfig {
+    /// The default flags, with a release's feature gates at their defaults.
+    #[must_use]
+    pub fn for_version(version: KubernetesVersion) -> Self {
         ControllerConfig {
             tolerance: DEFAULT_TOLERANCE,
             downscale_stabilization_seconds: DEFAULT_DOWNSCALE_STABILIZATION_SECONDS,
+            feature_gates: FeatureGates::defaults(version),
         }
+    }
+}
+
+/// Why the API server refuses an autoscaler's `minReplicas`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MinReplicasError {
+    /// 0 while `HPAScaleToZero` is off, or with no Object or External metric.
+    #[error(
+        "minReplicas must be greater than 0 (0 needs the HPAScaleToZero feature gate and an Object or External metric)"
+    )]
+    ZeroNotAllowed,
+    /// Below 0.
+    #[error("minReplicas must not be negative")]
+    Negative,
+}
+
+/// Whether the API server accepts `minReplicas`.
+///
+/// The `minReplicas` rule of `validateHorizontalPodAutoscalerSpec` in kubernetes
+/// `pkg/apis/autoscaling/validation/validation.go`, as the API documents it: "minReplicas is allowed to be 0 if
+/// the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured".
+/// The gate is off by default up to 1.36 and on from 1.37 (kubernetes/kubernetes#139648). KEDA never asks for 0
+/// ([`super::keda::hpa_min_replicas`]): it keeps the workload at zero itself.
+///
+/// # Errors
+///
+/// [`MinReplicasError`] when the value is refused.
+pub fn validate_min_replicas(
+    min_replicas: Option<i32>,
+    has_object_or_external_metric: bool,
+    feature_gates: FeatureGates,
+) -> Result<(), MinReplicasError> {
+    match min_replicas {
+        Some(min) if min < 0 => Err(MinReplicasError::Negative),
+        Some(0) if !(feature_gates.hpa_scale_to_zero && has_object_or_external_metric) => {
+            Err(MinReplicasError::ZeroNotAllowed)
+        }
+        _ => Ok(()),
     }
 }
 
@@ -1290,8 +1347,11 @@ impl Hpa {
             outcome.reason = Reason::CurrentBelowMinReplicas;
             min
         } else {
-            let tolerances =
-                Tolerances::for_behavior(self.spec.behavior.as_ref(), self.config.tolerance);
+            let tolerances = Tolerances::for_hpa(
+                self.spec.behavior.as_ref(),
+                self.config.tolerance,
+                self.config.feature_gates.hpa_configurable_tolerance,
+            );
             let proposal = match compute_replicas_for_metrics(target, metrics, tolerances) {
                 MetricsProposal::Unavailable { invalid_metrics } => {
                     outcome.reason = Reason::FailedGetExternalMetric;
@@ -1457,7 +1517,7 @@ mod tests {
     fn tolerances_for_behavior() {
         // No behavior: the cluster value both ways.
         assert_eq!(
-            Tolerances::for_behavior(None, 0.1),
+            Tolerances::for_hpa(None, 0.1, true),
             Tolerances::uniform(0.1)
         );
         // Per-direction overrides.
@@ -1475,7 +1535,7 @@ mod tests {
             scale_down: 0.2,
             scale_up: 0.0,
         };
-        assert_eq!(Tolerances::for_behavior(Some(&behavior), 0.1), expected);
+        assert_eq!(Tolerances::for_hpa(Some(&behavior), 0.1, true), expected);
         // Only the down side overridden: up keeps the cluster value.
         let down_only = Behavior {
             scale_up: None,
@@ -1488,7 +1548,73 @@ mod tests {
             scale_down: 0.3,
             scale_up: 0.1,
         };
-        assert_eq!(Tolerances::for_behavior(Some(&down_only), 0.1), expected);
+        assert_eq!(Tolerances::for_hpa(Some(&down_only), 0.1, true), expected);
+    }
+
+    #[test]
+    fn tolerance_needs_the_feature_gate() {
+        // HPAConfigurableTolerance: alpha, off by default, in 1.33 and 1.34 (kubernetes/kubernetes#130797); beta
+        // and on from 1.35 (kubernetes/kubernetes#133128). With the gate off the behavior's tolerance is ignored.
+        let behavior = Behavior {
+            scale_up: Some(ScalingRules {
+                tolerance: Some(0.0),
+                ..ScalingRules::default()
+            }),
+            scale_down: None,
+        };
+        // 10 % above target on 10 pods: within the cluster's 0.1 (stays at 10), outside a 0 tolerance (11).
+        for (version, expected) in [
+            (KubernetesVersion::V1_34, 10),
+            (KubernetesVersion::V1_35, 11),
+        ] {
+            let mut hpa = Hpa {
+                config: ControllerConfig::for_version(version),
+                ..Hpa::new(HpaSpec {
+                    max_replicas: 20,
+                    behavior: Some(behavior.clone()),
+                    ..HpaSpec::default()
+                })
+            };
+            let outcome = hpa.reconcile(settled(10), &[average(1_000, 11_000)], NOW);
+            assert_eq!(outcome.desired_replicas, expected, "{version}");
+        }
+    }
+
+    #[test]
+    fn min_replicas_zero_needs_the_feature_gate() {
+        // HPAScaleToZero: alpha (off) up to 1.36, beta (on) in 1.37 (kubernetes/kubernetes#139648); 0 also needs
+        // an Object or External metric.
+        let at = |version| FeatureGates::defaults(version);
+        let cases = [
+            (
+                Some(0),
+                true,
+                KubernetesVersion::V1_36,
+                Err(MinReplicasError::ZeroNotAllowed),
+            ),
+            (Some(0), true, KubernetesVersion::V1_37, Ok(())),
+            (
+                Some(0),
+                false,
+                KubernetesVersion::V1_37,
+                Err(MinReplicasError::ZeroNotAllowed),
+            ),
+            (Some(1), false, KubernetesVersion::V1_33, Ok(())),
+            (None, false, KubernetesVersion::V1_33, Ok(())),
+            (
+                Some(-1),
+                true,
+                KubernetesVersion::V1_37,
+                Err(MinReplicasError::Negative),
+            ),
+        ];
+        for (min, external, version, expected) in cases {
+            assert_eq!(
+                validate_min_replicas(min, external, at(version)),
+                expected,
+                "{min:?} {external} {version}"
+            );
+        }
     }
 
     #[test]

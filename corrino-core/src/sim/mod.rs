@@ -1,9 +1,9 @@
 //! The autoscaling simulator: KEDA, the HPA, the Cluster Autoscaler, pods and vLLM replicas under a load, stepped
 //! together so that a recipe's scaling can be judged before it is deployed.
 //!
-//! The decision functions ([`hpa`], [`keda`], [`cluster_autoscaler`]) mirror upstream so that each step can be
-//! checked against upstream's own definition; the rest ([`pods`], [`serving`], [`metrics`], [`load`]) models
-//! what they act on. [`simulate`] runs a [`Scenario`] against a [`Plan`](crate::Plan) and returns a
+//! The decision functions ([`hpa`], [`keda`] with [`modifiers`], [`cluster_autoscaler`]) mirror upstream so that each
+//! step can be checked against upstream's own definition and tests, for the releases in [`versions`]; the rest
+//! ([`pods`], [`serving`], [`metrics`], [`load`]) models what they act on. [`simulate`] runs a [`Scenario`] against a [`Plan`](crate::Plan) and returns a
 //! [`Simulation`]: a timeline, the HPA's reasons, events and a summary; [`chart::svg`] draws it.
 //!
 //! Everything here is pure: histories with timestamps in seconds, an explicit `now`, seeded randomness, no clock
@@ -17,12 +17,14 @@ pub mod hpa;
 pub mod keda;
 pub mod load;
 pub mod metrics;
+pub mod modifiers;
 pub mod pods;
 pub mod scenario;
 pub mod serving;
 pub mod settings;
 pub mod simulation;
 pub mod timeline;
+pub mod versions;
 
 pub use chart::svg;
 pub use error::SimError;
@@ -35,6 +37,9 @@ pub use simulation::{
     samples_csv,
 };
 pub use timeline::simulate;
+pub use versions::{
+    FeatureGate, FeatureGates, KedaVersion, KubernetesVersion, tolerance_takes_effect,
+};
 
 use crate::diagnostic::Diagnostics;
 use crate::plan::{PlanOptions, Planning, plan_bytes, plan_json};

@@ -11,6 +11,7 @@ use super::metrics::Query;
 use super::pods::{DEFAULT_IMAGE_PULL_SECONDS, DEFAULT_POD_STARTUP_SECONDS, PodTiming};
 use super::scenario::Scenario;
 use super::serving::ServingModel;
+use super::versions::KedaVersion;
 use crate::autoscaling::{PodAutoscaling, QuerySource};
 use crate::capacity::{Capacity, Unit};
 use crate::plan::ServicePlan;
@@ -180,7 +181,7 @@ pub(super) fn resolve_settings(
         min_replicas: to_i32(min_replicas),
         max_replicas: to_i32(pod.max_replicas),
         threshold,
-        threshold_milli: keda::metric_target_milli(threshold),
+        threshold_milli: keda::metric_target_milli(KedaVersion::default(), threshold),
         metric_type: pod.metric_type.as_str(),
         query: match &pod.query {
             QuerySource::DefaultLatency => "default-latency".into(),

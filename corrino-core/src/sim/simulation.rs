@@ -80,7 +80,7 @@ pub struct Decision {
     pub current_replicas: i32,
     /// Ready pods at the sync.
     pub ready_replicas: u32,
-    /// The metric value the HPA received (KEDA's reading after `ignoreNullValues`), if any.
+    /// The metric value the HPA received (KEDA's reading after `ignoreNullValues`), if any and not NaN.
     pub metric: Option<f64>,
     /// What the metric alone asked for.
     pub metric_replicas: Option<i32>,
@@ -101,7 +101,8 @@ pub struct Sample {
     pub t: i64,
     /// Requests per second (open loop), active clients (closed loop), or 0 (metric trace).
     pub load: f64,
-    /// The metric as KEDA last read it (after `ignoreNullValues`); `None` when it failed or was not read yet.
+    /// The metric as KEDA last read it (after `ignoreNullValues`); `None` when it failed, was NaN (KEDA before
+    /// 2.20 passes NaN on), or was not read yet.
     pub metric: Option<f64>,
     /// The trigger's threshold.
     pub threshold: f64,

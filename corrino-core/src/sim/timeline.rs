@@ -26,7 +26,8 @@ use super::cluster_autoscaler::{ClusterAutoscaler, NodePool, ScanNote};
 use super::digest::{LatencyDigest, median_and_p95};
 use super::hpa::{Behavior, ExternalMetricReading, Hpa, HpaSpec, MetricTarget, ScaleTarget};
 use super::keda::{
-    self, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop, ScaledObjectSpec, TriggerTarget,
+    self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop,
+    ScaledObjectSpec, TriggerTarget,
 };
 use super::load::{Arrival, Load, MetricTrace, TrafficSource};
 use super::metrics::{LatencyBuckets, Query, QueryOutcome, Scrape, SeriesStore};
@@ -37,6 +38,7 @@ use super::settings::{Settings, behavior, build_query, resolve_settings, to_i32,
 use super::simulation::{
     Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
 };
+use super::versions::KedaVersion;
 use crate::autoscaling::MetricType;
 use crate::plan::{GroupMember, Plan, ServicePlan};
 
@@ -199,6 +201,7 @@ impl World {
             behavior: Some(behavior),
         });
         let keda = ScaledObjectLoop::new(
+            KedaVersion::default(),
             ScaledObjectSpec {
                 min_replica_count: Some(settings.min_replicas),
                 max_replica_count: Some(settings.max_replicas),
@@ -330,7 +333,7 @@ impl World {
         let sync_due = t >= self.next_sync;
         if poll_due || sync_due {
             let reading = self.read_metric(t);
-            self.metric = reading.ok();
+            self.metric = reading.ok().filter(|value| !value.is_nan());
             if poll_due {
                 self.keda_poll(t, reading);
             }
@@ -399,9 +402,11 @@ impl World {
             (None, None) => QueryOutcome::Empty,
         };
         match outcome {
-            QueryOutcome::Empty => keda::prometheus_value(None, self.ignore_null_values),
+            QueryOutcome::Empty => {
+                keda::prometheus_value(self.keda.version, None, self.ignore_null_values)
+            }
             QueryOutcome::Value(value) => {
-                keda::prometheus_value(Some(value), self.ignore_null_values)
+                keda::prometheus_value(self.keda.version, Some(value), self.ignore_null_values)
             }
             QueryOutcome::MultipleSeries(_) => Err(MetricError::ScalerFailed),
         }
@@ -448,7 +453,7 @@ impl World {
         match self.last_milli {
             Some((bits, milli)) if bits == value.to_bits() => milli,
             _ => {
-                let milli = keda::metric_value_milli(value);
+                let milli = keda::metric_value_milli(self.keda.version, value);
                 self.last_milli = Some((value.to_bits(), milli));
                 milli
             }
@@ -458,14 +463,15 @@ impl World {
     fn hpa_sync(&mut self, t: i64, reading: Result<f64, MetricError>) {
         let ready = self.replica_set.ready();
         let usage = reading.map(|value| self.milli(value));
-        let served = keda::get_metrics_with_fallback(
-            &mut self.health,
-            usage,
-            None,
-            self.trigger_target,
-            self.spec_replicas,
-            to_i32(ready),
-        );
+        let context = FallbackContext {
+            version: self.keda.version,
+            fallback: None,
+            target: self.trigger_target,
+            modifiers: None,
+            current_replicas: self.spec_replicas,
+            ready_replicas: to_i32(ready),
+        };
+        let served = keda::get_metrics_with_fallback(&context, &mut self.health, usage);
         let metric = ExternalMetricReading {
             target: self.hpa_target,
             usage_milli: served.ok().map(|served| served.value_milli),
@@ -485,7 +491,7 @@ impl World {
                 t,
                 current_replicas: current,
                 ready_replicas: ready,
-                metric: reading.ok(),
+                metric: reading.ok().filter(|value| !value.is_nan()),
                 metric_replicas: outcome.metric_replicas,
                 desired_replicas: outcome.desired_replicas,
                 rescaled: outcome.rescaled,
