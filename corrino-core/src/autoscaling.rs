@@ -271,14 +271,6 @@ pub fn resolve(
         }
         return (None, None);
     }
-    if recipe.multinode_num_nodes_to_use_from_shared_pool.is_some() && original_pod.is_some() {
-        sink.note(Diagnostic::warning(
-            &pod_at,
-            Code::AutoscalingNotApplicable,
-            "a multinode service runs as one group of whole nodes and is not scaled by KEDA; pod autoscaling is ignored",
-        ));
-        return (None, None);
-    }
 
     let merged = merge_misplaced(original_pod, node_params, sink);
     let node = resolve_node(recipe, node_params, &node_at, sink);

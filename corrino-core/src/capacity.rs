@@ -12,6 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Pointer};
 use crate::recipe::convert::Sink;
 use crate::recipe::{Recipe, RecipeMode};
 use crate::shape::Shape;
+use crate::validate::Multinode;
 
 /// What one replica takes from a node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,8 +56,11 @@ pub struct Capacity {
     pub gpus_per_node: u32,
     /// What one replica takes.
     pub unit: Unit,
-    /// Replicas one node holds.
+    /// Replicas one node holds (for a multinode service: the group's pods one node holds, always 1).
     pub replicas_per_node: u32,
+    /// Nodes one replica spans: 1, or a multinode service's group size (a replica is then a group of pods).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub nodes_per_replica: u32,
     /// GPUs (or, with MIG, slices) left idle on a full node.
     pub idle_per_node: u32,
     /// The most replicas the recipe asks for (`max_replicas`, or the fixed replica count).
@@ -73,7 +77,17 @@ pub struct Capacity {
     pub pending_replicas: u32,
 }
 
+fn one() -> u32 {
+    1
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference.
+fn is_one(value: &u32) -> bool {
+    *value == 1
+}
+
 /// Computes the capacity plan; `None` when a replica takes nothing countable (no GPUs, or zero per replica).
+/// `nodes_per_replica` is 1, or a multinode group's size: each of its pods takes a node of its own.
 #[must_use]
 pub fn plan_capacity(
     shape: &str,
@@ -82,6 +96,7 @@ pub fn plan_capacity(
     max_replicas: u32,
     max_nodes: Option<u32>,
     node_bound: NodeBound,
+    nodes_per_replica: u32,
 ) -> Option<Capacity> {
     let (units_per_node, per_replica) = match &unit {
         Unit::Gpus { per_replica } => (gpus_per_node, *per_replica),
@@ -92,18 +107,28 @@ pub fn plan_capacity(
     }
     let replicas_per_node = units_per_node / per_replica;
     let idle_per_node = units_per_node % per_replica;
-    let nodes_needed = if replicas_per_node == 0 {
-        0
+    let nodes_per_replica = nodes_per_replica.max(1);
+    let (nodes_needed, replicas_that_fit) = if replicas_per_node == 0 {
+        (0, max_nodes.map(|_| 0))
+    } else if nodes_per_replica > 1 {
+        // A group's pods each take a node of their own.
+        (
+            max_replicas.saturating_mul(nodes_per_replica),
+            max_nodes.map(|n| n / nodes_per_replica),
+        )
     } else {
-        max_replicas.div_ceil(replicas_per_node)
+        (
+            max_replicas.div_ceil(replicas_per_node),
+            max_nodes.map(|n| n.saturating_mul(replicas_per_node)),
+        )
     };
-    let replicas_that_fit = max_nodes.map(|n| n.saturating_mul(replicas_per_node));
     let pending_replicas = replicas_that_fit.map_or(0, |fit| max_replicas.saturating_sub(fit));
     Some(Capacity {
         shape: shape.to_owned(),
         gpus_per_node,
         unit,
         replicas_per_node,
+        nodes_per_replica,
         idle_per_node,
         max_replicas,
         nodes_needed,
@@ -121,6 +146,7 @@ pub fn resolve(
     gpus_per_replica: u32,
     pod: Option<&PodAutoscaling>,
     node: Option<&NodeAutoscaling>,
+    multinode: Option<&Multinode>,
     sink: &mut Sink,
 ) -> Option<Capacity> {
     if !matches!(
@@ -162,6 +188,7 @@ pub fn resolve(
         max_replicas,
         max_nodes,
         bound,
+        multinode.map_or(1, |m| m.nodes),
     )?;
     let what = match &capacity.unit {
         Unit::Gpus { per_replica } => format!("{per_replica} GPU(s) per replica"),
@@ -276,6 +303,7 @@ mod tests {
             3,
             Some(2),
             NodeBound::MaxNodes,
+            1,
         )
         .unwrap();
         assert_eq!(
@@ -293,6 +321,7 @@ mod tests {
             8,
             Some(2),
             NodeBound::MaxNodes,
+            1,
         )
         .unwrap();
         assert_eq!(
@@ -310,6 +339,7 @@ mod tests {
             2,
             Some(1),
             NodeBound::PoolSize,
+            1,
         )
         .unwrap();
         assert_eq!(
@@ -324,7 +354,16 @@ mod tests {
             profile: "1g.20gb".into(),
             per_gpu: 4,
         };
-        let c = plan_capacity("BM.GPU.H100.8", 8, unit, 50, Some(1), NodeBound::PoolSize).unwrap();
+        let c = plan_capacity(
+            "BM.GPU.H100.8",
+            8,
+            unit,
+            50,
+            Some(1),
+            NodeBound::PoolSize,
+            1,
+        )
+        .unwrap();
         assert_eq!((c.replicas_per_node, c.pending_replicas), (32, 18));
     }
 
@@ -337,6 +376,7 @@ mod tests {
             8,
             None,
             NodeBound::Unknown,
+            1,
         )
         .unwrap();
         assert_eq!(
@@ -350,9 +390,34 @@ mod tests {
                 Unit::Gpus { per_replica: 1 },
                 1,
                 None,
-                NodeBound::Unknown
+                NodeBound::Unknown,
+                1,
             )
             .is_none()
         );
+    }
+}
+
+#[cfg(test)]
+mod multinode_tests {
+    use super::*;
+
+    #[test]
+    fn a_group_of_nodes_is_one_replica() {
+        // Two groups of 3 nodes on a pool of 7: 6 nodes, and 1 left over; 3 groups would need 9.
+        let c = plan_capacity(
+            "BM.GPU.H100.8",
+            8,
+            Unit::Gpus { per_replica: 8 },
+            3,
+            Some(7),
+            NodeBound::PoolSize,
+            3,
+        )
+        .expect("capacity");
+        assert_eq!(c.nodes_per_replica, 3);
+        assert_eq!(c.nodes_needed, 9);
+        assert_eq!(c.replicas_that_fit, Some(2));
+        assert_eq!(c.pending_replicas, 1);
     }
 }

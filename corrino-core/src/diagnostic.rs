@@ -104,6 +104,8 @@ codes! {
     MissingField = "missing-field",
     /// A field that has no effect for this kind of recipe, or that contradicts another field.
     IgnoredField = "ignored-field",
+    /// A number written without a unit, read in the unit the message states.
+    AssumedUnit = "assumed-unit",
     /// A field written as a number where upstream's schema wants a string (or the reverse); accepted.
     CoercedType = "coerced-type",
 
@@ -193,7 +195,9 @@ codes! {
     PollingInterval = "polling-interval",
     /// A custom query that cannot work as written.
     Query = "query",
-    /// Autoscaling fields on a recipe that cannot autoscale (a job, a multinode service).
+    /// A job's team that the recipe (or its deployment group) does not create: it must exist before the job runs.
+    TeamNotCreated = "team-not-created",
+    /// Autoscaling fields on a recipe that cannot autoscale (a job, a pool).
     AutoscalingNotApplicable = "autoscaling-not-applicable",
 
     // Capacity.

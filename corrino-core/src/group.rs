@@ -9,6 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{Code, Diagnostic, Pointer, did_you_mean, suggest};
+use crate::plan::Preview;
 use crate::recipe::convert::Sink;
 use crate::recipe::reference::{Export, container_strings, references};
 use crate::recipe::{GroupDeployment, Recipe, RecipeMode, canonical_name};
@@ -227,6 +228,91 @@ fn references_between(deployments: &[GroupDeployment], at: &Pointer, sink: &mut 
             }
         }
     }
+}
+
+/// What the members need of each other: a job's team made by a `team` member (else a note that it must exist), and
+/// a multinode service's group of nodes on a shared pool member of its shape and selector (else an error with the
+/// numbers). `members` are the members' places in the group with their previews.
+pub fn members_together(members: &[(usize, &Preview)], at: &Pointer, sink: &mut Sink) {
+    let teams: Vec<&str> = members
+        .iter()
+        .filter_map(|(_, p)| p.team.as_ref().map(|t| t.name.as_str()))
+        .collect();
+    for (i, preview) in members {
+        if let Some(queue) = &preview.queue
+            && !teams.contains(&queue.team.as_str())
+        {
+            sink.note(
+                team_must_exist(&queue.team).with_outer_path(at.index(*i).key("recipe").as_str()),
+            );
+        }
+        let (Some(multinode), Some(shape)) = (&preview.multinode, &preview.shape) else {
+            continue;
+        };
+        let selector = preview.recipe.recipe_shared_node_pool_selector.as_deref();
+        let pools: Vec<(usize, &Preview)> = members
+            .iter()
+            .filter(|(_, p)| {
+                p.mode == Some(RecipeMode::SharedNodePool)
+                    && p.shape.as_ref().is_some_and(|s| s.name == shape.name)
+                    && selector
+                        .is_none_or(|s| p.recipe.shared_node_pool_selector.as_deref() == Some(s))
+            })
+            .map(|(j, p)| (*j, *p))
+            .collect();
+        let sizes: Vec<u32> = pools
+            .iter()
+            .filter_map(|(_, p)| p.recipe.shared_node_pool_size)
+            .collect();
+        if sizes.is_empty() || sizes.iter().any(|size| *size >= multinode.nodes) {
+            continue;
+        }
+        let largest = sizes.iter().copied().max().unwrap_or(0);
+        sink.note(
+            Diagnostic::error(
+                at.index(*i)
+                    .key("recipe")
+                    .key("multinode_num_nodes_to_use_from_shared_pool"),
+                Code::Multinode,
+                format!(
+                    "a group of {} `{}` nodes cannot be placed: the group's shared pools of that shape hold at most {largest} node(s)",
+                    multinode.nodes, shape.name
+                ),
+            )
+            .with_hint(format!(
+                "raise `shared_node_pool_size` of {} to {} or use fewer nodes per group",
+                pools
+                    .iter()
+                    .map(|(j, _)| format!("member {}", deployments_name(members, *j)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                multinode.nodes
+            )),
+        );
+    }
+}
+
+/// A member's name for messages: its place in the group when it has no recipe name.
+fn deployments_name(members: &[(usize, &Preview)], index: usize) -> String {
+    members
+        .iter()
+        .find(|(i, _)| *i == index)
+        .and_then(|(_, p)| p.member.clone())
+        .unwrap_or_else(|| index.to_string())
+}
+
+/// The note of a job whose team nothing in sight creates: Kueue holds the job until the team's LocalQueue exists.
+#[must_use]
+pub fn team_must_exist(team: &str) -> Diagnostic {
+    Diagnostic::info(
+        Pointer::root().key("recipe_team_info").key("team_name"),
+        Code::TeamNotCreated,
+        format!(
+            "the team `{team}` must exist before the job runs: Kueue holds the job until the LocalQueue `{}` does",
+            crate::validate::team::local_queue(team)
+        ),
+    )
+    .with_hint("deploy the team's `team` recipe first, or in the same deployment group")
 }
 
 /// Inference-gateway model names and API keys must be unique; within a group we can check that. `members` are the

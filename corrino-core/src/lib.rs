@@ -35,6 +35,7 @@ pub mod model;
 pub mod names;
 pub mod plan;
 pub mod promql;
+pub mod quantity;
 pub mod recipe;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -20,6 +20,7 @@ export type Code =
   | "unknown-variant"
   | "missing-field"
   | "ignored-field"
+  | "assumed-unit"
   | "coerced-type"
   | "invalid-name"
   | "name-canonicalised"
@@ -58,6 +59,7 @@ export type Code =
   | "cooldown-no-effect"
   | "polling-interval"
   | "query"
+  | "team-not-created"
   | "autoscaling-not-applicable"
   | "pending-replicas"
   | "idle-gpus"
@@ -142,6 +144,32 @@ export type Arch = "amd64" | "arm64";
  */
 export type GpuVendor = "nvidia" | "amd";
 /**
+ * A Kubernetes quantity, such as `8`, `500m` or `64Gi`.
+ */
+export type Quantity = string;
+/**
+ * Which nodes an update changes.
+ */
+export type NodeTarget =
+  | {
+      kind: "node";
+      /**
+       * The node's name (its private IP on OKE).
+       */
+      name: string;
+    }
+  | {
+      kind: "selector";
+      /**
+       * The label key.
+       */
+      label: string;
+      /**
+       * Its value.
+       */
+      value: string;
+    };
+/**
  * How the Cluster Autoscaler finds the pool.
  */
 export type NodeGroupDiscovery = "nodes" | "auto-discovery";
@@ -219,6 +247,10 @@ export interface Plan {
    */
   mode?: RecipeMode | null;
   /**
+   * A multinode service's group of whole nodes.
+   */
+  multinode?: Multinode | null;
+  /**
    * The canonical deployment name, when valid.
    */
   name?: CanonicalName | null;
@@ -230,11 +262,23 @@ export interface Plan {
    * Pod autoscaling, when asked for.
    */
   pod_autoscaling?: PodAutoscaling | null;
+  /**
+   * The Kueue queue a job is submitted to (its team's).
+   */
+  queue?: JobQueue | null;
   recipe: Recipe;
   /**
    * The node shape, when known.
    */
   shape?: Shape | null;
+  /**
+   * A `team` recipe's team, as Kueue gets it.
+   */
+  team?: TeamSpec | null;
+  /**
+   * An `update` recipe's nodes and labels.
+   */
+  update?: NodeUpdate | null;
 }
 /**
  * The capacity plan of a GPU recipe.
@@ -262,11 +306,15 @@ export interface Capacity {
    */
   nodes_needed: number;
   /**
+   * Nodes one replica spans: 1, or a multinode service's group size (a replica is then a group of pods).
+   */
+  nodes_per_replica?: number;
+  /**
    * Replicas that would stay Pending at `max_replicas`.
    */
   pending_replicas: number;
   /**
-   * Replicas one node holds.
+   * Replicas one node holds (for a multinode service: the group's pods one node holds, always 1).
    */
   replicas_per_node: number;
   /**
@@ -278,6 +326,20 @@ export interface Capacity {
    */
   shape: string;
   unit: Unit;
+}
+/**
+ * Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
+ * A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
+ */
+export interface Multinode {
+  /**
+   * Nodes per group: one leader and `nodes - 1` workers.
+   */
+  nodes: number;
+  /**
+   * Whether the group uses the shared pool's RDMA network (`multinode_rdma_enabled_in_shared_pool`).
+   */
+  rdma: boolean;
 }
 /**
  * The node autoscaling of a recipe.
@@ -398,6 +460,27 @@ export interface PodAutoscaling {
   };
 }
 /**
+ * The Kueue queue a job is submitted to: its team's LocalQueue, in the team's Namespace.
+ */
+export interface JobQueue {
+  /**
+   * The LocalQueue (`kueue.x-k8s.io/queue-name`).
+   */
+  local_queue: string;
+  /**
+   * The team's Namespace, where the job runs.
+   */
+  namespace: string;
+  /**
+   * The WorkloadPriorityClass of the team's workloads (`kueue.x-k8s.io/priority-class`).
+   */
+  priority_class: string;
+  /**
+   * The canonical team name.
+   */
+  team: string;
+}
+/**
  * One OCI shape.
  */
 export interface Shape {
@@ -482,6 +565,65 @@ export interface MigProfile {
    * Slices of this profile per GPU.
    */
   per_gpu: number;
+}
+/**
+ * A team as Kueue gets it: checked names, priority and quotas.
+ */
+export interface TeamSpec {
+  /**
+   * The canonical team name.
+   */
+  name: string;
+  /**
+   * The priority of the team's workloads (a WorkloadPriorityClass value).
+   */
+  priority: number;
+  /**
+   * One quota per shape, each a Kueue ResourceFlavor.
+   */
+  quotas: ShapeQuota[];
+}
+/**
+ * The quotas of one shape.
+ */
+export interface ShapeQuota {
+  cpu: ResourceQuota;
+  gpus: ResourceQuota;
+  memory: ResourceQuota;
+  /**
+   * The shape's name, which its nodes carry as `node.kubernetes.io/instance-type`.
+   */
+  shape: string;
+  /**
+   * The GPU vendor of the shape, which decides the GPU resource's name; `None` for CPU shapes.
+   */
+  vendor?: GpuVendor | null;
+}
+/**
+ * One resource's limits in a ClusterQueue.
+ */
+export interface ResourceQuota {
+  /**
+   * How much more it may borrow from the cohort.
+   */
+  borrowing?: Quantity | null;
+  /**
+   * How much of its idle quota it lends to the cohort.
+   */
+  lending?: Quantity | null;
+  nominal: Quantity;
+}
+/**
+ * What an update does: the labels it sets on its target.
+ */
+export interface NodeUpdate {
+  /**
+   * The labels set (a MIG layout included), ordered by key.
+   */
+  labels: {
+    [k: string]: string;
+  };
+  target: NodeTarget;
 }
 /**
  * How a plan is rendered. Every field has a default, so callers name only what they change; an unknown field is

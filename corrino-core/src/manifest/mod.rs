@@ -12,9 +12,10 @@ pub mod labels;
 pub mod monitoring;
 pub mod oci;
 pub mod options;
+pub mod pod;
 pub mod scaling;
+pub mod service;
 pub mod storage;
-pub mod workload;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
@@ -186,7 +187,7 @@ fn render_service(
         ));
         return Err(diagnostics);
     }
-    let w = workload::service_objects(plan, options, &mut diagnostics);
+    let w = service::service_objects(plan, options, &mut diagnostics);
     let monitor = scaling::monitor(plan, options);
     let scaled_object = scaling::scaled_object(plan, options);
     let node_pool = (!recipe.uses_shared_pool())

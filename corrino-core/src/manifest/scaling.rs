@@ -24,7 +24,7 @@ use super::labels::{RECIPE_LABEL, object_labels, pod_selector};
 use super::monitoring::{
     Endpoint, PodMetricsEndpoint, PodMonitor, PodMonitorSpec, ServiceMonitor, ServiceMonitorSpec,
 };
-use super::workload::HTTP_PORT_NAME;
+use super::pod::HTTP_PORT_NAME;
 use super::{Manifest, RenderOptions, ScrapeMode};
 use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
 use crate::plan::ServicePlan;

@@ -9,7 +9,8 @@ use crate::recipe::reference::Export;
 use crate::recipe::{CanonicalName, GroupDeployment, Recipe, RecipeMode, canonical_name};
 use crate::shape::Shape;
 
-use super::Preview;
+use super::{JobQueue, Preview};
+use crate::validate::{Multinode, NodeUpdate, TeamSpec};
 
 /// A recipe without errors, checked for its mode: what rendering and simulation take.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +70,8 @@ pub struct ServicePlan {
     pub pod_autoscaling: Option<PodAutoscaling>,
     /// Node autoscaling, when asked for.
     pub node_autoscaling: Option<NodeAutoscaling>,
+    /// A multinode service's group: it runs as a LeaderWorkerSet of `nodes` pods on whole nodes.
+    pub multinode: Option<Multinode>,
 }
 
 /// A `job` recipe.
@@ -78,6 +81,8 @@ pub struct JobPlan {
     pub workload: Workload,
     /// The capacity plan of a GPU job.
     pub capacity: Option<Capacity>,
+    /// The team's Kueue queue, when the job runs under a team.
+    pub queue: Option<JobQueue>,
 }
 
 /// A `shared_node_pool` recipe.
@@ -100,6 +105,8 @@ pub struct UpdatePlan {
     pub recipe: Recipe,
     /// The canonical deployment name (a label value).
     pub name: String,
+    /// The nodes and the labels set on them.
+    pub update: NodeUpdate,
 }
 
 /// A `team` recipe.
@@ -109,6 +116,8 @@ pub struct TeamPlan {
     pub recipe: Recipe,
     /// The canonical deployment name (a label value).
     pub name: String,
+    /// The team, as Kueue gets it.
+    pub team: TeamSpec,
 }
 
 /// A deployment group: its members in dependency order, each with its name in the group.
@@ -156,10 +165,12 @@ pub(super) fn single(preview: &Preview) -> Result<Plan, &'static str> {
             capacity: preview.capacity.clone(),
             pod_autoscaling: preview.pod_autoscaling.clone(),
             node_autoscaling: preview.node_autoscaling.clone(),
+            multinode: preview.multinode.clone(),
         })),
         RecipeMode::Job => Plan::Job(Box::new(JobPlan {
             workload: workload()?,
             capacity: preview.capacity.clone(),
+            queue: preview.queue.clone(),
         })),
         RecipeMode::SharedNodePool => Plan::SharedNodePool(Box::new(SharedNodePoolPlan {
             recipe: recipe.clone(),
@@ -170,10 +181,15 @@ pub(super) fn single(preview: &Preview) -> Result<Plan, &'static str> {
         RecipeMode::Update => Plan::Update(Box::new(UpdatePlan {
             recipe: recipe.clone(),
             name: label_name()?,
+            update: preview
+                .update
+                .clone()
+                .ok_or("the nodes and labels to update")?,
         })),
         RecipeMode::Team => Plan::Team(Box::new(TeamPlan {
             recipe: recipe.clone(),
             name: label_name()?,
+            team: preview.team.clone().ok_or("the team")?,
         })),
     })
 }

@@ -12,7 +12,7 @@ pub use checked::{
     GroupMember, GroupPlan, JobPlan, Plan, ServicePlan, SharedNodePoolPlan, TeamPlan, UpdatePlan,
     Workload,
 };
-pub use preview::Preview;
+pub use preview::{JobQueue, Preview};
 
 use crate::autoscaling;
 use crate::capacity;
@@ -119,9 +119,21 @@ fn finish(recipe: Option<Recipe>, sink: Sink, options: &PlanOptions, checked: bo
 /// has no error and `checked` asks for one.
 fn resolve(
     recipe: Recipe,
+    sink: Sink,
+    options: &PlanOptions,
+    checked: bool,
+) -> (Preview, Option<Plan>) {
+    resolve_in(recipe, sink, options, checked, false)
+}
+
+/// [`resolve`], for a recipe of its own or (`member`) a deployment group's member, whose group checks what its
+/// members need of each other.
+fn resolve_in(
+    recipe: Recipe,
     mut sink: Sink,
     options: &PlanOptions,
     checked: bool,
+    member: bool,
 ) -> (Preview, Option<Plan>) {
     if let Some(deployment_group) = &recipe.deployment_group
         && recipe.recipe_mode.is_none()
@@ -134,8 +146,13 @@ fn resolve(
             let Some(member_recipe) = &member.recipe else {
                 continue;
             };
-            let (mut preview, plan) =
-                resolve(member_recipe.clone(), Sink::default(), options, checked);
+            let (mut preview, plan) = resolve_in(
+                member_recipe.clone(),
+                Sink::default(),
+                options,
+                checked,
+                true,
+            );
             preview.member.clone_from(&member.name);
             let prefix = at.index(i).key("recipe");
             sink.diagnostics.extend(
@@ -149,6 +166,15 @@ fn resolve(
             plans.push((i, plan));
         }
         group::check(deployments, &at, &mut sink);
+        group::members_together(
+            &plans
+                .iter()
+                .zip(&members)
+                .map(|((i, _), preview)| (*i, preview))
+                .collect::<Vec<_>>(),
+            &at,
+            &mut sink,
+        );
         group::gateway_uniqueness(
             plans
                 .iter()
@@ -170,6 +196,10 @@ fn resolve(
             pod_autoscaling: None,
             node_autoscaling: None,
             capacity: None,
+            multinode: None,
+            queue: None,
+            team: None,
+            update: None,
             members,
             diagnostics: sink.diagnostics,
             recipe,
@@ -189,13 +219,20 @@ fn resolve(
     let shape = validate::shape(shape_field.1, shape_field.0, &options.catalog, &mut sink).cloned();
     let gpus_per_replica = validate::gpus(&recipe, shape.as_ref(), &mut sink);
     validate::mig_config(&recipe, shape.as_ref(), &mut sink);
-    validate::placement(&recipe, shape.as_ref(), &mut sink);
+    let multinode = validate::placement(&recipe, shape.as_ref(), &mut sink);
     validate::storage(&recipe, &mut sink);
     let container_port = validate::ports_and_probes(&recipe, &mut sink);
     validate::image(&recipe, &mut sink);
     validate::environment(&recipe, &mut sink);
     validate::labels(&recipe, &mut sink);
-    validate::team(&recipe, &options.catalog, &mut sink);
+    let team = validate::team(&recipe, &options.catalog, &mut sink);
+    let queue = validate::job_team(&recipe, &mut sink).map(|team| JobQueue::of_team(&team));
+    if let Some(queue) = &queue
+        && !member
+    {
+        sink.note(group::team_must_exist(&queue.team));
+    }
+    let update = validate::update(&recipe, &options.catalog, &mut sink);
     let (pod_autoscaling, node_autoscaling) =
         autoscaling::resolve(&recipe, options.scrape_interval_seconds, &mut sink);
     if let (Some(name), Some(_)) = (&name, &pod_autoscaling)
@@ -216,6 +253,7 @@ fn resolve(
         gpus_per_replica,
         pod_autoscaling.as_ref(),
         node_autoscaling.as_ref(),
+        multinode.as_ref(),
         &mut sink,
     );
     let mut preview = Preview {
@@ -228,6 +266,10 @@ fn resolve(
         pod_autoscaling,
         node_autoscaling,
         capacity,
+        multinode,
+        queue,
+        team,
+        update,
         members: Vec::new(),
         diagnostics: sink.diagnostics,
         recipe,

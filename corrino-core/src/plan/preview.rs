@@ -8,6 +8,35 @@ use crate::capacity::Capacity;
 use crate::diagnostic::Diagnostics;
 use crate::recipe::{CanonicalName, Recipe, RecipeMode};
 use crate::shape::Shape;
+use crate::validate::{Multinode, NodeUpdate, TeamSpec};
+
+/// The Kueue queue a job is submitted to: its team's LocalQueue, in the team's Namespace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JobQueue {
+    /// The canonical team name.
+    pub team: String,
+    /// The team's Namespace, where the job runs.
+    pub namespace: String,
+    /// The LocalQueue (`kueue.x-k8s.io/queue-name`).
+    pub local_queue: String,
+    /// The WorkloadPriorityClass of the team's workloads (`kueue.x-k8s.io/priority-class`).
+    pub priority_class: String,
+}
+
+impl JobQueue {
+    /// The queue of the team `team` (canonical).
+    #[must_use]
+    pub fn of_team(team: &str) -> Self {
+        use crate::validate::team::{local_queue, namespace, priority_class};
+        JobQueue {
+            team: team.to_owned(),
+            namespace: namespace(team),
+            local_queue: local_queue(team),
+            priority_class: priority_class(team),
+        }
+    }
+}
 
 /// A recipe with everything derived from it resolved where it could be; every part that a problem made unknown is
 /// `None`. Rendering and simulation do not take a preview but a checked [`Plan`](super::Plan).
@@ -36,6 +65,18 @@ pub struct Preview {
     pub node_autoscaling: Option<NodeAutoscaling>,
     /// The capacity plan of a GPU workload.
     pub capacity: Option<Capacity>,
+    /// A multinode service's group of whole nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multinode: Option<Multinode>,
+    /// The Kueue queue a job is submitted to (its team's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<JobQueue>,
+    /// A `team` recipe's team, as Kueue gets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamSpec>,
+    /// An `update` recipe's nodes and labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<NodeUpdate>,
     /// The previews of a deployment group's members that have a recipe, in the group's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Preview>,

@@ -13,7 +13,7 @@ use std::fmt;
 use super::{format_duration, is_plain_label_name, parse_duration_seconds, push_escaped};
 use crate::manifest::ScrapeMode;
 use crate::manifest::labels::{RECIPE_LABEL, prometheus_label_name};
-use crate::manifest::workload::DEFAULT_SERVICE_PORT;
+use crate::manifest::service::DEFAULT_SERVICE_PORT;
 use crate::recipe::CanonicalName;
 use crate::vllm;
 

@@ -1,5 +1,5 @@
 //! The rules a recipe must follow beyond its structure: required fields per mode, names, shapes and GPUs,
-//! storage, ports, probes, images, environment, placement.
+//! storage, ports, probes, images, environment, placement, teams and node updates.
 //!
 //! Each rule reads the typed [`Recipe`](crate::Recipe) and reports into the [`Sink`]; none stops the others. Autoscaling rules
 //! live in [`crate::autoscaling`] and capacity in [`crate::capacity`]; [`mod@crate::plan`] runs them all.
@@ -12,17 +12,19 @@ mod placement;
 mod ports;
 mod required;
 mod storage;
-mod team;
+pub mod team;
+pub mod update;
 
 pub use container::{environment, image};
 pub use gpus::{gpus, mig_config, shape};
 pub use labels::labels;
 pub use name::deployment_name;
-pub use placement::placement;
+pub use placement::{Multinode, placement};
 pub use ports::ports_and_probes;
 pub use required::required_fields;
 pub use storage::storage;
-pub use team::team;
+pub use team::{ResourceQuota, ShapeQuota, TeamSpec, job_team, team};
+pub use update::{NodeTarget, NodeUpdate, update};
 
 use crate::diagnostic::{Code, Diagnostic, Pointer};
 use crate::recipe::convert::Sink;

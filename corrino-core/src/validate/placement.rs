@@ -8,7 +8,18 @@ use crate::recipe::{Recipe, RecipeMode};
 use crate::shape::Shape;
 
 /// Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
-pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) {
+/// A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Multinode {
+    /// Nodes per group: one leader and `nodes - 1` workers.
+    pub nodes: u32,
+    /// Whether the group uses the shared pool's RDMA network (`multinode_rdma_enabled_in_shared_pool`).
+    pub rdma: bool,
+}
+
+/// Checks where the recipe runs; returns a multinode service's group, when it has a usable one.
+pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Option<Multinode> {
     let creates_pool = match recipe.recipe_mode {
         Some(RecipeMode::Service | RecipeMode::Job) => !recipe.uses_shared_pool(),
         Some(RecipeMode::SharedNodePool) => true,
@@ -252,13 +263,12 @@ pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) {
             ));
         }
     }
-    multinode(recipe, shape, sink);
+    multinode(recipe, shape, sink)
 }
 
-fn multinode(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) {
-    let Some(nodes) = recipe.multinode_num_nodes_to_use_from_shared_pool else {
-        return;
-    };
+fn multinode(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Option<Multinode> {
+    let nodes = recipe.multinode_num_nodes_to_use_from_shared_pool?;
+    let errors = sink.diagnostics.count(crate::Severity::Error);
     let at = root("multinode_num_nodes_to_use_from_shared_pool");
     if !recipe.uses_shared_pool() {
         sink.note(
@@ -316,4 +326,10 @@ fn multinode(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) {
             }
         }
     }
+    (recipe.recipe_mode == Some(RecipeMode::Service)
+        && sink.diagnostics.count(crate::Severity::Error) == errors)
+        .then(|| Multinode {
+            nodes,
+            rdma: recipe.multinode_rdma_enabled_in_shared_pool == Some(true),
+        })
 }
