@@ -203,6 +203,15 @@ struct RenderFlags {
     /// How the Cluster Autoscaler finds the pool.
     #[arg(long, value_enum, default_value_t = NodeGroupDiscovery::default())]
     discovery: NodeGroupDiscovery,
+    /// The StorageClass of a job's output volumes.
+    #[arg(long, default_value_t = RenderOptions::default().storage_class)]
+    storage_class: String,
+    /// How often a job's failed pod is retried before the Job fails.
+    #[arg(long, default_value_t = RenderOptions::default().job_backoff_limit)]
+    job_backoff_limit: u32,
+    /// Delete a finished Job after this many seconds (kept until `corrino delete` otherwise).
+    #[arg(long)]
+    job_ttl_seconds_after_finished: Option<u32>,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -236,6 +245,9 @@ impl RenderFlags {
             node_pool_id: self.node_pool_id.clone(),
             discovery: self.discovery,
             autoscaler_timing: RenderOptions::default().autoscaler_timing,
+            storage_class: self.storage_class.clone(),
+            job_backoff_limit: self.job_backoff_limit,
+            job_ttl_seconds_after_finished: self.job_ttl_seconds_after_finished,
         }
     }
 }
@@ -492,7 +504,9 @@ fn send(
     .map_err(|e| e.to_string())?;
     let mut stderr = anstream::stderr().lock();
     if let Action::Apply { oci_out, .. } = &action {
-        let documents = manifest::oci_documents(&manifests).map_err(|e| e.to_string())?;
+        let oci: Vec<manifest::Manifest> =
+            manifests.iter().filter(|m| m.is_oci()).cloned().collect();
+        let documents = manifest::oci_documents(&oci).map_err(|e| e.to_string())?;
         match oci_out {
             Some(dir) => {
                 std::fs::create_dir_all(dir)
@@ -551,6 +565,10 @@ fn send(
                     OutcomeKind::Deleted if apply.dry_run => "deleted (server dry run)",
                     OutcomeKind::Deleted => "deleted",
                     OutcomeKind::AlreadyGone => "already gone",
+                    OutcomeKind::LabelsRemoved if apply.dry_run => {
+                        "labels removed (server dry run)"
+                    }
+                    OutcomeKind::LabelsRemoved => "labels removed",
                 };
                 writeln!(stdout, "{}: {what}", outcome.object).map_err(|e| e.to_string())?;
             }

@@ -31,8 +31,8 @@ fn golden_or_none(path: &Path, actual: Option<&str>) {
 }
 
 #[test]
-fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are_refused() {
-    let (mut services, mut pools, mut groups) = (0, 0, 0);
+fn every_fixture_renders_to_its_goldens_whatever_its_mode() {
+    let mut modes: BTreeMap<String, usize> = BTreeMap::new();
     for path in json_recipes() {
         let stem = path
             .file_stem()
@@ -45,21 +45,13 @@ fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are
         );
         let plan = planning.plan.expect("plan");
         let result = manifest::render(&plan, &options());
-        let multinode = matches!(&plan, Plan::Service(s)
-            if s.workload.recipe.multinode_num_nodes_to_use_from_shared_pool.is_some());
-        match plan.mode() {
-            Some(RecipeMode::Service) if !multinode => services += 1,
-            Some(RecipeMode::SharedNodePool) => pools += 1,
-            None => groups += 1,
-            _ => {
-                let problems = result.expect_err("only services, shared pools and groups render");
-                assert!(
-                    problems.contains(Code::RenderUnsupported),
-                    "{stem}: {problems}"
-                );
-                continue;
-            }
-        }
+        let multinode = matches!(&plan, Plan::Service(s) if s.multinode.is_some());
+        let mode = match plan.mode() {
+            Some(RecipeMode::Service) if multinode => "multinode service".to_owned(),
+            Some(mode) => mode.as_str().to_owned(),
+            None => "group".to_owned(),
+        };
+        *modes.entry(mode).or_default() += 1;
         let manifests = result.unwrap_or_else(|d| panic!("{stem} does not render:\n{d}"));
         let yaml = manifest::to_yaml(&manifests).expect("yaml");
         let again = manifest::to_yaml(&manifest::render(&plan, &options()).expect("renders"))
@@ -81,9 +73,24 @@ fn fixture_services_pools_and_groups_render_to_their_goldens_and_other_modes_are
             (!documents.is_empty()).then_some(joined.as_str()),
         );
     }
-    assert!(services >= 12, "expected most fixtures to be services");
-    assert!(pools >= 2, "expected the shared pool fixtures");
-    assert!(groups >= 1, "expected a deployment group fixture");
+    for mode in [
+        "service",
+        "multinode service",
+        "job",
+        "shared_node_pool",
+        "team",
+        "update",
+        "group",
+    ] {
+        assert!(
+            modes.contains_key(mode),
+            "no fixture of mode {mode}: {modes:?}"
+        );
+    }
+    assert!(
+        modes["service"] >= 12,
+        "expected most fixtures to be services"
+    );
 }
 
 fn render_example(options: &RenderOptions) -> Vec<Manifest> {

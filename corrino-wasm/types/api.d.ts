@@ -663,6 +663,16 @@ export interface RenderOptions {
    */
   ingress_class?: string | null;
   /**
+   * How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
+   * [`MAX_JOB_BACKOFF_LIMIT`]).
+   */
+  job_backoff_limit?: number;
+  /**
+   * How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
+   * [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+   */
+  job_ttl_seconds_after_finished?: number | null;
+  /**
    * Labels added to every object (the labels corrino sets itself are not replaced).
    */
   labels?: {
@@ -685,6 +695,10 @@ export interface RenderOptions {
    */
   prometheus_address?: string;
   scrape?: ScrapeMode;
+  /**
+   * The StorageClass of a job's output volumes (OKE's block volumes: `oci-bv`; OCI gives at least 50 GB).
+   */
+  storage_class?: string;
   /**
    * The worker subnet; a placeholder when absent.
    */

@@ -24,8 +24,9 @@ if (referenceDir && !hasReference(referenceDir)) {
 const { objects, problems } = readObjects(inputs);
 let failed = problems.length > 0;
 for (const problem of problems) console.log(`FAIL ${problem}`);
-for (const { name, errors } of validateObjects(objects, { reference: referenceDir })) {
-  if (errors.length === 0) console.log(`ok ${name}`);
+for (const { name, errors, skipped } of validateObjects(objects, { reference: referenceDir })) {
+  if (skipped && errors.length === 0) console.log(`skip ${name}: ${skipped}`);
+  else if (errors.length === 0) console.log(`ok ${name}`);
   for (const error of errors) console.log(`FAIL ${name}: ${error}`);
   failed ||= errors.length > 0;
 }

@@ -32,6 +32,8 @@ pub enum OutcomeKind {
     Deleted,
     /// Already absent when deleting.
     AlreadyGone,
+    /// corrino's labels taken off a node (deleting an `update` recipe).
+    LabelsRemoved,
 }
 
 /// What an execution did, step by step.
@@ -64,6 +66,14 @@ pub enum ExecuteError {
         /// The server's message.
         message: String,
         /// The objects applied before the failure, in order.
+        applied: Vec<String>,
+    },
+    /// A step on every node a label selector picks found no node.
+    #[error("no node has the label {selector} (applied before: {applied})", applied = if applied.is_empty() { "nothing".to_owned() } else { applied.join(", ") })]
+    NoNodes {
+        /// The selector.
+        selector: String,
+        /// The objects applied before, in order.
         applied: Vec<String>,
     },
     /// The Deployment did not become available in time.
@@ -132,6 +142,7 @@ async fn send(client: &kube::Client, step: &Step) -> Result<OutcomeKind, Execute
         .map_err(|e| client_error(&object, kube::Error::HttpError(e)))?;
     let deleting = step.method == "DELETE";
     match client.request_text(request).await {
+        Ok(_) if step.removes_labels => Ok(OutcomeKind::LabelsRemoved),
         Ok(_) if deleting => Ok(OutcomeKind::Deleted),
         Ok(_) => Ok(OutcomeKind::Applied),
         Err(kube::Error::Api(status)) if deleting && status.code == 404 => {
@@ -160,7 +171,23 @@ pub async fn execute(
 ) -> Result<Report, ExecuteError> {
     preflight(client, plan).await?;
     let mut report = Report::default();
+    let mut steps: Vec<Step> = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
+        match &step.node_selector {
+            None => steps.push(step.clone()),
+            Some(selector) => {
+                let nodes = nodes_with(client, selector).await?;
+                if nodes.is_empty() && !step.removes_labels {
+                    return Err(ExecuteError::NoNodes {
+                        selector: selector.clone(),
+                        applied: report.outcomes.iter().map(|o| o.object.clone()).collect(),
+                    });
+                }
+                steps.extend(nodes.iter().map(|name| for_node(step, name)));
+            }
+        }
+    }
+    for step in &steps {
         match send(client, step).await {
             Ok(result) => report.outcomes.push(Outcome {
                 object: step.object.to_string(),
@@ -205,6 +232,43 @@ pub async fn execute(
         }
     }
     Ok(report)
+}
+
+/// The names of the nodes a label selector picks.
+async fn nodes_with(client: &kube::Client, selector: &str) -> Result<Vec<String>, ExecuteError> {
+    let path = format!(
+        "/api/v1/nodes?labelSelector={}",
+        selector.replace('=', "%3D").replace(',', "%2C")
+    );
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| client_error(selector, kube::Error::HttpError(e)))?;
+    let list = client
+        .request::<k8s_openapi::List<k8s_openapi::api::core::v1::Node>>(request)
+        .await
+        .map_err(|e| client_error(selector, e))?;
+    let mut names: Vec<String> = list
+        .items
+        .into_iter()
+        .filter_map(|node| node.metadata.name)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// A selector step for one node: its name in the path and in the body.
+fn for_node(step: &Step, name: &str) -> Step {
+    let mut one = step.clone();
+    one.path = step.path.replace("{name}", name);
+    one.object.name = name.to_owned();
+    one.node_selector = None;
+    if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&step.body)
+        && let Some(meta) = body.get_mut("metadata").and_then(|m| m.as_object_mut())
+    {
+        meta.insert("name".into(), name.into());
+        one.body = body.to_string();
+    }
+    one
 }
 
 /// Polls the Deployment until its `Available` condition is true and every replica is updated and ready.

@@ -15,8 +15,11 @@ use kube_core::params::{DeleteParams, Patch, PatchParams};
 use kube_core::{Resource, request::Request};
 use serde::{Deserialize, Serialize};
 
+use k8s_openapi::api::core::v1::Node;
+
 use crate::manifest::Manifest;
 use crate::manifest::labels::MANAGER;
+use crate::manifest::node::NodeLabels;
 
 /// How the apply requests are made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,13 @@ pub struct Step {
     pub content_type: String,
     /// The body: the object (apply) or the delete options (delete), as JSON (which is also YAML).
     pub body: String,
+    /// For a step on every node a label selector picks: the selector. The path then ends in `{name}`, and the
+    /// executor lists the nodes and sends the step once for each, with its name in the path and the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<String>,
+    /// Whether the step takes corrino's labels off nodes (an apply without them): deleting an `update` recipe.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removes_labels: bool,
 }
 
 impl Step {
@@ -158,10 +168,30 @@ impl fmt::Display for ApplyPlan {
         for (i, step) in self.steps.iter().enumerate() {
             let query = form_urlencoded_pairs(&step.query);
             let sep = if query.is_empty() { "" } else { "?" };
+            if let Some(selector) = &step.node_selector {
+                writeln!(
+                    f,
+                    "{}. for each node with {selector} (GET /api/v1/nodes?labelSelector={selector}):",
+                    i + 1
+                )?;
+                writeln!(f, "   {} {}{sep}{query}", step.method, step.path)?;
+                let removes = if step.removes_labels {
+                    "takes back the labels corrino set"
+                } else {
+                    "sets the labels"
+                };
+                writeln!(f, "   # {removes}; Content-Type: {}", step.content_type)?;
+                continue;
+            }
             writeln!(f, "{}. {} {}{sep}{query}", i + 1, step.method, step.path)?;
+            let removes = if step.removes_labels {
+                "; takes back the labels corrino set"
+            } else {
+                ""
+            };
             writeln!(
                 f,
-                "   # {}; Content-Type: {}",
+                "   # {}; Content-Type: {}{removes}",
                 step.object, step.content_type
             )?;
         }
@@ -258,7 +288,56 @@ where
         query,
         content_type,
         body: String::from_utf8_lossy(&body).into_owned(),
+        node_selector: None,
+        removes_labels: false,
     })
+}
+
+/// The step that sets (apply) or takes back (delete) a node's labels: both are server-side applies, the second
+/// without the labels, so that the server removes exactly the labels corrino's field manager set.
+fn node_step(node: &Node, verb: Verb, options: &ApplyOptions) -> Result<Step, PlanError> {
+    match verb {
+        Verb::Apply => step_for(node, Verb::Apply, options),
+        Verb::Delete => {
+            let name = node.metadata.name.as_deref().unwrap_or_default();
+            let mut step = step_for(
+                &crate::manifest::node::node_patch(name, &Default::default()),
+                Verb::Apply,
+                options,
+            )?;
+            step.removes_labels = true;
+            Ok(step)
+        }
+    }
+}
+
+/// The step for every node a selector picks: a template, with `{name}` where each node's name goes.
+fn selector_step(
+    labels: &NodeLabels,
+    verb: Verb,
+    options: &ApplyOptions,
+) -> Result<Step, PlanError> {
+    const NAME: &str = "{name}";
+    let wanted = match verb {
+        Verb::Apply => labels.labels.clone(),
+        Verb::Delete => Default::default(),
+    };
+    let mut step = step_for(
+        &crate::manifest::node::node_patch(NAME, &wanted),
+        Verb::Apply,
+        options,
+    )?;
+    step.object.name = format!("every node with {}", labels.selector);
+    step.node_selector = Some(labels.selector.clone());
+    step.removes_labels = matches!(verb, Verb::Delete);
+    // The body names no node: the executor puts each node's name in.
+    if let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&step.body) {
+        if let Some(meta) = body.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            meta.remove("name");
+        }
+        step.body = body.to_string();
+    }
+    Ok(step)
 }
 
 fn step(
@@ -269,7 +348,17 @@ fn step(
     Some(match manifest {
         Manifest::PersistentVolume(o) => step_for(&**o, verb, options),
         Manifest::PersistentVolumeClaim(o) => step_for(&**o, verb, options),
+        Manifest::Namespace(o) => step_for(&**o, verb, options),
+        Manifest::ResourceFlavor(o) => step_for(&**o, verb, options),
+        Manifest::Cohort(o) => step_for(&**o, verb, options),
+        Manifest::WorkloadPriorityClass(o) => step_for(&**o, verb, options),
+        Manifest::ClusterQueue(o) => step_for(&**o, verb, options),
+        Manifest::LocalQueue(o) => step_for(&**o, verb, options),
         Manifest::Deployment(o) => step_for(&**o, verb, options),
+        Manifest::LeaderWorkerSet(o) => step_for(&**o, verb, options),
+        Manifest::Job(o) => step_for(&**o, verb, options),
+        Manifest::Node(o) => node_step(o, verb, options),
+        Manifest::NodeLabels(o) => selector_step(o, verb, options),
         Manifest::Service(o) => step_for(&**o, verb, options),
         Manifest::Ingress(o) => step_for(&**o, verb, options),
         Manifest::PodMonitor(o) => step_for(&**o, verb, options),
@@ -297,6 +386,32 @@ fn crds(manifests: &[Manifest]) -> Vec<CrdRequirement> {
                 "ServiceMonitor",
                 "the Prometheus Operator",
             ),
+            Manifest::LeaderWorkerSet(_) => (
+                "leaderworkerset.x-k8s.io",
+                "v1",
+                "LeaderWorkerSet",
+                "the LeaderWorkerSet controller",
+            ),
+            Manifest::ResourceFlavor(_) => ("kueue.x-k8s.io", "v1beta2", "ResourceFlavor", "Kueue"),
+            Manifest::Cohort(_) => ("kueue.x-k8s.io", "v1beta2", "Cohort", "Kueue"),
+            Manifest::WorkloadPriorityClass(_) => (
+                "kueue.x-k8s.io",
+                "v1beta2",
+                "WorkloadPriorityClass",
+                "Kueue",
+            ),
+            Manifest::ClusterQueue(_) => ("kueue.x-k8s.io", "v1beta2", "ClusterQueue", "Kueue"),
+            Manifest::LocalQueue(_) => ("kueue.x-k8s.io", "v1beta2", "LocalQueue", "Kueue"),
+            // A team's job is admitted by Kueue: without Kueue it would run unlimited.
+            Manifest::Job(job)
+                if job
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .is_some_and(|l| l.contains_key(crate::manifest::job::QUEUE_NAME_LABEL)) =>
+            {
+                ("kueue.x-k8s.io", "v1beta2", "LocalQueue", "Kueue")
+            }
             _ => continue,
         };
         if !out.iter().any(|c| c.kind == kind) {
@@ -338,6 +453,8 @@ pub fn delete_plan(manifests: &[Manifest], options: &ApplyOptions) -> Result<App
         steps: manifests
             .iter()
             .rev()
+            // Kueue flavors and the cohort are shared by every team: deleting one team leaves them.
+            .filter(|m| !m.is_shared())
             .filter_map(|m| step(m, Verb::Delete, options))
             .collect::<Result<_, _>>()?,
     })

@@ -223,11 +223,11 @@ mod tests {
     #[test]
     fn members_that_cannot_render_refuse_the_group_at_their_path() {
         let mut group = chat_group();
+        // File Storage needs its export from the render options.
         group["deployment_group"]["deployments"][1]["recipe"] = serde_json::from_str(include_str!(
-            "../../../fixtures/recipes/fine-tuning-job.json"
+            "../../../fixtures/recipes/deployment-with-secrets-and-storage.json"
         ))
-        .expect("the job fixture");
-        // A job has no Service to reference.
+        .expect("the storage fixture");
         group["deployment_group"]["deployments"][0]["recipe"]["recipe_container_env"][0]["value"] =
             "http://vllm/v1".into();
         let problems = render_group(&group, &RenderOptions::default()).expect_err("refused");
@@ -235,8 +235,8 @@ mod tests {
         assert_eq!(
             paths,
             [(
-                "/deployment_group/deployments/1/recipe/recipe_mode",
-                Code::RenderUnsupported
+                "/deployment_group/deployments/1/recipe/input_file_system/0/file_system_ocid",
+                Code::RenderOption
             )]
         );
     }

@@ -7,9 +7,13 @@
 //! ScaledObject after its Deployment), and the same plan always gives the same bytes.
 
 mod group;
+pub mod job;
 pub mod keda;
+pub mod kueue;
 pub mod labels;
+pub mod lws;
 pub mod monitoring;
+pub mod node;
 pub mod oci;
 pub mod options;
 pub mod pod;
@@ -18,13 +22,15 @@ pub mod service;
 pub mod storage;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Service};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{
+    Namespace, Node, PersistentVolume, PersistentVolumeClaim, Service,
+};
 use k8s_openapi::api::networking::v1::Ingress;
 use serde::Serialize;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
-use crate::plan::{Plan, PlanOptions, Planning, ServicePlan};
-use crate::recipe::RecipeMode;
+use crate::diagnostic::Diagnostics;
+use crate::plan::{JobPlan, Plan, PlanOptions, Planning, ServicePlan, TeamPlan};
 
 pub use keda::ScaledObject;
 pub use monitoring::{PodMonitor, ServiceMonitor};
@@ -40,8 +46,24 @@ pub enum Manifest {
     PersistentVolume(Box<PersistentVolume>),
     /// Its claim.
     PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    /// A team's Namespace.
+    Namespace(Box<Namespace>),
+    /// A kind of node a team's quota is for (Kueue; shared by every team).
+    ResourceFlavor(Box<kueue::ResourceFlavor>),
+    /// The group of team queues that lend and borrow (Kueue; shared by every team).
+    Cohort(Box<kueue::Cohort>),
+    /// A team's priority (Kueue).
+    WorkloadPriorityClass(Box<kueue::WorkloadPriorityClass>),
+    /// A team's quotas (Kueue).
+    ClusterQueue(Box<kueue::ClusterQueue>),
+    /// A team's queue in its Namespace (Kueue).
+    LocalQueue(Box<kueue::LocalQueue>),
     /// The server.
     Deployment(Box<Deployment>),
+    /// A multinode server: groups of a leader and workers.
+    LeaderWorkerSet(Box<lws::LeaderWorkerSet>),
+    /// A run-to-completion workload.
+    Job(Box<Job>),
     /// `recipe-<name>`.
     Service(Box<Service>),
     /// The public route.
@@ -57,13 +79,41 @@ pub enum Manifest {
     NodePool(Box<CreateNodePoolDetails>),
     /// The Cluster Autoscaler add-on configuration (an OCI document, not a Kubernetes object).
     ClusterAutoscaler(Box<ClusterAutoscalerAddon>),
+    /// New labels on one node, by server-side apply.
+    Node(Box<Node>),
+    /// New labels on every node a selector picks (not a Kubernetes object: the apply plan resolves it).
+    NodeLabels(Box<node::NodeLabels>),
 }
 
 impl Manifest {
     /// Whether this is a Kubernetes object (as opposed to an OCI document).
     #[must_use]
     pub fn is_kubernetes(&self) -> bool {
-        !matches!(self, Manifest::NodePool(_) | Manifest::ClusterAutoscaler(_))
+        !matches!(
+            self,
+            Manifest::NodePool(_) | Manifest::ClusterAutoscaler(_) | Manifest::NodeLabels(_)
+        )
+    }
+
+    /// Whether this is an OCI document (a node pool, the Cluster Autoscaler add-on), which is written to a file for
+    /// the OCI CLI or Terraform and never sent to the cluster.
+    #[must_use]
+    pub fn is_oci(&self) -> bool {
+        matches!(self, Manifest::NodePool(_) | Manifest::ClusterAutoscaler(_))
+    }
+
+    /// Whether the object is shared by several recipes (a Kueue flavor, the cohort), so that deleting one recipe
+    /// leaves it.
+    #[must_use]
+    pub fn is_shared(&self) -> bool {
+        let meta = match self {
+            Manifest::ResourceFlavor(o) => &o.metadata,
+            Manifest::Cohort(o) => &o.metadata,
+            _ => return false,
+        };
+        meta.labels
+            .as_ref()
+            .is_some_and(|l| l.contains_key(kueue::SHARED_LABEL))
     }
 
     /// `Kind/name` for Kubernetes objects, the document's file name for OCI documents.
@@ -78,7 +128,23 @@ impl Manifest {
         match self {
             Manifest::PersistentVolume(o) => named("PersistentVolume", &o.metadata),
             Manifest::PersistentVolumeClaim(o) => named("PersistentVolumeClaim", &o.metadata),
+            Manifest::Namespace(o) => named("Namespace", &o.metadata),
+            Manifest::ResourceFlavor(o) => named("ResourceFlavor", &o.metadata),
+            Manifest::Cohort(o) => named("Cohort", &o.metadata),
+            Manifest::WorkloadPriorityClass(o) => named("WorkloadPriorityClass", &o.metadata),
+            Manifest::ClusterQueue(o) => named("ClusterQueue", &o.metadata),
+            Manifest::LocalQueue(o) => named("LocalQueue", &o.metadata),
             Manifest::Deployment(o) => named("Deployment", &o.metadata),
+            Manifest::LeaderWorkerSet(o) => named("LeaderWorkerSet", &o.metadata),
+            Manifest::Job(o) => named("Job", &o.metadata),
+            Manifest::Node(o) => named("Node", &o.metadata),
+            Manifest::NodeLabels(labels) => format!(
+                "node-labels-{}.json",
+                labels
+                    .selector
+                    .split_once('=')
+                    .map_or(labels.selector.as_str(), |(_, value)| value)
+            ),
             Manifest::Service(o) => named("Service", &o.metadata),
             Manifest::Ingress(o) => named("Ingress", &o.metadata),
             Manifest::PodMonitor(o) => named("PodMonitor", &o.metadata),
@@ -110,17 +176,60 @@ fn render_checked(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>,
             oci::shared_node_pool(pool, options),
         ))]),
         Plan::Group(members) => group::render(members, options),
-        Plan::Job(_) | Plan::Update(_) | Plan::Team(_) => {
-            let mode = plan.mode().map_or("group", RecipeMode::as_str);
-            Err(Diagnostics::from(vec![Diagnostic::error(
-                Pointer::root().key("recipe_mode"),
-                Code::RenderUnsupported,
-                format!(
-                    "only `service` and `shared_node_pool` recipes and deployment groups are rendered; this is a `{mode}` recipe"
-                ),
-            )]))
-        }
+        Plan::Job(job) => render_job(job, options),
+        Plan::Team(team) => Ok(render_team(team, options)),
+        Plan::Update(update) => Ok(vec![match node::node_change(update) {
+            node::NodeChange::Node(n) => Manifest::Node(n),
+            node::NodeChange::Selector(labels) => Manifest::NodeLabels(Box::new(labels)),
+        }]),
     }
+}
+
+/// A `job` recipe: its volumes, the Job, and its own pool's document.
+fn render_job(plan: &JobPlan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let objects = job::job_objects(plan, options, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let mut out: Vec<Manifest> = Vec::new();
+    out.extend(
+        objects
+            .volumes
+            .into_iter()
+            .map(|v| Manifest::PersistentVolume(Box::new(v))),
+    );
+    out.extend(
+        objects
+            .claims
+            .into_iter()
+            .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
+    );
+    out.push(Manifest::Job(Box::new(objects.job)));
+    if !plan.workload.recipe.uses_shared_pool() {
+        out.push(Manifest::NodePool(Box::new(oci::node_pool(
+            &plan.workload,
+            None,
+            options,
+        ))));
+    }
+    Ok(out)
+}
+
+/// A `team` recipe: its Kueue objects and Namespace, cluster-scoped ones first.
+fn render_team(plan: &TeamPlan, options: &RenderOptions) -> Vec<Manifest> {
+    let objects = kueue::team_objects(plan, options);
+    let mut out: Vec<Manifest> = objects
+        .flavors
+        .into_iter()
+        .map(|f| Manifest::ResourceFlavor(Box::new(f)))
+        .collect();
+    out.push(Manifest::Cohort(Box::new(objects.cohort)));
+    out.push(Manifest::WorkloadPriorityClass(Box::new(objects.priority)));
+    out.push(Manifest::ClusterQueue(Box::new(objects.cluster_queue)));
+    out.push(Manifest::Namespace(Box::new(objects.namespace)));
+    out.push(Manifest::LocalQueue(Box::new(objects.local_queue)));
+    out
 }
 
 /// What rendering a recipe gives: its objects and documents, and the recipe's warnings and notes.
@@ -179,13 +288,40 @@ fn render_service(
 ) -> Result<Vec<Manifest>, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let recipe = &plan.workload.recipe;
-    if recipe.multinode_num_nodes_to_use_from_shared_pool.is_some() {
-        diagnostics.push(Diagnostic::error(
-            Pointer::root().key("multinode_num_nodes_to_use_from_shared_pool"),
-            Code::RenderUnsupported,
-            "a multinode service runs as a LeaderWorkerSet spanning several nodes; corrino renders single-pod replicas only",
-        ));
-        return Err(diagnostics);
+    if let Some(multinode) = &plan.multinode {
+        let objects = lws::multinode_objects(
+            plan,
+            multinode.nodes,
+            multinode.rdma,
+            options,
+            &mut diagnostics,
+        );
+        let monitor = scaling::monitor(plan, options);
+        let scaled_object = scaling::scaled_object(plan, options);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let mut out: Vec<Manifest> = Vec::new();
+        out.extend(
+            objects
+                .volumes
+                .into_iter()
+                .map(|v| Manifest::PersistentVolume(Box::new(v))),
+        );
+        out.extend(
+            objects
+                .claims
+                .into_iter()
+                .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
+        );
+        out.push(Manifest::LeaderWorkerSet(Box::new(
+            objects.leader_worker_set,
+        )));
+        out.push(Manifest::Service(Box::new(objects.service)));
+        out.push(Manifest::Ingress(Box::new(objects.ingress)));
+        out.extend(monitor);
+        out.extend(scaled_object.map(|so| Manifest::ScaledObject(Box::new(so))));
+        return Ok(out);
     }
     let w = service::service_objects(plan, options, &mut diagnostics);
     let monitor = scaling::monitor(plan, options);
@@ -265,8 +401,10 @@ pub fn to_json(manifests: &[Manifest]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(&list).map(|s| s + "\n")
 }
 
-/// The OCI documents with their file names. The node pools of a deployment group's members are named after their
-/// recipes (`node-pool-<name>.json`), so that no file name repeats.
+/// The documents that are not Kubernetes objects, with their file names: the OCI documents (`node-pool.json`,
+/// `cluster-autoscaler-addon.json`) and the labels of a pool's nodes (`node-labels-<pool>.json`). The node pools of a
+/// deployment group's members are named after their recipes (`node-pool-<name>.json`), so that no file name
+/// repeats.
 #[must_use]
 pub fn named_oci_documents(manifests: &[Manifest]) -> Vec<(String, &Manifest)> {
     let pools = manifests
@@ -291,7 +429,7 @@ pub fn named_oci_documents(manifests: &[Manifest]) -> Vec<(String, &Manifest)> {
         .collect()
 }
 
-/// The OCI documents as `(file name, pretty JSON)` pairs, named as [`named_oci_documents`] names them.
+/// The documents as `(file name, pretty JSON)` pairs, named as [`named_oci_documents`] names them.
 ///
 /// # Errors
 /// When serialization fails (it does not for the documents [`render`] builds).

@@ -88,7 +88,21 @@ pub struct RenderOptions {
     pub discovery: NodeGroupDiscovery,
     /// The Cluster Autoscaler add-on's timing keys.
     pub autoscaler_timing: AutoscalerTiming,
+    /// The StorageClass of a job's output volumes (OKE's block volumes: `oci-bv`; OCI gives at least 50 GB).
+    pub storage_class: String,
+    /// How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
+    /// [`MAX_JOB_BACKOFF_LIMIT`]).
+    pub job_backoff_limit: u32,
+    /// How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
+    /// [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+    pub job_ttl_seconds_after_finished: Option<u32>,
 }
+
+/// The most retries of a job's pod: a GPU job that failed this often will not succeed by retrying.
+pub const MAX_JOB_BACKOFF_LIMIT: u32 = 100;
+
+/// The longest a finished Job is kept: a year.
+pub const MAX_JOB_TTL_SECONDS: u32 = 365 * 24 * 3600;
 
 impl Default for RenderOptions {
     fn default() -> Self {
@@ -109,6 +123,9 @@ impl Default for RenderOptions {
             node_pool_id: None,
             discovery: NodeGroupDiscovery::default(),
             autoscaler_timing: AutoscalerTiming::default(),
+            storage_class: "oci-bv".into(),
+            job_backoff_limit: 2,
+            job_ttl_seconds_after_finished: None,
         }
     }
 }
@@ -265,6 +282,32 @@ impl RenderOptions {
                     ),
                 );
             }
+        }
+        if let Some(problem) = subdomain_problem(&self.storage_class) {
+            error(
+                "storage_class",
+                format!(
+                    "`{}` cannot name a StorageClass: {problem}",
+                    shown(&self.storage_class)
+                ),
+            );
+        }
+        if self.job_backoff_limit > MAX_JOB_BACKOFF_LIMIT {
+            error(
+                "job_backoff_limit",
+                format!(
+                    "{} retries; at most {MAX_JOB_BACKOFF_LIMIT} are accepted",
+                    self.job_backoff_limit
+                ),
+            );
+        }
+        if let Some(ttl) = self.job_ttl_seconds_after_finished
+            && ttl > MAX_JOB_TTL_SECONDS
+        {
+            error(
+                "job_ttl_seconds_after_finished",
+                format!("{ttl} seconds; at most {MAX_JOB_TTL_SECONDS} (a year) are accepted"),
+            );
         }
         for key in self
             .labels

@@ -99,11 +99,21 @@ pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<Scal
             ..ObjectMeta::default()
         },
         spec: ScaledObjectSpec {
-            scale_target_ref: ScaleTarget {
-                api_version: Some("apps/v1".into()),
-                kind: Some("Deployment".into()),
-                name: name.as_str().to_owned(),
-                env_source_container_name: None,
+            // A multinode service scales its LeaderWorkerSet, whose scale subresource counts groups.
+            scale_target_ref: if plan.multinode.is_some() {
+                ScaleTarget {
+                    api_version: Some("leaderworkerset.x-k8s.io/v1".into()),
+                    kind: Some("LeaderWorkerSet".into()),
+                    name: name.as_str().to_owned(),
+                    env_source_container_name: None,
+                }
+            } else {
+                ScaleTarget {
+                    api_version: Some("apps/v1".into()),
+                    kind: Some("Deployment".into()),
+                    name: name.as_str().to_owned(),
+                    env_source_container_name: None,
+                }
             },
             polling_interval: Some(int(pod.polling_interval_seconds.value)),
             cooldown_period: Some(int(pod.cooldown_seconds.value)),

@@ -73,9 +73,13 @@ pub fn lands_on(service: &[Manifest], pool: &[Manifest]) -> bool {
         .iter()
         .find_map(|m| match m {
             Manifest::Deployment(d) => d.spec.template.spec.clone(),
+            Manifest::LeaderWorkerSet(l) => {
+                l.spec.leader_worker_template.worker_template.spec.clone()
+            }
+            Manifest::Job(j) => j.spec.as_ref()?.template.spec.clone(),
             _ => None,
         })
-        .expect("a Deployment");
+        .expect("a Deployment, a LeaderWorkerSet or a Job");
     let selected = pod
         .node_selector
         .iter()

@@ -66,6 +66,12 @@ class RenderOptions(TypedDict, total=False):
     file_systems: Mapping[str, FileSystemExport]
     #: The ingress class (upstream: `nginx`). Default: ``"nginx"``.
     ingress_class: Optional[str]
+    #: How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
+    #: [`MAX_JOB_BACKOFF_LIMIT`]). Default: ``2``.
+    job_backoff_limit: int
+    #: How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
+    #: [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+    job_ttl_seconds_after_finished: Optional[int]
     #: Labels added to every object (the labels corrino sets itself are not replaced).
     labels: Mapping[str, str]
     #: The namespace of every namespaced object. Default: ``"default"``.
@@ -80,6 +86,9 @@ class RenderOptions(TypedDict, total=False):
     prometheus_address: str
     #: How Prometheus finds the pods. Default: ``"annotations"``.
     scrape: ScrapeMode
+    #: The StorageClass of a job's output volumes (OKE's block volumes: `oci-bv`; OCI gives at least 50 GB). Default:
+    #: ``"oci-bv"``.
+    storage_class: str
     #: The worker subnet; a placeholder when absent.
     subnet_id: Optional[str]
     #: A cert-manager ClusterIssuer for the Ingress' TLS certificate (upstream: `letsencrypt-prod`).
