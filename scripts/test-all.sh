@@ -23,6 +23,10 @@ step "npm packages of the schema checks (tests/schema)"
 npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error
 node --test tests/schema/
 
+step "PyYAML for the YAML readers' test (in .venv, which scripts/python-tests.sh shares)"
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check pyyaml==6.0.3
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -30,8 +34,8 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
-# The rendered-objects schema checks and the Prometheus test must run here, not be skipped.
-CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 cargo test --workspace
+# The rendered-objects schema checks, the Prometheus test and the YAML readers' test must run here, not be skipped.
+CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 CORRINO_REQUIRE_YAML_READERS=1 cargo test --workspace
 
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib
