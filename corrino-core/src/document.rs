@@ -648,6 +648,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         while let Some(item) = seq.next_element_seed(inner)? {
             items.push(item);
         }
+        // A vector's first allocation holds four values: without this, a recipe of many one-element arrays holds
+        // four times the memory its values need.
+        items.shrink_to_fit();
         Ok(Node::Array(items))
     }
 
@@ -658,6 +661,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             let value = map.next_value_seed(inner)?;
             members.push((key, value));
         }
+        members.shrink_to_fit();
         Ok(Node::Object(members))
     }
 

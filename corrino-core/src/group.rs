@@ -92,15 +92,19 @@ fn names(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
     }
 }
 
-/// "Did you mean" among the member names, for the first [`SUGGESTED_UNKNOWN_FIELDS`] names that are not members:
-/// each search reads every member's name, and a group of thousands of members with as many wrong names would take
-/// quadratic time.
+/// "Did you mean" among the member names, for the names that are not members, while the searches have compared
+/// fewer than [`MemberHints::COMPARISONS`] names (and for at most [`SUGGESTED_UNKNOWN_FIELDS`] names): each search
+/// reads every member's name, and a group of thousands of members with as many wrong names would take quadratic
+/// time. A real group of a few members gets every hint.
 struct MemberHints<'a> {
     names: Vec<&'a str>,
     given: usize,
+    compared: usize,
 }
 
 impl<'a> MemberHints<'a> {
+    const COMPARISONS: usize = 20_000;
+
     fn new(deployments: &'a [GroupDeployment]) -> Self {
         MemberHints {
             names: deployments
@@ -108,14 +112,18 @@ impl<'a> MemberHints<'a> {
                 .filter_map(|d| d.name.as_deref())
                 .collect(),
             given: 0,
+            compared: 0,
         }
     }
 
     fn hint(&mut self, name: &str) -> Option<String> {
-        if self.given >= SUGGESTED_UNKNOWN_FIELDS {
+        if self.given >= SUGGESTED_UNKNOWN_FIELDS
+            || self.compared + self.names.len() > Self::COMPARISONS
+        {
             return None;
         }
         self.given += 1;
+        self.compared += self.names.len();
         did_you_mean(&suggest(name, self.names.iter().copied(), 2))
     }
 }

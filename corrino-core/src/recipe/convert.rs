@@ -289,13 +289,13 @@ impl<T: FromNode> FromNode for Vec<T> {
             wrong_type::<Self>(node, at, sink);
             return None;
         };
-        Some(
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| T::from_node(item, &at.index(i), sink))
-                .collect(),
-        )
+        // Sized once: a `filter_map` gives no lower bound, and doubling a vector of recipes (two kilobytes each)
+        // held both copies at once.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.extend(T::from_node(item, &at.index(i), sink));
+        }
+        Some(out)
     }
 }
 
