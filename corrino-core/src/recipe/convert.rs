@@ -3,7 +3,7 @@
 //! serde stops at the first error; a recipe author wants them all. So each typed value implements
 //! [`FromNode`], which converts what it can, reports what it cannot (with its JSON pointer), and carries on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostic::{
     At, Code, Diagnostic, Diagnostics, Pointer, ShortNumber, did_you_mean, suggest,
@@ -22,7 +22,8 @@ pub const SUGGESTED_UNKNOWN_FIELDS: usize = 32;
 pub struct Sink {
     /// Every problem found so far.
     pub diagnostics: Diagnostics,
-    invalid: BTreeSet<String>,
+    /// Looked up, never listed: a hash set (a recipe of 100,000 bad values made this a hot spot as a tree).
+    invalid: HashSet<String>,
     unknown_fields: usize,
 }
 
@@ -70,12 +71,13 @@ pub trait FromNode: Sized {
 
 /// Reports that `node` has the wrong type for `T`.
 pub fn wrong_type<T: FromNode>(node: &Node, at: &At<'_>, sink: &mut Sink) {
+    let expected = T::expected();
     let mut d = Diagnostic::error(
         at,
         Code::WrongType,
-        format!("expected {}, found {}", T::expected(), describe(node)),
+        format!("expected {expected}, found {}", describe(node)),
     );
-    if let Some(hint) = type_hint::<T>(node) {
+    if let Some(hint) = type_hint(&expected, node) {
         d = d.with_hint(hint);
     }
     sink.invalid(at, d);
@@ -103,8 +105,7 @@ fn underflowed(text: &str) -> bool {
         .is_some_and(|mantissa| mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')))
 }
 
-fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
-    let expected = T::expected();
+fn type_hint(expected: &str, node: &Node) -> Option<String> {
     match node {
         Node::String(s) if expected.contains("integer") && s.trim().parse::<i64>().is_ok() => {
             Some(format!("write {} without quotes", s.trim()))
@@ -125,15 +126,15 @@ fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
 
 /// Reports an unknown member `key` of an object whose known members are `known`.
 pub fn unknown_field(key: &str, known: &[&str], at: &At<'_>, sink: &mut Sink) {
-    let here = at.key(key);
-    let mut d = Diagnostic::error(&here, Code::UnknownField, format!("unknown field `{key}`"));
+    let mut d = Diagnostic::error(&at.key(key), Code::UnknownField, format!("unknown field `{key}`"));
     if sink.unknown_fields < SUGGESTED_UNKNOWN_FIELDS
         && let Some(hint) = did_you_mean(&suggest(key, known.iter().copied(), 2))
     {
         d = d.with_hint(hint);
     }
     sink.unknown_fields += 1;
-    sink.invalid(&here, d);
+    // Not recorded as invalid: rules ask about the fields they know, and an unknown field is none of them.
+    sink.note(d);
 }
 
 /// Reports a required member `key` missing from the object at `at`.
