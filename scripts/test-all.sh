@@ -23,6 +23,10 @@ step "npm packages of the schema checks (tests/schema)"
 npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error
 node --test tests/schema/
 
+step "PyYAML for the YAML readers' test (in .venv, which scripts/python-tests.sh shares)"
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check pyyaml==6.0.3
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -30,8 +34,8 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
-# The rendered-objects schema checks and the Prometheus test must run here, not be skipped.
-CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 cargo test --workspace
+# The rendered-objects schema checks, the Prometheus test and the YAML readers' test must run here, not be skipped.
+CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 CORRINO_REQUIRE_YAML_READERS=1 cargo test --workspace
 
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib
@@ -41,6 +45,25 @@ step "WebAssembly: build both modules, the Node.js tests and the browser test (s
 
 step "Python: build the package and run its tests (scripts/python-tests.sh)"
 ./scripts/python-tests.sh
+
+step "fuzzing: each target of fuzz/ for ${FUZZ_SECONDS:=30} s (cargo-fuzz on the nightly toolchain)"
+# A crash is saved under fuzz/artifacts/<target>/ and fails the step; it then becomes a test of the normal suite.
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+rustup toolchain list | grep -q '^nightly' || { echo "a nightly toolchain is needed: rustup toolchain install nightly" >&2; exit 1; }
+(cd fuzz && cargo +nightly fuzz build)
+for target in $(cd fuzz && cargo +nightly fuzz list); do
+  # New inputs go to a scratch corpus under fuzz/target; the committed seeds (fuzz/corpus/) are read only.
+  mkdir -p "fuzz/target/corpus/$target"
+  log=fuzz/target/$target.log
+  if (cd fuzz && cargo +nightly fuzz run "$target" "target/corpus/$target" "corpus/$target" -- \
+      -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048) >"$log" 2>&1; then
+    echo "$target: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" || tail -n 1 "$log")"
+  else
+    tail -n 40 "$log"
+    echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/" >&2
+    exit 1
+  fi
+done
 
 step "docs (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

@@ -1,5 +1,11 @@
 //! Printing diagnostics for people (like a compiler) and for machines (JSON).
+//!
+//! Messages quote the recipe, and a recipe is untrusted: its text is printed with control characters escaped, so
+//! that a recipe cannot clear a terminal or move its cursor (`\e[2J`), nor reorder the line with bidirectional
+//! overrides. JSON output holds the exact text, with those characters written as `\u` escapes.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use corrino_core::{Diagnostic, Diagnostics, Severity};
@@ -16,9 +22,60 @@ fn colour(severity: Severity) -> &'static str {
     }
 }
 
+/// Whether a character must not reach a terminal as it is: controls (C0, DEL, C1), the line and paragraph
+/// separators, and the characters that change the direction of text.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` for a terminal: [`unprintable`] characters written as Rust escapes (`\n`, `\u{1b}`), the rest as is.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unprintable(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with every [`unprintable`] character written as a `\u` escape. Such characters stand only inside JSON
+/// strings (the rest of JSON is ASCII punctuation, digits and letters), where the escape means the same character.
+fn escape_json(json: &str) -> Cow<'_, str> {
+    // serde_json escapes the C0 controls in strings, so those left are the layout's newlines; what remains to
+    // escape is DEL, C1 and the separators and overrides.
+    let escaped = |c: char| unprintable(c) && u32::from(c) >= 0x20;
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escaped(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes one block per diagnostic and a summary line. Colours are written as ANSI codes; `anstream` strips
 /// them when the output is not a terminal or `NO_COLOR` is set.
 pub fn write_text<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) -> io::Result<()> {
+    let file = &printable(file);
     for d in diagnostics {
         write_one(out, file, d)?;
         writeln!(out)?;
@@ -54,8 +111,8 @@ pub fn write_json<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) 
         "notes": diagnostics.count(Severity::Info),
         "diagnostics": diagnostics,
     });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    let json = serde_json::to_string_pretty(&report)?;
+    writeln!(out, "{}", escape_json(&json))
 }
 
 /// Writes one diagnostic: the headline, where it is, and the hint.
@@ -67,11 +124,15 @@ fn write_one<W: Write>(out: &mut W, file: &str, d: &Diagnostic) -> io::Result<()
         colour(d.severity),
         d.severity,
         d.code,
-        d.message
+        printable(&d.message)
     )?;
-    writeln!(out, "  {BLUE}-->{RESET} {file}: {path}")?;
+    writeln!(out, "  {BLUE}-->{RESET} {file}: {}", printable(path))?;
     if let Some(hint) = &d.hint {
-        writeln!(out, "  {BLUE}={RESET} {BOLD}hint{RESET}: {hint}")?;
+        writeln!(
+            out,
+            "  {BLUE}={RESET} {BOLD}hint{RESET}: {}",
+            printable(hint)
+        )?;
     }
     Ok(())
 }
@@ -82,6 +143,7 @@ pub fn write_warnings<W: Write>(
     file: &str,
     diagnostics: &Diagnostics,
 ) -> io::Result<()> {
+    let file = &printable(file);
     for d in diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Warning)
@@ -106,19 +168,20 @@ pub fn write_plan<W: Write>(
         };
         format!("{} ({from})", r.value)
     }
-    writeln!(out, "{BOLD}{file}{RESET}")?;
+    writeln!(out, "{BOLD}{}{RESET}", printable(file))?;
     if let Some(name) = &plan.name {
         writeln!(
             out,
-            "  name              {name} (Service {})",
-            name.service_name()
+            "  name              {} (Service {})",
+            printable(name.as_str()),
+            printable(&name.service_name())
         )?;
     }
     if let Some(shape) = &plan.shape {
         writeln!(
             out,
             "  shape             {} ({})",
-            shape.name,
+            printable(&shape.name),
             shape.summary()
         )?;
     }
@@ -180,7 +243,7 @@ pub fn write_plan<W: Write>(
             }
             QuerySource::Custom(q) => q.clone(),
         };
-        writeln!(out, "    query           {query}")?;
+        writeln!(out, "    query           {}", printable(&query))?;
     }
     if let Some(n) = &plan.node_autoscaling {
         writeln!(
@@ -218,7 +281,8 @@ pub fn write_simulation<W: Write>(
     let seconds = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} s"));
     writeln!(
         out,
-        "{BOLD}{file}{RESET}: {} s simulated",
+        "{BOLD}{}{RESET}: {} s simulated",
+        printable(file),
         s.duration_seconds
     )?;
     writeln!(out, "  first scale-up        {}", at(s.first_scale_up_at))?;
@@ -261,4 +325,45 @@ pub fn write_simulation<W: Write>(
         s.pending_replica_seconds
     )?;
     writeln!(out, "  GPU-hours             {:.2}", s.gpu_hours)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corrino_core::Code;
+
+    #[test]
+    fn text_output_escapes_what_a_terminal_would_obey_and_json_stays_exact() {
+        let message = "unknown field `\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}1m\u{202e}txt.exe\nx`";
+        let diagnostics = Diagnostics::from(vec![
+            Diagnostic::error("/\u{1b}[2J", Code::UnknownField, message).with_hint("\u{1b}[31m"),
+        ]);
+        let mut text = Vec::new();
+        write_text(&mut text, "recipe\u{1b}.json", &diagnostics).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        // Our own colours are the only escapes left.
+        let ours = text.matches('\u{1b}').count();
+        let colours = text.matches("\u{1b}[0m").count()
+            + text.matches("\u{1b}[1m").count()
+            + text.matches("\u{1b}[1;3").count();
+        assert_eq!(ours, colours, "{text:?}");
+        for c in ['\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!text.contains(c), "{text:?}");
+        }
+        assert!(
+            text.contains("\\u{1b}[2J") && text.contains("\\n"),
+            "{text:?}"
+        );
+
+        let mut json = Vec::new();
+        write_json(&mut json, "recipe.json", &diagnostics).unwrap();
+        let json = String::from_utf8(json).unwrap();
+        assert!(
+            !json.chars().any(|c| unprintable(c) && c != '\n'),
+            "{json:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["diagnostics"][0]["message"], message);
+        assert_eq!(back["diagnostics"][0]["path"], "/\u{1b}[2J");
+    }
 }

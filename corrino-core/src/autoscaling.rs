@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Code, Diagnostic, Pointer};
+use crate::diagnostic::{Code, Diagnostic, Pointer, ShortNumber};
 use crate::promql;
 use crate::recipe::convert::Sink;
 use crate::recipe::{NodeAutoscalingParams, PodAutoscalingParams, Recipe, RecipeMode, Timespan};
@@ -731,12 +731,14 @@ fn check_threshold(
     sink: &mut Sink,
 ) {
     let t = threshold.value;
+    // Printed short: a threshold of 5e-324 would otherwise print 330 digits.
+    let shown = ShortNumber(t);
     if t <= 0.0 {
         sink.note(
             Diagnostic::error(
                 at,
                 Code::Threshold,
-                format!("`scaling_threshold` is {t}; it must be above 0"),
+                format!("`scaling_threshold` is {shown}; it must be above 0"),
             )
             .with_hint(format!(
                 "upstream's default is {}",
@@ -751,7 +753,7 @@ fn check_threshold(
                 Diagnostic::error(
                     at,
                     Code::Threshold,
-                    format!("the default query is the fraction of slow requests (0–1), so a threshold of {t} can never be crossed"),
+                    format!("the default query is the fraction of slow requests (0–1), so a threshold of {shown} can never be crossed"),
                 )
                 .with_hint("use a value between 0 and 1, such as 0.5"),
             );
@@ -759,7 +761,7 @@ fn check_threshold(
             sink.note(Diagnostic::info(
                 at,
                 Code::Threshold,
-                format!("a threshold of {t} scales up as soon as {:.0} % of requests take longer than 5 s", t * 100.0),
+                format!("a threshold of {shown} scales up as soon as {:.0} % of requests take longer than 5 s", t * 100.0),
             ));
         }
     }
@@ -981,6 +983,20 @@ mod tests {
                 Code::CooldownNoEffect
             )]
         );
+    }
+
+    #[test]
+    fn thresholds_are_printed_short() {
+        let planning = crate::plan_bytes(
+            br#"{"recipe_mode": "service", "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 4, "scaling_threshold": 5e-324}}"#,
+            &crate::PlanOptions::default(),
+        );
+        let d = planning
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::Threshold)
+            .expect("a threshold note");
+        assert!(d.message.starts_with("a threshold of 5e-324 scales"), "{d}");
     }
 
     #[test]

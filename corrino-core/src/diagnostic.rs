@@ -134,6 +134,9 @@ codes! {
     InvalidValue = "invalid-value",
     /// An inference-gateway model name or API key used twice.
     DuplicateValue = "duplicate-value",
+    /// A `${member.export}` in a deployment group member written so that it is not read as a reference (spaces
+    /// inside the braces, no closing brace): it reaches the container as written.
+    MalformedReference = "malformed-reference",
 
     // Shapes and GPUs.
     /// A shape name that is not in the catalog.
@@ -572,6 +575,23 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// A number as messages print it: the shortest digits that read back as the same `f64`, in plain notation from
+/// 10⁻⁶ to 10²¹ (`0.25`, `3`, as JavaScript prints numbers) and with an exponent beyond (`5e-324`, `1e300`): plain
+/// notation would print them with hundreds of digits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShortNumber(pub f64);
+
+impl fmt::Display for ShortNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v == 0.0 || !v.is_finite() || (1e-6..1e21).contains(&v.abs()) {
+            write!(f, "{v}")
+        } else {
+            write!(f, "{v:e}")
+        }
+    }
+}
+
 /// Up to `limit` names from `candidates` closest to `input`, for "did you mean" hints.
 ///
 /// Closeness is the optimal-string-alignment distance on lowercased names; a candidate qualifies when the distance
@@ -588,9 +608,14 @@ pub fn suggest<'a>(
         .into_iter()
         .filter_map(|c| {
             let hay = c.to_ascii_lowercase();
-            let distance = strsim::osa_distance(&needle, &hay);
             let budget = (needle.len().max(hay.len()) / 3).max(2);
             let contains = needle.len() >= 4 && (hay.contains(&needle) || needle.contains(&hay));
+            // The distance is at least the difference in length, and costs the product of the lengths: a long
+            // input (a recipe may hold a megabyte in a key) is compared only when its length is close.
+            if needle.len().abs_diff(hay.len()) > budget {
+                return contains.then_some((needle.len().abs_diff(hay.len()), c));
+            }
+            let distance = strsim::osa_distance(&needle, &hay);
             (distance <= budget || contains).then_some((distance, c))
         })
         .collect();

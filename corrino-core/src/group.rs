@@ -6,12 +6,12 @@
 //! exports, inference-gateway model names and keys are not shared. Each member's own recipe is planned like any
 //! other ([`mod@crate::plan`]); rendering takes the members in [`dependency_order`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Pointer, did_you_mean, suggest};
 use crate::plan::Preview;
-use crate::recipe::convert::Sink;
-use crate::recipe::reference::{Export, container_strings, references};
+use crate::recipe::convert::{SUGGESTED_UNKNOWN_FIELDS, Sink};
+use crate::recipe::reference::{Export, container_strings, malformed_references, references};
 use crate::recipe::{GroupDeployment, Recipe, RecipeMode, canonical_name};
 
 /// Reports every problem of the group as a whole: empty groups, duplicate names, unknown or cyclic dependencies,
@@ -93,22 +93,59 @@ fn names(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
     }
 }
 
+/// "Did you mean" among the member names, for the names that are not members, while the searches have compared
+/// fewer than [`MemberHints::COMPARISONS`] names (and for at most [`SUGGESTED_UNKNOWN_FIELDS`] names): each search
+/// reads every member's name, and a group of thousands of members with as many wrong names would take quadratic
+/// time. A real group of a few members gets every hint.
+struct MemberHints<'a> {
+    names: Vec<&'a str>,
+    given: usize,
+    compared: usize,
+}
+
+impl<'a> MemberHints<'a> {
+    const COMPARISONS: usize = 20_000;
+
+    fn new(deployments: &'a [GroupDeployment]) -> Self {
+        MemberHints {
+            names: deployments
+                .iter()
+                .filter_map(|d| d.name.as_deref())
+                .collect(),
+            given: 0,
+            compared: 0,
+        }
+    }
+
+    fn hint(&mut self, name: &str) -> Option<String> {
+        if self.given >= SUGGESTED_UNKNOWN_FIELDS
+            || self.compared + self.names.len() > Self::COMPARISONS
+        {
+            return None;
+        }
+        self.given += 1;
+        self.compared += self.names.len();
+        did_you_mean(&suggest(name, self.names.iter().copied(), 2))
+    }
+}
+
 /// Each `depends_on` entry names another member.
 fn dependencies(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
-    let known: Vec<&str> = deployments
+    let known: HashSet<&str> = deployments
         .iter()
         .filter_map(|d| d.name.as_deref())
         .collect();
+    let mut hints = MemberHints::new(deployments);
     for (i, member) in deployments.iter().enumerate() {
         for (j, dependency) in member.depends_on.iter().flatten().enumerate() {
             let here = at.index(i).key("depends_on").index(j);
-            if !known.contains(&dependency.as_str()) {
+            if !known.contains(dependency.as_str()) {
                 let mut d = Diagnostic::error(
                     here,
                     Code::InvalidValue,
                     format!("`{dependency}` is not a member of this group"),
                 );
-                if let Some(hint) = did_you_mean(&suggest(dependency, known.iter().copied(), 2)) {
+                if let Some(hint) = hints.hint(dependency) {
                     d = d.with_hint(hint);
                 }
                 sink.note(d);
@@ -127,6 +164,7 @@ fn dependencies(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) 
 fn exports(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
     for (i, member) in deployments.iter().enumerate() {
         let listed = member.exports.as_deref().unwrap_or_default();
+        let mut seen = HashSet::new();
         for (j, export) in listed.iter().enumerate() {
             let here = at.index(i).key("exports").index(j);
             if Export::parse(export).is_none() {
@@ -140,7 +178,7 @@ fn exports(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
                     d = d.with_hint(hint);
                 }
                 sink.note(d);
-            } else if listed[..j].contains(export) {
+            } else if !seen.insert(export) {
                 sink.note(Diagnostic::warning(
                     here,
                     Code::DuplicateValue,
@@ -153,18 +191,38 @@ fn exports(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
 
 /// Every `${member.export}` in a member's container names a service of the group and something it exports.
 fn references_between(deployments: &[GroupDeployment], at: &Pointer, sink: &mut Sink) {
-    let names = deployments.iter().filter_map(|d| d.name.as_deref());
+    // The first member of each name, as a search from the start finds it.
+    let mut members: HashMap<&str, &GroupDeployment> = HashMap::new();
+    for d in deployments {
+        if let Some(name) = d.name.as_deref() {
+            members.entry(name).or_insert(d);
+        }
+    }
+    let mut hints = MemberHints::new(deployments);
     for (i, member) in deployments.iter().enumerate() {
         let Some(recipe) = &member.recipe else {
             continue;
         };
         let prefix = at.index(i).key("recipe");
         for (path, text) in container_strings(recipe) {
+            for m in malformed_references(&text) {
+                let written = &text[m.range.clone()];
+                sink.note(
+                    Diagnostic::warning(
+                        &path,
+                        Code::MalformedReference,
+                        format!(
+                            "`{written}` looks like a reference to another member, but {}: it reaches the container as written",
+                            m.problem.describe()
+                        ),
+                    )
+                    .with_hint(format!("write `{}`", m.meant))
+                    .with_outer_path(prefix.as_str()),
+                );
+            }
             for r in references(&text) {
                 let written = &text[r.range.clone()];
-                let target = deployments
-                    .iter()
-                    .find(|d| d.name.as_deref() == Some(r.member));
+                let target = members.get(r.member).copied();
                 let d = match (target, Export::parse(r.export)) {
                     (None, _) => {
                         let d = Diagnostic::error(
@@ -175,7 +233,7 @@ fn references_between(deployments: &[GroupDeployment], at: &Pointer, sink: &mut 
                                 r.member
                             ),
                         );
-                        match did_you_mean(&suggest(r.member, names.clone(), 2)) {
+                        match hints.hint(r.member) {
                             Some(hint) => d.with_hint(hint),
                             None => d,
                         }
@@ -322,32 +380,30 @@ pub fn gateway_uniqueness<'r>(
     at: &Pointer,
     sink: &mut Sink,
 ) {
-    let mut models: Vec<&str> = Vec::new();
-    let mut keys: Vec<&str> = Vec::new();
+    let mut models: HashSet<&str> = HashSet::new();
+    let mut keys: HashSet<&str> = HashSet::new();
     for (i, recipe) in members {
         let Some(gateway) = &recipe.recipe_inference_gateway else {
             continue;
         };
         let here = at.index(i).key("recipe").key("recipe_inference_gateway");
-        if let Some(model) = gateway.model_name.as_deref() {
-            if models.contains(&model) {
-                sink.note(Diagnostic::error(
-                    here.key("model_name"),
-                    Code::DuplicateValue,
-                    format!("the gateway model name `{model}` is used by another member"),
-                ));
-            }
-            models.push(model);
+        if let Some(model) = gateway.model_name.as_deref()
+            && !models.insert(model)
+        {
+            sink.note(Diagnostic::error(
+                here.key("model_name"),
+                Code::DuplicateValue,
+                format!("the gateway model name `{model}` is used by another member"),
+            ));
         }
-        if let Some(key) = gateway.api_key.as_deref() {
-            if keys.contains(&key) {
-                sink.note(Diagnostic::error(
-                    here.key("api_key"),
-                    Code::DuplicateValue,
-                    "this gateway API key is used by another member",
-                ));
-            }
-            keys.push(key);
+        if let Some(key) = gateway.api_key.as_deref()
+            && !keys.insert(key)
+        {
+            sink.note(Diagnostic::error(
+                here.key("api_key"),
+                Code::DuplicateValue,
+                "this gateway API key is used by another member",
+            ));
         }
     }
 }

@@ -131,6 +131,11 @@ fn plain_is_safe(s: &str) -> bool {
     if all & NUMERIC != 0 && (first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return false;
     }
+    // YAML 1.1 timestamps (`2001-12-14`, `2001-12-14T21:59:43Z`, `2001-12-14 21:59:43.10 -5`), which PyYAML and
+    // js-yaml read as dates: all start with four digits and a dash.
+    if bytes.len() >= 5 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' {
+        return false;
+    }
     // Words YAML 1.1 reads as null or booleans, and the infinities and not-a-number (after any signs). Every byte
     // is printable ASCII here.
     if bytes.len() <= 5 {
@@ -167,6 +172,32 @@ fn plain_is_safe(s: &str) -> bool {
     true
 }
 
+/// Writes a finite float as the shortest digits that read back as it, in a form every YAML reader takes for a
+/// float: YAML 1.1 (PyYAML) wants a `.` in the digits and a sign in the exponent (`1.0e+300`; `1e300` would be a
+/// string there), YAML 1.2 accepts both.
+fn write_float(out: &mut String, v: f64) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(v);
+    match text.split_once('e') {
+        None => out.push_str(text),
+        Some((digits, exponent)) => {
+            out.push_str(digits);
+            if !digits.contains('.') {
+                out.push_str(".0");
+            }
+            out.push('e');
+            if !exponent.starts_with('-') {
+                out.push('+');
+            }
+            out.push_str(exponent);
+        }
+    }
+}
+
+/// The longest key written as a plain `key:`: YAML readers (libyaml, PyYAML) take at most 1024 characters for an
+/// implicit key; a longer one is written as an explicit `? key` with its `: value` on the next line.
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 /// Writes `s` plain when [`plain_is_safe`], double-quoted otherwise.
 fn write_str(out: &mut String, s: &str) {
     if plain_is_safe(s) {
@@ -189,8 +220,12 @@ fn write_str(out: &mut String, s: &str) {
             0..0x20 | 0x7f => ("", 1),
             0x80.. => {
                 let c = s[i..].chars().next().unwrap_or_default();
+                // YAML 1.1 reads U+2028 and U+2029 as line breaks, which a double-quoted scalar folds.
                 if (0x80..=0x9f).contains(&u32::from(c))
-                    || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+                    || matches!(
+                        c,
+                        '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                    )
                 {
                     ("", c.len_utf8())
                 } else {
@@ -287,8 +322,16 @@ impl MapWriter<'_> {
         } else {
             indent(self.out, self.col);
         }
-        write_str(self.out, key);
-        self.out.push(':');
+        if key.len() <= MAX_IMPLICIT_KEY {
+            write_str(self.out, key);
+            self.out.push(':');
+        } else {
+            self.out.push_str("? ");
+            write_str(self.out, key);
+            self.out.push('\n');
+            indent(self.out, self.col);
+            self.out.push(':');
+        }
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -391,8 +434,7 @@ impl<'a> ser::Serializer for Writer<'a> {
             } else if v.is_infinite() {
                 o.push_str(if v > 0.0 { ".inf" } else { "-.inf" });
             } else {
-                // Shortest round-trip digits, always with a `.` or exponent so it reads back as a float.
-                o.push_str(ryu::Buffer::new().format_finite(v));
+                write_float(o, v);
             }
         });
         Ok(())
@@ -772,6 +814,11 @@ mod tests {
             "10.0.10.20",
             "+1",
             "-.inf",
+            "2001-12-14",
+            "2001-12-14T21:59:43Z",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2002-1-1",
         ] {
             assert!(!plain_is_safe(s), "{s:?} must be quoted");
         }
@@ -788,6 +835,36 @@ mod tests {
         ] {
             assert!(plain_is_safe(s), "{s:?} may be plain");
         }
+    }
+
+    #[test]
+    fn floats_are_floats_to_yaml_1_1_readers_too() {
+        let written: Vec<String> = [1e300, 5e-324, -1.5e-7, 1e16, 0.5, 3.0]
+            .iter()
+            .map(|v| to_string(v).unwrap())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "1.0e+300\n",
+                "5.0e-324\n",
+                "-1.5e-7\n",
+                "1.0e+16\n",
+                "0.5\n",
+                "3.0\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_keys_are_explicit_and_line_separators_escaped() {
+        let key = "k".repeat(2000);
+        let value = json!({ key.clone(): {"a": ["\u{2028}"]}, "b": 1 });
+        let yaml = to_string(&value).unwrap();
+        assert!(yaml.starts_with("b: 1\n? kkk"), "{yaml}");
+        assert!(yaml.contains("\\u2028"), "{yaml}");
+        let back: serde_json::Value = yaml_serde::from_str(&yaml).unwrap();
+        assert_eq!(back, value, "{yaml}");
     }
 
     #[test]

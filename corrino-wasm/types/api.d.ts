@@ -34,6 +34,7 @@ export type Code =
   | "invalid-label"
   | "invalid-value"
   | "duplicate-value"
+  | "malformed-reference"
   | "unknown-shape"
   | "too-many-gpus"
   | "gpus-on-cpu-shape"

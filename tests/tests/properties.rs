@@ -220,3 +220,122 @@ proptest! {
         prop_assert_eq!(back, value, "{}", yaml);
     }
 }
+
+/// How YAML readers resolve a plain scalar, written from their specifications and sources, for the property below:
+/// PyYAML's resolver (YAML 1.1: yes/no/on/off, sexagesimal `1:20`, `0b`, old octal `017`, `1_000`, timestamps, `=`
+/// and `<<`), the YAML 1.1 boolean list that Go's yaml.v3 documents (`y`, `n` too), and YAML 1.2's core schema as
+/// js-yaml and yaml.v3 read it (`0o17`, `0x1f`, `.inf`, `1e3`), plus js-yaml's timestamps and merge key. A plain
+/// scalar any of them matches is read as something other than a string.
+mod resolvers {
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    static NOT_STRINGS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+        [
+            // YAML 1.1 booleans (PyYAML; the spec and yaml.v3 add y/Y/n/N).
+            r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
+            // YAML 1.1 floats (PyYAML).
+            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            // YAML 1.1 integers (PyYAML).
+            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+            // Merge key, null, value key (PyYAML), timestamps (PyYAML and js-yaml).
+            r"^(?:<<|~|null|Null|NULL|=|)$",
+            r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$",
+            // YAML 1.2 core integers and floats (js-yaml also takes `_` between digits; yaml.v3 reads base-0 Go integers).
+            r"^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$",
+            r"^(?:[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        ]
+        .iter()
+        .map(|r| Regex::new(r).expect("regex"))
+        .collect()
+    });
+
+    /// Whether some reader takes the plain scalar `text` for something other than a string.
+    pub fn not_a_string(text: &str) -> bool {
+        NOT_STRINGS.iter().any(|r| r.is_match(text))
+    }
+
+    /// Whether a written number reads as a float under YAML 1.1 (PyYAML) and YAML 1.2 alike.
+    pub fn float_everywhere(text: &str) -> bool {
+        NOT_STRINGS[1].is_match(text) && NOT_STRINGS[6].is_match(text)
+    }
+}
+
+/// Pieces of the scalars that YAML 1.1 and 1.2 readers resolve: digits, signs, dots, underscores, colons, exponent
+/// and radix letters, timestamp parts, words.
+fn resolver_scalar() -> impl Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "7",
+        "12",
+        "59",
+        "2001",
+        "-",
+        "+",
+        ".",
+        "_",
+        ":",
+        "e",
+        "E",
+        "x",
+        "o",
+        "b",
+        "T",
+        "t",
+        "Z",
+        " ",
+        "\t",
+        "inf",
+        "Inf",
+        "nan",
+        "NaN",
+        "y",
+        "Y",
+        "n",
+        "on",
+        "Off",
+        "yes",
+        "NO",
+        "true",
+        "~",
+        "null",
+        "=",
+        "<<",
+        "0x",
+        "0o",
+        "0b",
+        "1:20",
+        "2001-12-14",
+        "21:59:43",
+        "-05:00",
+        ".5",
+        "a",
+        "2001-12-14T21:59:43Z",
+        "2001-12-14 21:59:43.10 -5",
+        "2002-1-1t1:00:00",
+    ];
+    prop::collection::vec(prop::sample::select(PIECES), 1..5).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn plain_scalars_are_strings_to_every_reader(text in resolver_scalar()) {
+        let yaml = corrino_core::yaml::to_string(&serde_json::json!([text.clone()])).expect("yaml");
+        let written = yaml.strip_prefix("- ").and_then(|y| y.strip_suffix('\n')).expect("one item");
+        if !written.starts_with('"') {
+            prop_assert_eq!(written, text.as_str());
+            prop_assert!(!resolvers::not_a_string(written), "{:?} is written plain, and a reader takes it for no string", written);
+        }
+    }
+
+    #[test]
+    fn written_floats_are_floats_to_every_reader(value in any::<f64>().prop_filter("finite", |v| v.is_finite())) {
+        let yaml = corrino_core::yaml::to_string(&value).expect("yaml");
+        let written = yaml.trim_end();
+        prop_assert!(resolvers::float_everywhere(written), "{} is not a float to every reader", written);
+        prop_assert_eq!(written.parse::<f64>().ok(), Some(value));
+    }
+}

@@ -3,10 +3,17 @@
 //! serde stops at the first error; a recipe author wants them all. So each typed value implements
 //! [`FromNode`], which converts what it can, reports what it cannot (with its JSON pointer), and carries on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
-use crate::diagnostic::{At, Code, Diagnostic, Diagnostics, Pointer, did_you_mean, suggest};
+use crate::diagnostic::{
+    At, Code, Diagnostic, Diagnostics, Pointer, ShortNumber, did_you_mean, suggest,
+};
 use crate::document::Node;
+
+/// How many unknown fields of one recipe get "did you mean" hints. Each search compares the key with every field
+/// name of its object; a recipe of many thousands of unknown keys is not a recipe with typos, and the hints would cost
+/// more than everything else.
+pub const SUGGESTED_UNKNOWN_FIELDS: usize = 32;
 
 /// Where conversion reports its problems, and which fields were present but unusable.
 ///
@@ -15,7 +22,9 @@ use crate::document::Node;
 pub struct Sink {
     /// Every problem found so far.
     pub diagnostics: Diagnostics,
-    invalid: BTreeSet<String>,
+    /// Looked up, never listed: a hash set (a recipe of 100,000 bad values made this a hot spot as a tree).
+    invalid: HashSet<String>,
+    unknown_fields: usize,
 }
 
 impl Sink {
@@ -35,6 +44,20 @@ impl Sink {
     pub fn was_invalid(&self, at: &Pointer) -> bool {
         self.invalid.contains(at.as_str())
     }
+
+    /// Says, once the whole recipe is converted, how many unknown fields went without hints.
+    pub fn summarize_unknown_fields(&mut self) {
+        if self.unknown_fields > SUGGESTED_UNKNOWN_FIELDS {
+            self.note(Diagnostic::info(
+                "",
+                Code::UnknownField,
+                format!(
+                    "the recipe has {} unknown fields; \"did you mean\" hints are given for the first {SUGGESTED_UNKNOWN_FIELDS} only",
+                    self.unknown_fields
+                ),
+            ));
+        }
+    }
 }
 
 /// A value that can be built from a [`Node`], reporting problems into a [`Sink`].
@@ -48,12 +71,13 @@ pub trait FromNode: Sized {
 
 /// Reports that `node` has the wrong type for `T`.
 pub fn wrong_type<T: FromNode>(node: &Node, at: &At<'_>, sink: &mut Sink) {
+    let expected = T::expected();
     let mut d = Diagnostic::error(
         at,
         Code::WrongType,
-        format!("expected {}, found {}", T::expected(), describe(node)),
+        format!("expected {expected}, found {}", describe(node)),
     );
-    if let Some(hint) = type_hint::<T>(node) {
+    if let Some(hint) = type_hint(&expected, node) {
         d = d.with_hint(hint);
     }
     sink.invalid(at, d);
@@ -63,14 +87,25 @@ fn describe(node: &Node) -> String {
     match node {
         Node::String(s) if s.chars().count() <= 40 => format!("the string {s:?}"),
         Node::Int(i) => format!("the number {i}"),
-        Node::Float(f) => format!("the number {f}"),
+        Node::Float {
+            written: Some(text),
+            ..
+        } => format!("the number {text}"),
+        Node::Float { value, .. } => format!("the number {}", ShortNumber(*value)),
         Node::Bool(b) => format!("{b}"),
         other => other.kind().to_owned(),
     }
 }
 
-fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
-    let expected = T::expected();
+/// Whether a number's text is not 0 although it reads as 0 (`1e-400`, below the smallest float): a digit before
+/// its exponent is not 0.
+fn underflowed(text: &str) -> bool {
+    text.split(['e', 'E'])
+        .next()
+        .is_some_and(|mantissa| mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')))
+}
+
+fn type_hint(expected: &str, node: &Node) -> Option<String> {
     match node {
         Node::String(s) if expected.contains("integer") && s.trim().parse::<i64>().is_ok() => {
             Some(format!("write {} without quotes", s.trim()))
@@ -91,13 +126,15 @@ fn type_hint<T: FromNode>(node: &Node) -> Option<String> {
 
 /// Reports an unknown member `key` of an object whose known members are `known`.
 pub fn unknown_field(key: &str, known: &[&str], at: &At<'_>, sink: &mut Sink) {
-    let here = at.key(key);
-    let suggestions = suggest(key, known.iter().copied(), 2);
-    let mut d = Diagnostic::error(&here, Code::UnknownField, format!("unknown field `{key}`"));
-    if let Some(hint) = did_you_mean(&suggestions) {
+    let mut d = Diagnostic::error(&at.key(key), Code::UnknownField, format!("unknown field `{key}`"));
+    if sink.unknown_fields < SUGGESTED_UNKNOWN_FIELDS
+        && let Some(hint) = did_you_mean(&suggest(key, known.iter().copied(), 2))
+    {
         d = d.with_hint(hint);
     }
-    sink.invalid(&here, d);
+    sink.unknown_fields += 1;
+    // Not recorded as invalid: rules ask about the fields they know, and an unknown field is none of them.
+    sink.note(d);
 }
 
 /// Reports a required member `key` missing from the object at `at`.
@@ -139,12 +176,29 @@ impl FromNode for bool {
     }
 }
 
-/// An integer from a node: integers, and floats with no fractional part (JSON Schema's "integer").
+/// An integer from a node: integers, and floats with no fractional part (JSON Schema's "integer"), but not a
+/// number whose text shows it is none (`1e-400`, read as 0).
 fn integer(node: &Node) -> Option<i128> {
     match node {
         Node::Int(i) => Some(*i),
-        #[allow(clippy::cast_possible_truncation)]
-        Node::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => Some(*f as i128),
+        Node::Float { value, written }
+            if value.fract() == 0.0
+                && value.abs() < 1e18
+                && !(*value == 0.0 && written.is_some_and(underflowed)) =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Some(*value as i128)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `node` is an integer too large for any field (beyond 10¹⁸), read as a float; `Some(true)` when negative.
+fn huge_integer(node: &Node) -> Option<bool> {
+    match node {
+        Node::Float { value, .. } if value.fract() == 0.0 && value.abs() >= 1e18 => {
+            Some(*value < 0.0)
+        }
         _ => None,
     }
 }
@@ -157,12 +211,16 @@ macro_rules! from_node_int {
             }
             fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
                 let Some(i) = integer(node) else {
-                    let huge = matches!(node, Node::Float(f) if f.fract() == 0.0);
-                    if huge {
+                    if let Some(negative) = huge_integer(node) {
+                        let why = match (negative, <$ty>::MIN == 0) {
+                            (true, true) => "must not be negative",
+                            (true, false) => "is far too small",
+                            (false, _) => "is far too large",
+                        };
                         sink.invalid(at, Diagnostic::error(
                             at,
                             Code::OutOfRange,
-                            format!("{} is far too large: expected {}", describe(node), $expected),
+                            format!("{} {why}: expected {}", describe(node), $expected),
                         ));
                     } else {
                         wrong_type::<Self>(node, at, sink);
@@ -200,7 +258,21 @@ impl FromNode for f64 {
         match node {
             #[allow(clippy::cast_precision_loss)]
             Node::Int(i) => Some(*i as f64),
-            Node::Float(f) if f.is_finite() => Some(*f),
+            Node::Float {
+                value,
+                written: Some(text),
+            } if *value == 0.0 && underflowed(text) => {
+                sink.invalid(
+                    at,
+                    Diagnostic::error(
+                        at,
+                        Code::OutOfRange,
+                        format!("the number {text} is too close to 0 for a 64-bit float, which reads it as 0"),
+                    ),
+                );
+                None
+            }
+            Node::Float { value, .. } if value.is_finite() => Some(*value),
             other => {
                 wrong_type::<Self>(other, at, sink);
                 None
@@ -218,13 +290,13 @@ impl<T: FromNode> FromNode for Vec<T> {
             wrong_type::<Self>(node, at, sink);
             return None;
         };
-        Some(
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| T::from_node(item, &at.index(i), sink))
-                .collect(),
-        )
+        // Sized once: a `filter_map` gives no lower bound, and doubling a vector of recipes (two kilobytes each)
+        // held both copies at once.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.extend(T::from_node(item, &at.index(i), sink));
+        }
+        Some(out)
     }
 }
 

@@ -183,7 +183,9 @@ impl FromNode for Timespan {
     fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
             Node::String(s) => Some(Timespan::Text(s.to_string())),
-            Node::Int(_) | Node::Float(_) => u64::from_node(node, at, sink).map(Timespan::Seconds),
+            Node::Int(_) | Node::Float { .. } => {
+                u64::from_node(node, at, sink).map(Timespan::Seconds)
+            }
             other => {
                 convert::wrong_type::<Self>(other, at, sink);
                 None
@@ -675,6 +677,7 @@ pub fn from_node(node: &Node) -> (Option<Recipe>, Sink) {
             None
         }
     };
+    sink.summarize_unknown_fields();
     (recipe, sink)
 }
 
@@ -777,6 +780,80 @@ mod tests {
         let json = r#"{"deployment_name":"x","recipe_mode":"service","recipe_container_port":"8000","recipe_container_env":[{"key":"A","value":1}]}"#;
         let (r, _) = parsed(json);
         assert_eq!(serde_json::to_string(&r.unwrap()).unwrap(), json);
+    }
+
+    #[test]
+    fn hints_for_the_first_unknown_fields_and_a_count_for_the_rest() {
+        let keys: Vec<String> = (0..100)
+            .map(|i| format!("\"recipe_node_shap{i}\": 1"))
+            .collect();
+        let (_, sink) = parse(format!("{{{}}}", keys.join(",")).as_bytes(), Format::Auto);
+        let d: Vec<&Diagnostic> = sink.diagnostics.iter().collect();
+        assert_eq!(d.len(), 101);
+        let hinted = d.iter().filter(|d| d.hint.is_some()).count();
+        assert_eq!(hinted, convert::SUGGESTED_UNKNOWN_FIELDS);
+        assert!(d[..hinted].iter().all(|d| d.hint.is_some()));
+        let summary = d.last().expect("a summary");
+        assert_eq!(
+            (summary.path.as_str(), summary.code),
+            ("", Code::UnknownField)
+        );
+        assert!(
+            summary.message.contains("100 unknown fields") && summary.message.contains("first 32")
+        );
+    }
+
+    #[test]
+    fn numbers_are_printed_as_written_or_short() {
+        let message = |json: &str| {
+            let (_, sink) = parse(json.as_bytes(), Format::Json);
+            let d = sink
+                .diagnostics
+                .iter()
+                .next()
+                .expect("a diagnostic")
+                .clone();
+            (d.code, d.message)
+        };
+        assert_eq!(
+            message(r#"{"recipe_replica_count": -99999999999999999999}"#),
+            (Code::OutOfRange, "the number -99999999999999999999 must not be negative: expected a non-negative integer".into())
+        );
+        assert_eq!(
+            message(r#"{"team": {"priority_threshold": -9223372036854775809}}"#),
+            (
+                Code::OutOfRange,
+                "the number -9223372036854775809 is far too small: expected an integer".into()
+            )
+        );
+        assert_eq!(
+            message(r#"{"recipe_ephemeral_storage_size": 1e-400}"#),
+            (
+                Code::WrongType,
+                "expected a non-negative integer, found the number 1e-400".into()
+            )
+        );
+        assert_eq!(
+            message(r#"{"recipe_pod_autoscaling_params": {"scaling_threshold": 1e-400}}"#).0,
+            Code::OutOfRange
+        );
+        assert_eq!(
+            message(r#"{"recipe_replica_count": 1e300}"#).1,
+            "the number 1e300 is far too large: expected a non-negative integer"
+        );
+        // YAML integers are exact up to 128 bits.
+        let (_, sink) = parse(
+            b"recipe_replica_count: -99999999999999999999\n",
+            Format::Yaml,
+        );
+        assert!(
+            sink.diagnostics
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .starts_with("-99999999999999999999 must not")
+        );
     }
 
     #[test]

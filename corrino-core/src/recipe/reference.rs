@@ -52,35 +52,113 @@ pub struct Reference<'a> {
     pub export: &'a str,
 }
 
+/// A `${` that looks meant as a reference but is not read as one, so it reaches the container as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    /// Where it stands in the string, from `${` to the `}` or to the end of the name.
+    pub range: Range<usize>,
+    /// What is wrong with it.
+    pub problem: Problem,
+    /// The reference it seems meant as, written as one: `${member.export}`.
+    pub meant: String,
+}
+
+/// What keeps a `${…}` from being a reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Spaces inside the braces: `${ vllm.internal_dns_name }`.
+    Spaces,
+    /// No `}` closes it: `${vllm.internal_dns_name/v1`.
+    Unterminated,
+}
+
+impl Problem {
+    /// The problem in a few words, for messages.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::Spaces => "it has spaces inside its braces",
+            Problem::Unterminated => "no `}` closes it",
+        }
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+}
+
+/// `member.export`, when `inner` is that.
+fn split_reference(inner: &str) -> Option<(&str, &str)> {
+    inner
+        .split_once('.')
+        .filter(|(member, export)| is_name(member) && is_name(export))
+}
+
+/// The references of `text` and the `${` that look meant as references but are not, each in order.
+///
+/// One pass over the text: from each `${` it reads on to the first `}` or the next `${`, so that no byte is read
+/// twice however the braces are placed (a search for `}` from each `${` would take quadratic time).
+fn scan(text: &str) -> (Vec<Reference<'_>>, Vec<Malformed>) {
+    let bytes = text.as_bytes();
+    let (mut found, mut malformed) = (Vec::new(), Vec::new());
+    let mut from = 0;
+    while let Some(start) = text[from..].find("${").map(|i| from + i) {
+        let mut j = start + 2;
+        while j < bytes.len()
+            && bytes[j] != b'}'
+            && !(bytes[j] == b'$' && bytes.get(j + 1) == Some(&b'{'))
+        {
+            j += 1;
+        }
+        let inner = &text[start + 2..j];
+        if bytes.get(j) == Some(&b'}') {
+            if let Some((member, export)) = split_reference(inner) {
+                found.push(Reference {
+                    range: start..j + 1,
+                    member,
+                    export,
+                });
+            } else if let Some((member, export)) = split_reference(inner.trim()) {
+                malformed.push(Malformed {
+                    range: start..j + 1,
+                    problem: Problem::Spaces,
+                    meant: format!("${{{member}.{export}}}"),
+                });
+            }
+            from = j + 1;
+        } else {
+            // No `}` before the next `${` or the end: a reference meant here is the name that follows.
+            let leading = inner.len() - inner.trim_start().len();
+            let name_end = inner[leading..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+                .map_or(inner.len(), |i| leading + i);
+            if let Some((member, export)) = split_reference(&inner[leading..name_end]) {
+                malformed.push(Malformed {
+                    range: start..start + 2 + name_end,
+                    problem: Problem::Unterminated,
+                    meant: format!("${{{member}.{export}}}"),
+                });
+            }
+            from = j;
+        }
+    }
+    (found, malformed)
+}
+
 /// Every reference in `text`, in order. `${…}` without a dot, or with characters no member name has, is left
 /// alone: it is not a reference (shells and templating write `${VAR}` too).
 #[must_use]
 pub fn references(text: &str) -> Vec<Reference<'_>> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(start) = text[from..].find("${").map(|i| from + i) {
-        let Some(end) = text[start..].find('}').map(|i| start + i) else {
-            break;
-        };
-        let inner = &text[start + 2..end];
-        let is_name = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
-        };
-        match inner.split_once('.') {
-            Some((member, export)) if is_name(member) && is_name(export) => {
-                found.push(Reference {
-                    range: start..end + 1,
-                    member,
-                    export,
-                });
-                from = end + 1;
-            }
-            _ => from = start + 2,
-        }
-    }
-    found
+    scan(text).0
+}
+
+/// Every `${` in `text` that looks meant as a reference but is not read as one: `${ member.export }` with spaces,
+/// or `${member.export` with no closing brace. They reach the container as written.
+#[must_use]
+pub fn malformed_references(text: &str) -> Vec<Malformed> {
+    scan(text).1
 }
 
 /// `text` with every reference that `value` resolves replaced by its value; the others are left as written.
@@ -145,6 +223,43 @@ mod tests {
                 ("chroma-db", "service_url", "${chroma-db.service_url}"),
             ]
         );
+    }
+
+    #[test]
+    fn finds_references_meant_but_misspelled() {
+        let text =
+            "http://${ vllm.internal_dns_name }/v1 ${HOME} ${ HOME } ${chroma.service_url/x ${a.b}";
+        let malformed = malformed_references(text);
+        let found: Vec<(&str, Problem, &str)> = malformed
+            .iter()
+            .map(|m| (&text[m.range.clone()], m.problem, m.meant.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "${ vllm.internal_dns_name }",
+                    Problem::Spaces,
+                    "${vllm.internal_dns_name}"
+                ),
+                (
+                    "${chroma.service_url",
+                    Problem::Unterminated,
+                    "${chroma.service_url}"
+                ),
+            ]
+        );
+        assert_eq!(references(text).len(), 1);
+        assert!(malformed_references("${a.b").len() == 1 && references("${a.b").is_empty());
+    }
+
+    #[test]
+    fn scanning_takes_linear_time_whatever_the_braces() {
+        // From each `${`, a search for `}` would read on to the one at the end: 10¹¹ steps here.
+        let text = format!("{}}}", "${".repeat(300_000));
+        assert!(references(&text).is_empty());
+        let text = format!("{}a.b}}", "${".repeat(300_000));
+        assert_eq!(references(&text).len(), 1);
     }
 
     #[test]

@@ -127,10 +127,12 @@ fn env_references(arg: &str) -> Vec<&str> {
             i += 2;
             continue;
         }
-        if bytes[i] == b'$'
-            && bytes[i + 1] == b'('
-            && let Some(end) = arg[i + 2..].find(')')
-        {
+        if bytes[i] == b'$' && bytes[i + 1] == b'(' {
+            // Without a `)` after this one there is none after any later `$(` either: stop rather than search the
+            // rest of the text again from each (quadratic in a text of many `$(`).
+            let Some(end) = arg[i + 2..].find(')') else {
+                break;
+            };
             out.push(&arg[i + 2..i + 2 + end]);
             i += end + 3;
             continue;

@@ -9,6 +9,16 @@ use crate::recipe::convert::Sink;
 
 /// Checks storage sizes, mount paths and sources.
 pub fn storage(recipe: &Recipe, sink: &mut Sink) {
+    if recipe.recipe_ephemeral_storage_size == Some(0) {
+        sink.note(
+            Diagnostic::error(
+                root("recipe_ephemeral_storage_size"),
+                Code::InvalidValue,
+                "`recipe_ephemeral_storage_size` is 0 GB: the pod's ephemeral-storage limit would be 0, and the kubelet evicts a pod over its limit at its first write (logs, caches, temporary files)",
+            )
+            .with_hint("give the GB the container writes to its own disk, such as 50 (upstream's samples use 200)"),
+        );
+    }
     if let (Some(ephemeral), Some(boot)) = (
         recipe.recipe_ephemeral_storage_size,
         recipe.recipe_node_boot_volume_size_in_gbs,
@@ -125,5 +135,32 @@ fn size_positive(size: Option<u32>, at: &Pointer, sink: &mut Sink) {
             Code::InvalidValue,
             "a volume of 0 GB holds nothing",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::Format;
+    use crate::recipe::parse;
+    use crate::{Code, PlanOptions, plan_bytes};
+
+    #[test]
+    fn no_ephemeral_storage_is_refused_however_it_is_written() {
+        for zero in ["0", "-0", "0.0", "0e5"] {
+            let json = format!(r#"{{"recipe_ephemeral_storage_size": {zero}}}"#);
+            let (recipe, _) = parse(json.as_bytes(), Format::Json);
+            assert_eq!(
+                recipe.unwrap().recipe_ephemeral_storage_size,
+                Some(0),
+                "{zero}"
+            );
+            let d = plan_bytes(json.as_bytes(), &PlanOptions::default()).diagnostics;
+            let found = d
+                .iter()
+                .find(|d| d.path == "/recipe_ephemeral_storage_size")
+                .unwrap_or_else(|| panic!("{zero}: {d}"));
+            assert_eq!(found.code, Code::InvalidValue);
+            assert!(found.message.contains("0 GB") && found.hint.is_some());
+        }
     }
 }
