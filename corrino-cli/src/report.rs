@@ -170,12 +170,16 @@ pub fn write_plan<W: Write>(
     }
     writeln!(out, "{BOLD}{}{RESET}", printable(file))?;
     if let Some(name) = &plan.name {
-        writeln!(
-            out,
-            "  name              {} (Service {})",
-            printable(name.as_str()),
-            printable(&name.service_name())
-        )?;
+        if plan.mode == Some(corrino_core::RecipeMode::Service) {
+            writeln!(
+                out,
+                "  name              {} (Service {})",
+                printable(name.as_str()),
+                printable(&name.service_name())
+            )?;
+        } else {
+            writeln!(out, "  name              {}", printable(name.as_str()))?;
+        }
     }
     if let Some(shape) = &plan.shape {
         writeln!(
@@ -244,6 +248,69 @@ pub fn write_plan<W: Write>(
             QuerySource::Custom(q) => q.clone(),
         };
         writeln!(out, "    query           {}", printable(&query))?;
+    }
+    if let Some(m) = &plan.multinode {
+        writeln!(
+            out,
+            "  multinode         {} nodes per replica (a LeaderWorkerSet group){}",
+            m.nodes,
+            if m.rdma { ", RDMA" } else { "" }
+        )?;
+    }
+    if let Some(q) = &plan.queue {
+        writeln!(
+            out,
+            "  team              {}: LocalQueue {} in {}, priority class {}",
+            q.team, q.local_queue, q.namespace, q.priority_class
+        )?;
+    }
+    if let Some(team) = &plan.team {
+        writeln!(
+            out,
+            "  team              {} (priority {}): ClusterQueue {}, LocalQueue {} in {}",
+            team.name,
+            team.priority,
+            team.cluster_queue(),
+            team.local_queue(),
+            team.namespace()
+        )?;
+        for q in &team.quotas {
+            let limits = |r: &corrino_core::validate::ResourceQuota| {
+                let mut extra = Vec::new();
+                if let Some(b) = &r.borrowing {
+                    extra.push(format!("borrows up to {b}"));
+                }
+                if let Some(l) = &r.lending {
+                    extra.push(format!("lends up to {l}"));
+                }
+                if extra.is_empty() {
+                    r.nominal.to_string()
+                } else {
+                    format!("{} ({})", r.nominal, extra.join(", "))
+                }
+            };
+            writeln!(
+                out,
+                "    {:<16}cpu {}, memory {}, GPUs {}",
+                q.shape,
+                limits(&q.cpu),
+                limits(&q.memory),
+                limits(&q.gpus)
+            )?;
+        }
+    }
+    if let Some(update) = &plan.update {
+        let labels: Vec<String> = update
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(
+            out,
+            "  update            {}: {}",
+            update.target.describe(),
+            labels.join(", ")
+        )?;
     }
     if let Some(n) = &plan.node_autoscaling {
         writeln!(

@@ -46,9 +46,66 @@ fn status(code: u16, reason: &str, message: &str) -> String {
     .to_string()
 }
 
+/// The nodes the server knows: two of the pool `h100rdmapool` and one other.
+fn nodes(selector: &str) -> String {
+    let all = [
+        ("10.0.10.5", "h100rdmapool"),
+        ("10.0.10.6", "h100rdmapool"),
+        ("10.0.10.7", "a10pool"),
+    ];
+    let wanted = selector.replace("%3D", "=");
+    let items: Vec<serde_json::Value> = all
+        .iter()
+        .filter(|(_, pool)| wanted == format!("corrino.oci/recipe={pool}"))
+        .map(|(name, pool)| {
+            serde_json::json!({"metadata": {"name": name, "labels": {"corrino.oci/recipe": pool}}})
+        })
+        .collect();
+    serde_json::json!({"kind": "NodeList", "apiVersion": "v1", "metadata": {}, "items": items})
+        .to_string()
+}
+
+/// The kinds a discovered group version serves.
+fn served(group_version: &str, kinds: &[&str]) -> String {
+    let resources: Vec<serde_json::Value> = kinds
+        .iter()
+        .map(|k| {
+            serde_json::json!({"name": format!("{}s", k.to_ascii_lowercase()), "singularName": k.to_ascii_lowercase(),
+                               "namespaced": true, "kind": k, "verbs": ["get", "list", "patch", "delete"]})
+        })
+        .collect();
+    serde_json::json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version,
+                       "resources": resources})
+    .to_string()
+}
+
 fn answer(request: &Received, behaviour: &Behaviour) -> (u16, String) {
     let path = request.target.split('?').next().unwrap_or_default();
     match request.method.as_str() {
+        "GET" if path == "/api/v1/nodes" => {
+            let selector = request
+                .target
+                .split_once("labelSelector=")
+                .map_or("", |(_, s)| s);
+            (200, nodes(selector))
+        }
+        "GET" if path == "/apis/leaderworkerset.x-k8s.io/v1" => (
+            200,
+            served("leaderworkerset.x-k8s.io/v1", &["LeaderWorkerSet"]),
+        ),
+        "GET" if path == "/apis/kueue.x-k8s.io/v1beta2" => (
+            200,
+            served(
+                "kueue.x-k8s.io/v1beta2",
+                &[
+                    "ResourceFlavor",
+                    "Cohort",
+                    "WorkloadPriorityClass",
+                    "ClusterQueue",
+                    "LocalQueue",
+                ],
+            ),
+        ),
         "GET" if path == "/apis/keda.sh/v1alpha1" => {
             if behaviour.without_keda {
                 (
@@ -423,4 +480,136 @@ fn a_shared_pool_writes_its_node_pool_and_sends_nothing_to_the_cluster() {
     let pool = std::fs::read_to_string(dir.join("node-pool.json")).expect("node pool");
     assert!(pool.contains("\"nodeShape\": \"BM.GPU.A10.4\""), "{pool}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The requests of one command, as `METHOD path` lines without the query.
+fn sent_lines(server: &Server) -> Vec<String> {
+    requests(server)
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.method,
+                r.target.split('?').next().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_mode_applies_and_deletes_in_reverse_order() {
+    for (recipe, expected) in [
+        (
+            "fixtures/recipes/team-two-shapes.json",
+            vec![
+                "GET /apis/kueue.x-k8s.io/v1beta2",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/resourceflavors/bm.gpu.h100.8",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/resourceflavors/vm.gpu.a10.2",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/cohorts/corrino",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/workloadpriorityclasses/research-priority",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/clusterqueues/research-cluster-queue",
+                "PATCH /api/v1/namespaces/research-namespace",
+                "PATCH /apis/kueue.x-k8s.io/v1beta2/namespaces/research-namespace/localqueues/research-local-queue",
+            ],
+        ),
+        (
+            "fixtures/recipes/job-with-team.json",
+            vec![
+                "GET /apis/kueue.x-k8s.io/v1beta2",
+                "PATCH /api/v1/namespaces/research-namespace/persistentvolumeclaims/gpu-healthcheck-a10-output-0",
+                "PATCH /apis/batch/v1/namespaces/research-namespace/jobs/gpu-healthcheck-a10",
+            ],
+        ),
+        (
+            "fixtures/recipes/multinode-rdma-autoscaling.json",
+            vec![
+                "GET /apis/leaderworkerset.x-k8s.io/v1",
+                "GET /apis/keda.sh/v1alpha1",
+                "PATCH /apis/leaderworkerset.x-k8s.io/v1/namespaces/default/leaderworkersets/llama-405b",
+                "PATCH /api/v1/namespaces/default/services/recipe-llama-405b",
+                "PATCH /apis/networking.k8s.io/v1/namespaces/default/ingresses/llama-405b",
+                "PATCH /apis/keda.sh/v1alpha1/namespaces/default/scaledobjects/llama-405b",
+            ],
+        ),
+        (
+            "fixtures/recipes/update-node-mig.json",
+            vec!["PATCH /api/v1/nodes/10.0.10.138"],
+        ),
+        (
+            "fixtures/recipes/update-pool-rdma.json",
+            vec![
+                "GET /api/v1/nodes",
+                "PATCH /api/v1/nodes/10.0.10.5",
+                "PATCH /api/v1/nodes/10.0.10.6",
+            ],
+        ),
+    ] {
+        let server = serve(Behaviour::default());
+        let (code, stdout, stderr) = corrino(&server, &["apply", recipe]);
+        assert_eq!(code, 0, "{recipe}: {stderr}");
+        assert_eq!(sent_lines(&server), expected, "{recipe}: {stdout}");
+        for patch in requests(&server).iter().filter(|r| r.method == "PATCH") {
+            let body: serde_json::Value = serde_json::from_str(&patch.body).expect("JSON body");
+            let name = body["metadata"]["name"]
+                .as_str()
+                .expect("a name in every body");
+            assert!(patch.target.contains(name), "{recipe}: {}", patch.target);
+        }
+        // Deleting goes backwards; node updates take their labels back, and the shared Kueue objects stay.
+        let server = serve(Behaviour::default());
+        let (code, stdout, stderr) = corrino(&server, &["delete", recipe]);
+        assert_eq!(code, 0, "{recipe}: {stderr}");
+        let deleted: Vec<String> = sent_lines(&server)
+            .into_iter()
+            .filter(|l| !l.starts_with("GET "))
+            .map(|l| {
+                l.split_once(' ')
+                    .map(|(_, p)| p.to_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut forward: Vec<String> = expected
+            .iter()
+            .filter(|l| {
+                l.starts_with("PATCH ")
+                    && !l.contains("/resourceflavors/")
+                    && !l.contains("/cohorts/")
+            })
+            .map(|l| l.trim_start_matches("PATCH ").to_owned())
+            .collect();
+        if !recipe.contains("update-pool") {
+            forward.reverse();
+        }
+        assert_eq!(deleted, forward, "{recipe}: {stdout}");
+        if recipe.contains("update-") {
+            for patch in requests(&server).iter().filter(|r| r.method == "PATCH") {
+                let body: serde_json::Value = serde_json::from_str(&patch.body).expect("JSON body");
+                assert!(body["metadata"].get("labels").is_none(), "{}", patch.body);
+            }
+            assert!(
+                stdout.lines().all(|l| l.ends_with(": labels removed")),
+                "{stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pool_update_with_no_node_is_an_error_naming_the_selector() {
+    let server = serve(Behaviour::default());
+    let recipe = std::env::temp_dir().join(format!("corrino-update-{}.json", std::process::id()));
+    std::fs::write(
+        &recipe,
+        r#"{"recipe_mode": "update", "deployment_name": "x", "recipe_node_pool_name": "nopool",
+            "recipe_node_labels": {"corrino/rdma": "true"}}"#,
+    )
+    .expect("write");
+    let (code, _, stderr) = corrino(&server, &["apply", recipe.to_str().expect("utf8")]);
+    std::fs::remove_file(&recipe).ok();
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no node has the label corrino.oci/recipe=nopool"),
+        "{stderr}"
+    );
+    assert!(requests(&server).iter().all(|r| r.method == "GET"));
 }

@@ -134,6 +134,26 @@ proptest! {
     }
 
     #[test]
+    fn generated_recipes_of_every_mode_render_deterministically(recipe in corrino_tests::valid_recipe_of_any_mode()) {
+        let bytes = serde_json::to_vec(&recipe).expect("serialize");
+        let planning = plan_bytes(&bytes, &PlanOptions::default());
+        let errors: Vec<_> = planning.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        prop_assert!(errors.is_empty(), "{errors:#?}\n{recipe:#}");
+        let plan = planning.plan.expect("plan");
+        let options = RenderOptions::default();
+        let first = manifest::render(&plan, &options).map_err(|d| TestCaseError::fail(format!("{d}\n{recipe:#}")))?;
+        let second = manifest::render(&plan, &options).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        prop_assert_eq!(manifest::to_yaml(&first).expect("yaml"), manifest::to_yaml(&second).expect("yaml"));
+        prop_assert_eq!(
+            manifest::oci_documents(&first).expect("json"),
+            manifest::oci_documents(&second).expect("json")
+        );
+        // Every object it would send has a request in the apply and the delete plans.
+        let apply = corrino_core::apply::apply_plan(&first, &Default::default()).expect("apply plan");
+        prop_assert_eq!(apply.steps.len(), first.iter().filter(|m| !m.is_oci()).count());
+    }
+
+    #[test]
     fn arbitrary_json_never_panics(value in arbitrary_json()) {
         let bytes = serde_json::to_vec(&value).expect("serialize");
         if let Some(plan) = plan_bytes(&bytes, &PlanOptions::default()).plan {

@@ -257,3 +257,60 @@ fn the_upstream_deployment_group_renders_with_its_references_resolved() {
         ]
     );
 }
+
+/// Every upstream sample without errors renders, whatever its mode: a test prints the count and fails below all of
+/// them. A sample that mounts File Storage gets its export as a render option, as a user would pass it.
+#[test]
+fn every_valid_upstream_sample_renders() {
+    let all = samples();
+    if all.is_empty() {
+        return;
+    }
+    let mut valid = 0;
+    let mut rendered = 0;
+    let mut by_mode: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut refused = Vec::new();
+    for (name, bytes) in &all {
+        let Some(plan) = plan_bytes(bytes, &PlanOptions::default()).plan else {
+            continue;
+        };
+        valid += 1;
+        let mut options = common::fixture_render_options();
+        for ocid in std::str::from_utf8(bytes)
+            .unwrap_or_default()
+            .split('"')
+            .filter(|s| s.starts_with("ocid1.filesystem."))
+        {
+            options.file_systems.insert(
+                ocid.to_owned(),
+                "10.0.10.21:/fss".parse().expect("an export"),
+            );
+        }
+        match manifest::render(&plan, &options) {
+            Ok(manifests) => {
+                rendered += 1;
+                let mode = plan.mode().map_or("group", |m| m.as_str()).to_owned();
+                *by_mode.entry(mode).or_default() += 1;
+                // Deterministic: the same plan gives the same bytes.
+                let again = manifest::render(&plan, &options).expect("renders again");
+                assert_eq!(
+                    manifest::to_yaml(&manifests).expect("yaml"),
+                    manifest::to_yaml(&again).expect("yaml"),
+                    "{name}"
+                );
+            }
+            Err(d) => refused.push(format!("{name}: {d}")),
+        }
+    }
+    eprintln!(
+        "{rendered} of {valid} valid upstream samples render ({} of {} samples); by mode: {by_mode:?}",
+        rendered,
+        all.len()
+    );
+    assert!(refused.is_empty(), "refused:\n{}", refused.join("\n"));
+    assert_eq!(rendered, valid);
+    assert!(
+        valid >= 50,
+        "expected most of the 57 samples to be valid, got {valid}"
+    );
+}

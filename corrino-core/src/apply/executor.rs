@@ -109,16 +109,22 @@ pub struct ExecuteOptions {
 /// # Errors
 /// [`ExecuteError::MissingCrd`] for the first missing kind, [`ExecuteError::Client`] when discovery fails otherwise.
 pub async fn preflight(client: &kube::Client, plan: &ApplyPlan) -> Result<(), ExecuteError> {
+    // One discovery request per group version, however many of its kinds the plan needs.
+    let mut served: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for crd in &plan.crds {
-        let request = http::Request::get(crd.discovery_path())
-            .body(Vec::new())
-            .map_err(|e| client_error(&crd.kind, kube::Error::HttpError(e)))?;
-        let served = match client.request::<APIResourceList>(request).await {
-            Ok(list) => list.resources.iter().any(|r| r.kind == crd.kind),
-            Err(kube::Error::Api(status)) if status.code == 404 => false,
-            Err(e) => return Err(client_error(&crd.kind, e)),
-        };
-        if !served {
+        let path = crd.discovery_path();
+        if !served.contains_key(&path) {
+            let request = http::Request::get(path.as_str())
+                .body(Vec::new())
+                .map_err(|e| client_error(&crd.kind, kube::Error::HttpError(e)))?;
+            let kinds = match client.request::<APIResourceList>(request).await {
+                Ok(list) => list.resources.into_iter().map(|r| r.kind).collect(),
+                Err(kube::Error::Api(status)) if status.code == 404 => Vec::new(),
+                Err(e) => return Err(client_error(&crd.kind, e)),
+            };
+            served.insert(path.clone(), kinds);
+        }
+        if !served[&path].contains(&crd.kind) {
             return Err(ExecuteError::MissingCrd {
                 message: crd.missing_message(),
                 requirement: crd.clone(),

@@ -126,7 +126,11 @@ fn type_hint(expected: &str, node: &Node) -> Option<String> {
 
 /// Reports an unknown member `key` of an object whose known members are `known`.
 pub fn unknown_field(key: &str, known: &[&str], at: &At<'_>, sink: &mut Sink) {
-    let mut d = Diagnostic::error(&at.key(key), Code::UnknownField, format!("unknown field `{key}`"));
+    let mut d = Diagnostic::error(
+        &at.key(key),
+        Code::UnknownField,
+        format!("unknown field `{key}`"),
+    );
     if sink.unknown_fields < SUGGESTED_UNKNOWN_FIELDS
         && let Some(hint) = did_you_mean(&suggest(key, known.iter().copied(), 2))
     {
