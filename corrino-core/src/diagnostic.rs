@@ -239,8 +239,8 @@ codes! {
     // Rendering.
     /// A render option that is missing or invalid for this recipe.
     RenderOption = "render-option",
-    /// A recipe that corrino does not render into manifests (only services, shared node pools and deployment
-    /// groups are; multinode services, and groups in which several members scale nodes, are not).
+    /// A recipe that corrino cannot render as asked: a deployment group in which several members scale nodes (a
+    /// cluster has one Cluster Autoscaler add-on).
     RenderUnsupported = "render-unsupported",
     /// A value the rendered objects hold as a placeholder, to be filled in before use.
     Placeholder = "placeholder",
