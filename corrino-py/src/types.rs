@@ -187,6 +187,36 @@ impl Plan {
         to_py(py, &self.0.capacity)
     }
 
+    /// A multinode service's group: `{"nodes", "rdma"}`.
+    #[getter]
+    fn multinode<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.multinode)
+    }
+
+    /// The Kueue queue of a job under a team: `{"team", "namespace", "local_queue", "priority_class"}`.
+    #[getter]
+    fn queue<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.queue)
+    }
+
+    /// A `team` recipe's team as Kueue gets it: name, priority and quotas per shape.
+    #[getter]
+    fn team<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.team)
+    }
+
+    /// An `update` recipe's target nodes and the labels set on them.
+    #[getter]
+    fn update<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.update)
+    }
+
+    /// A deployment group member's name in its group (`None` for a recipe of its own).
+    #[getter]
+    fn member(&self) -> Option<&str> {
+        self.0.member.as_deref()
+    }
+
     /// The plans of a deployment group's members, in the group's order.
     #[getter]
     fn members(&self) -> Vec<Plan> {

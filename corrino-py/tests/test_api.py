@@ -248,3 +248,25 @@ def test_shapes_are_the_catalog_plans_use() -> None:
     a10 = next(s for s in shapes if s["name"] == "VM.GPU.A10.2")
     assert a10 == corrino.plan(EXAMPLE).shape
     assert a10["gpus"]["count"] == 2
+
+
+def test_every_mode_plans_and_renders() -> None:
+    recipes = FIXTURES / "recipes"
+    team = corrino.plan(recipes / "team-two-shapes.json")
+    assert team.team is not None and team.team["name"] == "research"
+    kinds = [o["kind"] for o in corrino.render(recipes / "team-two-shapes.json")]
+    assert kinds == ["ResourceFlavor", "ResourceFlavor", "Cohort", "WorkloadPriorityClass", "ClusterQueue",
+                     "Namespace", "LocalQueue"]
+    job = corrino.plan(recipes / "job-with-team.json")
+    assert job.queue == {"team": "research", "namespace": "research-namespace",
+                         "local_queue": "research-local-queue", "priority_class": "research-priority"}
+    [claim, job_object] = corrino.render(recipes / "job-with-team.json")
+    assert (claim["kind"], job_object["kind"]) == ("PersistentVolumeClaim", "Job")
+    assert job_object["metadata"]["labels"]["kueue.x-k8s.io/queue-name"] == "research-local-queue"
+    multinode = corrino.plan(recipes / "multinode-rdma-autoscaling.json")
+    assert multinode.multinode == {"nodes": 2, "rdma": True}
+    assert [o["kind"] for o in corrino.render(recipes / "multinode-rdma-autoscaling.json")][0] == "LeaderWorkerSet"
+    update = corrino.plan(recipes / "update-pool-rdma.json")
+    assert update.update is not None and update.update["target"]["kind"] == "selector"
+    assert corrino.render(recipes / "update-pool-rdma.json") == []
+    assert list(corrino.render_oci(recipes / "update-pool-rdma.json")) == ["node-labels-h100rdmapool.json"]

@@ -118,6 +118,26 @@ class Plan:
         """The capacity plan of a GPU workload: replicas per node, nodes needed, replicas that would stay Pending."""
 
     @property
+    def multinode(self) -> JsonObject | None:
+        """A multinode service's group: ``{"nodes", "rdma"}``."""
+
+    @property
+    def queue(self) -> JsonObject | None:
+        """The Kueue queue of a job under a team: ``{"team", "namespace", "local_queue", "priority_class"}``."""
+
+    @property
+    def team(self) -> JsonObject | None:
+        """A ``team`` recipe's team as Kueue gets it: name, priority and quotas per shape."""
+
+    @property
+    def update(self) -> JsonObject | None:
+        """An ``update`` recipe's target nodes and the labels set on them."""
+
+    @property
+    def member(self) -> str | None:
+        """A deployment group member's name in its group (``None`` for a recipe of its own)."""
+
+    @property
     def members(self) -> list[Plan]:
         """The plans of a deployment group's members, in the group's order."""
 
