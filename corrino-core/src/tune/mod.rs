@@ -802,6 +802,70 @@ pub struct TuneResult {
     pub front: Vec<Evaluation>,
     /// Whether the recipe's own settings are on the front.
     pub recipe_on_front: bool,
+    /// The front (and the recipe's own settings when they are not on it) as flat rows, for tables and data frames.
+    pub records: Vec<Record>,
+}
+
+/// One row of [`TuneResult::records`]: an evaluation with its settings flattened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Record {
+    /// GPU-hours.
+    pub gpu_hours: f64,
+    /// Seconds over the objective.
+    pub seconds_over_slo: u64,
+    /// Flaps.
+    pub flaps: u32,
+    /// Requests failed.
+    pub requests_failed: u64,
+    /// The 95th percentile latency, seconds.
+    pub latency_p95: Option<f64>,
+    /// `scaling_threshold`.
+    pub threshold: f64,
+    /// `collect_metrics_timespan`, seconds.
+    pub window_seconds: u64,
+    /// `stabilization_window_up`, seconds.
+    pub stabilization_window_up_seconds: u32,
+    /// `stabilization_window_down`, seconds.
+    pub stabilization_window_down_seconds: u32,
+    /// `scaling_period_up`, seconds.
+    pub scaling_period_up_seconds: u32,
+    /// `scaling_period_down`, seconds.
+    pub scaling_period_down_seconds: u32,
+    /// `min_replicas`.
+    pub min_replicas: u32,
+    /// `max_replicas`.
+    pub max_replicas: u32,
+    /// `max_nodes`.
+    pub max_nodes: Option<u32>,
+    /// On the Pareto front.
+    pub on_front: bool,
+    /// The recipe's own settings.
+    pub is_recipe: bool,
+    /// The chosen settings.
+    pub chosen: bool,
+}
+
+fn record(e: &Evaluation, on_front: bool, chosen: &Knobs) -> Record {
+    let k = &e.knobs;
+    Record {
+        gpu_hours: e.gpu_hours,
+        seconds_over_slo: e.seconds_over_slo,
+        flaps: e.flaps,
+        requests_failed: e.requests_failed,
+        latency_p95: e.latency_p95,
+        threshold: k.threshold,
+        window_seconds: k.window_seconds,
+        stabilization_window_up_seconds: k.stabilization_window_up_seconds,
+        stabilization_window_down_seconds: k.stabilization_window_down_seconds,
+        scaling_period_up_seconds: k.scaling_period_up_seconds,
+        scaling_period_down_seconds: k.scaling_period_down_seconds,
+        min_replicas: k.min_replicas,
+        max_replicas: k.max_replicas,
+        max_nodes: k.max_nodes,
+        on_front,
+        is_recipe: e.is_recipe,
+        chosen: k.key() == chosen.key(),
+    }
 }
 
 /// Step 3: the front and the choice (see the module documentation). `evaluations` must hold the recipe's own
@@ -860,6 +924,13 @@ pub fn select(
         )
     };
     let recipe_on_front = front.iter().any(|e| e.is_recipe);
+    let mut records: Vec<Record> = front
+        .iter()
+        .map(|e| record(e, true, &chosen.knobs))
+        .collect();
+    if !recipe_on_front {
+        records.push(record(&recipe, false, &chosen.knobs));
+    }
     Ok(TuneResult {
         slo: slo.to_string(),
         budget_seconds,
@@ -870,6 +941,7 @@ pub fn select(
         reason,
         front,
         recipe_on_front,
+        records,
     })
 }
 

@@ -275,6 +275,23 @@ def simulate(
     autoscaling, no GPU capacity plan).
     """
 
+def tune(
+    recipe: RecipeInput,
+    /,
+    slo: str = "p95<5s",
+    scenario: ScenarioInput | None = None,
+    space: JsonObject | str | None = None,
+) -> JsonObject:
+    """The recipe's autoscaling settings searched with the simulator for a latency objective (``"p95<5s"``,
+    ``"p50<800ms"``), as ``corrino tune`` does: a dict with ``recipe`` (the recipe's own outcome), ``chosen`` and
+    ``reason``, ``front`` (the Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first) and
+    ``records`` (the front as flat dicts: ``pandas.DataFrame(result["records"])``). ``space`` sets the values
+    searched (``thresholds``, ``windows_seconds``, ``max_replicas``, ``samples``, ``seed``, …).
+
+    ``ValueError`` for an objective or space out of bounds; ``RecipeError`` when the recipe has errors;
+    ``SimulationError`` when the scenario cannot run or the recipe has no pod autoscaling.
+    """
+
 def default_query(
     name: str, namespace: str = "default", window: str = "5m", scrape: ScrapeMode = "annotations"
 ) -> str:
