@@ -72,8 +72,23 @@ fn main() {
         candidates.len(),
         start.elapsed().as_secs_f64(),
     );
+
+    // The README's search: the guide's llmperf run for an hour per candidate (busy for ≈ 40 minutes).
+    let hour = Scenario::default();
+    let start = Instant::now();
+    let result = tune::tune(&plan, &hour, &Slo::parse("p95<5s").expect("objective"), &space)
+        .expect("tunes");
+    let seconds = start.elapsed().as_secs_f64();
+    let rate = result.evaluated as f64 / seconds;
+    println!(
+        "the README's search (one hour each, one thread): {} simulations in {seconds:.2} s: {rate:.0} simulations/s, \
+         {:.1} simulated days/s",
+        result.evaluated,
+        rate / 24.0
+    );
 }
 
+/// Simulations of one day each, per second.
 fn report(what: &str, simulations: usize, seconds: f64) {
     let rate = simulations as f64 / seconds;
     println!(
