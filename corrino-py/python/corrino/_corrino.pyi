@@ -26,6 +26,7 @@ __all__ = [
     "render_yaml",
     "shapes",
     "simulate",
+    "tune",
     "validate",
     "__version__",
 ]
