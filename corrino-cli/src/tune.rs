@@ -202,7 +202,7 @@ pub fn evaluate(
 }
 
 fn window(seconds: u64) -> String {
-    if seconds % 60 == 0 {
+    if seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")

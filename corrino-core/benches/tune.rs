@@ -76,8 +76,13 @@ fn main() {
     // The README's search: the guide's llmperf run for an hour per candidate (busy for ≈ 40 minutes).
     let hour = Scenario::default();
     let start = Instant::now();
-    let result = tune::tune(&plan, &hour, &Slo::parse("p95<5s").expect("objective"), &space)
-        .expect("tunes");
+    let result = tune::tune(
+        &plan,
+        &hour,
+        &Slo::parse("p95<5s").expect("objective"),
+        &space,
+    )
+    .expect("tunes");
     let seconds = start.elapsed().as_secs_f64();
     let rate = result.evaluated as f64 / seconds;
     println!(

@@ -288,7 +288,13 @@ pub fn serving_model(replica: &Replica<'_>) -> ServingModel {
     });
     ServingModel {
         max_num_seqs: DEFAULT_MAX_NUM_SEQS,
-        kv_cache_tokens: kv_cache_tokens.max(4096.0),
+        // At least 4096 tokens (a request larger than the cache still runs alone), and a finite figure whatever
+        // the catalog holds.
+        kv_cache_tokens: if kv_cache_tokens.is_finite() {
+            kv_cache_tokens.clamp(4096.0, 1e12)
+        } else {
+            4096.0
+        },
         prefill_tokens_per_second: (1.0 / per_prompt_token).round(),
         decode_step_seconds: efficiency.host * t_step
             + collectives

@@ -1000,9 +1000,9 @@ pub struct PatchOp {
 
 /// A duration as a recipe writes `collect_metrics_timespan`: `2m`, `90s`.
 fn timespan(seconds: u64) -> String {
-    if seconds % 3600 == 0 {
+    if seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
+    } else if seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
