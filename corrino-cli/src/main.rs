@@ -1,6 +1,7 @@
 //! `corrino`: the command-line face of corrino-core. It reads files, calls the library and prints.
 
 mod report;
+mod tune;
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -83,6 +84,9 @@ enum Command {
         #[command(flatten)]
         options: Box<RenderFlags>,
     },
+    /// Search the recipe's autoscaling settings with the simulator for a latency objective (`--slo 'p95<5s'`) and
+    /// print the Pareto front of GPU-hours, seconds over the objective and flaps.
+    Tune(Box<tune::TuneArgs>),
     /// Print the JSON Schema of the recipe format (for editors: see the README).
     Schema,
     /// Preview what the recipe's autoscaling does under a load: pods, nodes, latency, cost. By default the load is
@@ -351,6 +355,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             )?;
             simulate(&recipe, &scenario, csv.as_deref(), svg.as_deref(), format)
         }
+        Command::Tune(args) => tune::run(&args),
         Command::Schema => {
             anstream::stdout()
                 .lock()

@@ -8,7 +8,7 @@ const EXAMPLE: &str = "fixtures/recipes/autoscaling-example.json";
 fn the_guide_example_scales_pods_then_nodes() {
     let (code, stdout, stderr) = common::run(&["simulate", EXAMPLE], &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("first scale-up        150 s"), "{stdout}");
+    assert!(stdout.contains("first scale-up        135 s"), "{stdout}");
     assert!(stdout.contains("peak nodes            2"), "{stdout}");
     assert!(stdout.contains("3000 completed"), "{stdout}");
 }

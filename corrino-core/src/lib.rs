@@ -41,6 +41,7 @@ pub mod recipe;
 pub mod schema;
 pub mod shape;
 pub mod sim;
+pub mod tune;
 pub mod validate;
 pub mod vllm;
 pub mod yaml;

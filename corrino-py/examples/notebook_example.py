@@ -90,7 +90,7 @@ for decision in run.decisions[:4]:
 
 # %% [markdown]
 # A scenario of your own: every key is optional. Here, short requests (256 tokens in, 64 out), one per second, then
-# four per second from the fifth minute, for half an hour. The timeline is also CSV (for pandas) and the chart SVG
+# eight per second from the fifth minute, for half an hour. The timeline is also CSV (for pandas) and the chart SVG
 # (for a file).
 
 # %%
@@ -98,7 +98,7 @@ scenario = {
     "duration_seconds": 1800,
     "load": {
         "kind": "open-loop",
-        "rate": {"kind": "step", "before_rps": 1, "after_rps": 4, "at_seconds": 300},
+        "rate": {"kind": "step", "before_rps": 1, "after_rps": 8, "at_seconds": 300},
         "requests": {"mean_input_tokens": 256, "mean_output_tokens": 64},
     },
 }

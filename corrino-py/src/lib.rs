@@ -10,6 +10,7 @@
 mod convert;
 mod html;
 mod json;
+mod tune;
 mod types;
 
 use std::borrow::Cow;
@@ -217,6 +218,8 @@ fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
 mod corrino_module {
     use pyo3::prelude::*;
 
+    #[pymodule_export]
+    use super::tune::tune;
     #[pymodule_export]
     use super::{
         _diagnostics_html, Diagnostic, Plan, Simulation, default_query, plan, render, render_oci,

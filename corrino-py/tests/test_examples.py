@@ -24,10 +24,10 @@ def test_the_notebook_example_runs() -> None:
     assert "error[too-many-gpus] /recipe_nvidia_gpu_count" in text
     assert "error[unknown-field] /recipe_pod_autoscaling_params/max_replica" in text
     assert "not rendered:" in text
-    assert "Simulation(duration_seconds=3600, peak_spec_replicas=4, peak_nodes=2, first_scale_up_at=150" in text
-    assert "first scale-up at 150 s, peak 4 replicas on 2 nodes" in text
-    assert "  150 s  1 -> 2  ScaleUpLimit" in text
-    assert "the step comes at 300 s; the first scale-up at 480 s" in text
+    assert "Simulation(duration_seconds=3600, peak_spec_replicas=4, peak_nodes=2, first_scale_up_at=135" in text
+    assert "first scale-up at 135 s, peak 4 replicas on 2 nodes" in text
+    assert "  135 s  1 -> 2  ScaleUpLimit" in text
+    assert "the step comes at 300 s; the first scale-up at 420 s" in text
     assert "t,load,metric,threshold," in text and "120 samples" in text
     assert "not simulated: bad scenario: unknown field `duration`" in text
 

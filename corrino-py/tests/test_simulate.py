@@ -171,9 +171,9 @@ def test_the_svg_is_the_chart() -> None:
 def test_the_repr_is_short_and_has_the_main_figures() -> None:
     run = corrino.simulate(EXAMPLE)
     s = run.summary
-    assert (s["peak_spec_replicas"], s["peak_nodes"], s["first_scale_up_at"]) == (4, 2, 150)
+    assert (s["peak_spec_replicas"], s["peak_nodes"], s["first_scale_up_at"]) == (4, 2, 135)
     assert repr(run) == (
-        f"Simulation(duration_seconds=3600, peak_spec_replicas=4, peak_nodes=2, first_scale_up_at=150, "
+        f"Simulation(duration_seconds=3600, peak_spec_replicas=4, peak_nodes=2, first_scale_up_at=135, "
         f"gpu_hours={s['gpu_hours']:.2f})"
     )
     idle = corrino.simulate(EXAMPLE, {"load": {"kind": "open-loop", "rate": {"kind": "constant", "rps": 0}}})

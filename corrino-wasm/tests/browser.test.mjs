@@ -232,7 +232,7 @@ test('the page simulates the autoscaling, and again when the scenario changes (s
     'latency-p95': golden.latency_p95,
   });
   assert.match(await page.textContent('#simulation'), /first scale-up/);
-  assert.match(await page.textContent('[data-figure="first-scale-up"]'), /2 min 30 s/);
+  assert.match(await page.textContent('[data-figure="first-scale-up"]'), /2 min 15 s/);
 
   // The chart: one inline SVG with its series and title.
   assert.equal(await page.locator('#chart > svg').count(), 1);
@@ -245,6 +245,24 @@ test('the page simulates the autoscaling, and again when the scenario changes (s
   await page.screenshot({ path: shot, fullPage: true });
   assert.ok(existsSync(shot));
   console.log(`screenshot: ${shot}`);
+
+  // Tuning at the default scenario gives the CLI's golden search, and draws its front.
+  const tuned = JSON.parse(
+    readFileSync(new URL('../../fixtures/expected/autoscaling-example.tune.json', import.meta.url), 'utf8'),
+  );
+  await page.click('#tune-button');
+  await page.waitForFunction(() => document.getElementById('tune-card').dataset.state !== 'none');
+  await page.waitForFunction(() => document.getElementById('tune-card').dataset.busy === 'false');
+  assert.equal(await page.getAttribute('#tune-card', 'data-state'), 'tuned');
+  assert.equal(await page.locator('#tune-chart > svg').count(), 1);
+  assert.equal(await page.locator('#tune-chart svg [data-front]').count(), tuned.records.filter((r) => !r.is_recipe).length);
+  assert.equal(await page.locator('#tune-chart svg [data-recipe]').count(), 1);
+  assert.equal(await page.locator('#tune-chart svg [data-chosen]').count(), 1);
+  assert.match(await page.textContent('#tune [data-row="chosen"]'), new RegExp(tuned.chosen.gpu_hours.toFixed(2)));
+  assert.match(await page.textContent('#tune [data-row="the recipe\'s"]'), new RegExp(String(tuned.recipe.seconds_over_slo)));
+  const tuneShot = join(targetDir, 'corrino-wasm-validator-tune.png');
+  await page.locator('#tune-card').screenshot({ path: tuneShot });
+  console.log(`screenshot: ${tuneShot}`);
 
   // Fewer clients, running to the end: other figures.
   await page.fill('#clients', '2');

@@ -2,7 +2,7 @@
 // plan, a simulation of its autoscaling and the rendered manifests. Every answer comes from the corrino modules;
 // this file only displays them.
 import init, * as corrino from '../pkg/corrino_wasm.js';
-import { chartElement } from './chart.js';
+import { chartElement, tuneChart } from './chart.js';
 import { scan } from './pointer.js';
 import { describe } from './schema.js';
 
@@ -420,6 +420,46 @@ $('scenario').addEventListener('input', () => {
   scheduleSimulation();
 });
 $('scenario').addEventListener('submit', (event) => event.preventDefault());
+
+// ---- tuning ----
+
+const settingsText = (k) =>
+  `threshold ${k.threshold}, window ${k.window_seconds} s, stabilization ${k.stabilization_window_up_seconds}/${k.stabilization_window_down_seconds} s, periods ${k.scaling_period_up_seconds}/${k.scaling_period_down_seconds} s, replicas ${k.min_replicas}–${k.max_replicas}${k.max_nodes === null ? '' : `, max nodes ${k.max_nodes}`}`;
+
+function showTuned(result) {
+  const row = (label, e) =>
+    `<tr data-row="${label}"><th>${label}</th><td>${e.gpu_hours.toFixed(2)}</td><td>${e.seconds_over_slo}</td><td>${e.flaps}</td><td>${escapeHtml(settingsText(e.knobs))}</td></tr>`;
+  $('tune').innerHTML = `<table class="tune-table"><tr><th></th><th>GPU-hours</th><th>s over ${escapeHtml(result.slo)}</th><th>flaps</th><th>settings</th></tr>
+    ${row("the recipe's", result.recipe)}${row('chosen', result.chosen)}</table>
+    <p class="note">${escapeHtml(result.reason)} (${plural(result.evaluated, 'setting')} simulated; <code>corrino tune</code> writes the recipe).</p>`;
+  $('tune-chart').replaceChildren(tuneChart(result));
+}
+
+$('tune-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const card = $('tune-card');
+  card.dataset.busy = 'true';
+  try {
+    const { text, plan } = shownRecipe;
+    if (!plan || plan.diagnostics.some((d) => d.severity === 'error') || !plan.pod_autoscaling) {
+      throw new Error('the recipe has errors or no pod autoscaling');
+    }
+    if (plan.pod_autoscaling.query.kind === 'custom') {
+      throw new Error('the page tunes the default query only; `corrino tune` tunes custom ones');
+    }
+    const module = await loadSimModule();
+    const out = module.tune(text, $('slo').value, scenarioFromForm());
+    if (out.result === null) throw new Error('the recipe has errors');
+    showTuned(out.result);
+    card.dataset.state = 'tuned';
+  } catch (e) {
+    $('tune').innerHTML = `<p class="note">Not tuned: ${richText(e.message)}</p>`;
+    $('tune-chart').replaceChildren();
+    card.dataset.state = 'error';
+  } finally {
+    card.dataset.busy = 'false';
+  }
+});
 
 // ---- the update loop ----
 

@@ -9,6 +9,7 @@
 //! Everything here is pure: histories with timestamps in seconds, an explicit `now`, seeded randomness, no clock
 //! and no I/O, so the same input always gives the same output.
 
+pub mod calibration;
 pub mod chart;
 pub mod cluster_autoscaler;
 mod digest;

@@ -47,9 +47,11 @@ pub struct Settings {
     pub scrape_interval_seconds: i64,
     /// The serving model of one replica.
     pub serving: ServingModel,
-    /// Where the serving model comes from: `scenario`, `estimate` (scaled from the A10 calibration by the
-    /// shape's GPU) or `a10-default` (a GPU without datasheet figures here).
+    /// Where the serving model comes from: `scenario`, `calibrated` (derived from the recipe's model, GPU and
+    /// vLLM release: see `serving_basis`) or `a10-default` (a GPU without datasheet figures here).
     pub serving_source: &'static str,
+    /// What the calibrated serving model was derived from (also when the scenario gives its own).
+    pub serving_basis: Option<super::calibration::ServingBasis>,
     /// Pod startup.
     pub pod_timing: PodTiming,
     /// The Cluster Autoscaler's parameters (including the provisioning delay).
@@ -130,14 +132,11 @@ pub(super) fn resolve_settings(
             ),
         ),
     };
-    let (serving, serving_source) = match (&scenario.serving, plan.workload.shape.gpus.as_ref()) {
+    let calibrated = super::calibration::for_service(plan, gpu_share);
+    let serving_basis = calibrated.as_ref().map(|(_, basis)| basis.clone());
+    let (serving, serving_source) = match (&scenario.serving, calibrated) {
         (Some(model), _) => (*model, "scenario"),
-        (None, Some(gpus)) => {
-            match ServingModel::estimate(&gpus.model, gpus.memory_gb, gpu_share) {
-                Some(model) => (model, "estimate"),
-                None => (ServingModel::a10_8b(), "a10-default"),
-            }
-        }
+        (None, Some((model, _))) => (model, "calibrated"),
         (None, None) => (ServingModel::a10_8b(), "a10-default"),
     };
     let has_gpus = capacity.gpus_per_node > 0;
@@ -193,6 +192,7 @@ pub(super) fn resolve_settings(
         scrape_interval_seconds: to_i64(scenario.scrape_interval_seconds),
         serving,
         serving_source,
+        serving_basis,
         pod_timing: PodTiming {
             startup_seconds: scenario
                 .pod_startup_seconds

@@ -8,6 +8,7 @@ Kubernetes).
     objects = corrino.render("recipe.json", namespace="inference")  # Kubernetes objects as dicts
     text = corrino.render_yaml("recipe.json")        # the same, ready for `kubectl apply -f -`
     run = corrino.simulate("recipe.json")            # its autoscaling under load: timeline, decisions, summary
+    best = corrino.tune("recipe.json", "p95<5s")     # its autoscaling settings searched for a latency objective
 
 Every function takes a recipe as a mapping, its JSON or YAML text, the bytes of a file, or a path (see
 ``RecipeInput``). Problems of a recipe are returned as ``Diagnostic`` objects; ``RecipeError`` (a ``ValueError``) is
@@ -28,6 +29,7 @@ from ._corrino import (
     render_yaml,
     shapes,
     simulate,
+    tune,
     validate,
 )
 from ._options import (
@@ -71,5 +73,6 @@ __all__ = [
     "render_yaml",
     "shapes",
     "simulate",
+    "tune",
     "validate",
 ]

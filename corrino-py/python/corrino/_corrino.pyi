@@ -26,6 +26,7 @@ __all__ = [
     "render_yaml",
     "shapes",
     "simulate",
+    "tune",
     "validate",
     "__version__",
 ]
@@ -293,6 +294,23 @@ def simulate(
     ``RecipeError`` when the recipe has errors (its ``diagnostics`` say which); ``SimulationError`` when the scenario
     does not read (an unknown key, a wrong type) or is inconsistent, or the recipe has nothing to simulate (no pod
     autoscaling, no GPU capacity plan).
+    """
+
+def tune(
+    recipe: RecipeInput,
+    /,
+    slo: str = "p95<5s",
+    scenario: ScenarioInput | None = None,
+    space: JsonObject | str | None = None,
+) -> JsonObject:
+    """The recipe's autoscaling settings searched with the simulator for a latency objective (``"p95<5s"``,
+    ``"p50<800ms"``), as ``corrino tune`` does: a dict with ``recipe`` (the recipe's own outcome), ``chosen`` and
+    ``reason``, ``front`` (the Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first) and
+    ``records`` (the front as flat dicts: ``pandas.DataFrame(result["records"])``). ``space`` sets the values
+    searched (``thresholds``, ``windows_seconds``, ``max_replicas``, ``samples``, ``seed``, …).
+
+    ``ValueError`` for an objective or space out of bounds; ``RecipeError`` when the recipe has errors;
+    ``SimulationError`` when the scenario cannot run or the recipe has no pod autoscaling.
     """
 
 def default_query(

@@ -13,6 +13,9 @@
 )]
 mod convert;
 mod simulation;
+mod tune;
+
+pub use tune::tune;
 
 use corrino_core::sim::{Scenario, SimError};
 use js_sys::Error;
@@ -71,6 +74,22 @@ export interface ServingModel {
   decode_step_seconds: number;
   /** What each running sequence adds to a decode step. */
   decode_step_seconds_per_sequence: number;
+  /** What each token held in the running batch's KV cache adds to a decode step (0 when absent). */
+  decode_step_seconds_per_kv_token?: number;
+}
+
+/** What a calibrated serving model was derived from. */
+export interface ServingBasis {
+  /** The GPU, and whether its efficiencies were measured or are the roofline estimate. */
+  gpu: string;
+  model: string;
+  /** The vLLM release the image tag names, if it names one. */
+  vllm_version: string | null;
+  generation: "v0" | "v1";
+  measurements: string;
+  tensor_parallel: number;
+  /** Whether any part is an estimate. */
+  estimate: boolean;
 }
 
 /** The Cluster Autoscaler add-on's timing keys, as Go durations ("10s", "10m"). */
@@ -126,7 +145,8 @@ export interface SimulationSettings {
   hpa_sync_period_seconds: number;
   scrape_interval_seconds: number;
   serving: ServingModel;
-  serving_source: "scenario" | "estimate" | "a10-default";
+  serving_source: "scenario" | "calibrated" | "a10-default";
+  serving_basis: ServingBasis | null;
   pod_timing: { startup_seconds: number; image_pull_seconds: number };
   cluster_autoscaler: {
     scan_interval_seconds: number;
