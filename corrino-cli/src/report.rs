@@ -249,6 +249,9 @@ pub fn write_plan<W: Write>(
         };
         writeln!(out, "    query           {}", printable(&query))?;
     }
+    if let Some(model) = &plan.model {
+        write_model(out, model)?;
+    }
     if let Some(m) = &plan.multinode {
         writeln!(
             out,
@@ -333,6 +336,100 @@ pub fn write_plan<W: Write>(
     for member in &plan.members {
         let name = member.member.as_deref().unwrap_or("?");
         write_plan(out, &format!("{file}: member `{name}`"), member)?;
+    }
+    Ok(())
+}
+
+/// Writes what planning knows of a service's model: which it is, whether it fits, and its cold-start budget.
+fn write_model<W: Write>(out: &mut W, a: &corrino_core::model::ModelAssessment) -> io::Result<()> {
+    use corrino_core::model::fit::gib;
+    use corrino_core::model::startup::Phase;
+    use corrino_core::model::{Recognition, WeightsSource};
+    let source = match a.model.weights_source {
+        WeightsSource::HuggingFace => "downloaded from Hugging Face at each start",
+        WeightsSource::HuggingFaceCache => {
+            "downloaded from Hugging Face into a cache that outlives the pod"
+        }
+        WeightsSource::Ngc => "downloaded from NVIDIA's registry",
+        WeightsSource::ObjectStorage => "copied from Object Storage",
+        WeightsSource::FileStorage => "read from File Storage",
+        WeightsSource::NodeDisk => "read from the node's disk",
+        WeightsSource::Unknown => "from a path no volume provides",
+    };
+    let what = match &a.model.recognition {
+        Recognition::Catalog { name, id, .. } => format!("{name} ({id}), {source}"),
+        Recognition::Size { matched, .. } => {
+            format!("{matched} (not in the catalog; its size from its name), {source}")
+        }
+        Recognition::Unknown { reason } => format!("not recognised: {reason}"),
+    };
+    writeln!(out, "  {BOLD}model{RESET}             {}", printable(&what))?;
+    if let (Some(format), Some(bytes)) = (a.weight_format, a.weights_bytes) {
+        let p = &a.parallelism;
+        writeln!(
+            out,
+            "    weights         {} in {}, tensor × pipeline {} × {} over {} GPU(s){}",
+            gib(bytes),
+            format.as_str(),
+            p.tensor,
+            p.pipeline,
+            p.available(),
+            p.mig_profile
+                .as_deref()
+                .map_or_else(String::new, |m| format!(" (MIG {m})"))
+        )?;
+    }
+    if let Some(m) = &a.memory {
+        writeln!(
+            out,
+            "    memory          {} of weights + {} of activations per GPU, of {} usable ({} × {:.2}): {}",
+            gib(m.weights_bytes_per_gpu),
+            gib(m.overhead_bytes_per_gpu),
+            gib(m.usable_bytes_per_gpu),
+            m.device.name,
+            m.gpu_memory_utilization,
+            if m.weights_fit {
+                "fits"
+            } else {
+                "does not fit"
+            }
+        )?;
+        if let Some(kv) = &m.kv {
+            writeln!(
+                out,
+                "    KV cache        {} tokens: {} sequence(s) of {} (max-model-len), {} of {}",
+                kv.tokens,
+                kv.sequences_at_max_model_len,
+                kv.max_model_len,
+                kv.sequences_at_expected_length,
+                kv.expected.tokens_per_sequence
+            )?;
+        }
+    }
+    let budget = &a.startup;
+    let parts: Vec<String> = budget
+        .parts
+        .iter()
+        .map(|p| {
+            let name = match p.phase {
+                Phase::NodeProvisioning => "new node",
+                Phase::ImagePull => "image pull",
+                Phase::WeightsDownload => "download",
+                Phase::WeightsLoad => "load",
+                Phase::EngineStart => "engine start",
+            };
+            format!("{name} {} s", p.seconds)
+        })
+        .collect();
+    writeln!(
+        out,
+        "    cold start      {} s ({}); on a node with the image {} s",
+        budget.cold_start_seconds,
+        parts.join(", "),
+        budget.pod_startup_seconds
+    )?;
+    for unchecked in &a.unchecked {
+        writeln!(out, "    not checked     {}", printable(unchecked))?;
     }
     Ok(())
 }

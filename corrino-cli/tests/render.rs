@@ -124,6 +124,51 @@ fn plan_shows_resolved_values_and_their_source() {
     let plan: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(plan["capacity"]["replicas_per_node"], 2);
     assert_eq!(plan["pod_autoscaling"]["threshold"]["source"], "recipe");
+    assert_eq!(
+        plan["model"]["spec"]["id"],
+        "meta-llama/Llama-3.1-8B-Instruct"
+    );
+    assert_eq!(plan["model"]["memory"]["weights_fit"], true);
+}
+
+#[test]
+fn plan_shows_the_models_fit_and_cold_start_with_its_parts() {
+    let (code, stdout, _) = corrino(&["plan", EXAMPLE]);
+    assert_eq!(code, 0);
+    for line in [
+        "model             Llama 3.1 8B (meta-llama/Llama-3.1-8B-Instruct), downloaded from Hugging Face at each start",
+        "weights         15.0 GiB in bf16/fp16, tensor × pipeline 1 × 1 over 1 GPU(s)",
+        "of 21.1 GiB usable (A10 × 0.95): fits",
+        "KV cache        25113 tokens: 6 sequence(s) of 4096 (max-model-len), 24 of 1024",
+        "cold start      545 s (new node 300 s, image pull 90 s, download 81 s, load 9 s, engine start 65 s); on a node with the image 155 s",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
+    // A 70B model on two A10s: refused before render, with the numbers and what would fit.
+    let recipe = std::env::temp_dir().join(format!("corrino-70b-{}.json", std::process::id()));
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::workspace().join(EXAMPLE)).expect("example"))
+            .expect("json");
+    json["recipe_container_command_args"] = serde_json::json!([
+        "--model",
+        "meta-llama/Llama-3.3-70B-Instruct",
+        "--tensor-parallel-size",
+        "2"
+    ]);
+    json["recipe_nvidia_gpu_count"] = serde_json::json!(2);
+    json["recipe_pod_autoscaling_params"]["max_replicas"] = serde_json::json!(2);
+    std::fs::write(&recipe, json.to_string()).expect("write");
+    let recipe = recipe.to_str().expect("utf-8");
+    let (code, stdout, stderr) = corrino(&["render", recipe]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("error[weights-exceed-gpu-memory]"),
+        "{stderr}"
+    );
+    let (_, stdout, _) = corrino(&["plan", recipe]);
+    assert!(stdout.contains("does not fit"), "{stdout}");
+    std::fs::remove_file(recipe).expect("remove");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use corrino_core::model::{Engine, ModelCatalog, Recognition, assess};
+use corrino_core::model::{Engine, ModelCatalog, Recognition, Scaling, assess};
 use corrino_core::recipe::{self, Recipe, RecipeMode};
 use corrino_core::{Format, Severity, ShapeCatalog};
 
@@ -35,7 +35,14 @@ fn describe(recipe: &Recipe) -> String {
         .as_deref()
         .and_then(|n| shapes.get(n));
     let mut sink = recipe::convert::Sink::default();
-    let a = assess(recipe, shape, &ModelCatalog::builtin(), &mut sink).expect("a service");
+    let a = assess(
+        recipe,
+        shape,
+        Scaling::default(),
+        &ModelCatalog::builtin(),
+        &mut sink,
+    )
+    .expect("a service");
     let errors: Vec<&str> = sink
         .diagnostics
         .iter()
@@ -195,7 +202,13 @@ fn every_vllm_service_of_the_samples_names_a_catalog_model() {
         );
         for r in all {
             let mut sink = recipe::convert::Sink::default();
-            let Some(a) = assess(&r, None, &ModelCatalog::builtin(), &mut sink) else {
+            let Some(a) = assess(
+                &r,
+                None,
+                Scaling::default(),
+                &ModelCatalog::builtin(),
+                &mut sink,
+            ) else {
                 continue;
             };
             if a.engine == Engine::Vllm {

@@ -187,6 +187,13 @@ impl Plan {
         to_py(py, &self.0.capacity)
     }
 
+    /// A service's model: `{"engine", "model", "args", "parallelism", "weights_bytes", "memory", "startup", …}`,
+    /// whether it fits its GPUs and its cold-start budget.
+    #[getter]
+    fn model<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.model)
+    }
+
     /// A multinode service's group: `{"nodes", "rdma"}`.
     #[getter]
     fn multinode<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -94,7 +94,7 @@ def test_a_plan_exposes_what_to_dict_holds() -> None:
     assert plan.node_autoscaling == {"min_nodes": 1, "max_nodes": 2}
     assert plan.is_renderable
     assert repr(plan) == (
-        "Plan(name='autoscalevllmexample', mode='service', shape='VM.GPU.A10.2', errors=0, warnings=0, notes=1)"
+        "Plan(name='autoscalevllmexample', mode='service', shape='VM.GPU.A10.2', errors=0, warnings=0, notes=2)"
     )
     # Each access converts anew: changing a returned dict leaves the plan as it was.
     capacity = plan.capacity
@@ -124,7 +124,7 @@ def test_a_recipe_with_errors_still_has_a_plan() -> None:
     plan = corrino.plan(FIXTURES / "invalid" / "too-many-gpus.json")
     assert not plan.is_renderable
     assert "too-many-gpus" in [d.code for d in plan.diagnostics]
-    assert repr(plan).endswith("errors=1, warnings=0, notes=1)")
+    assert repr(plan).endswith("errors=2, warnings=0, notes=1)")
 
 
 def test_a_group_plans_its_members() -> None:
@@ -270,3 +270,22 @@ def test_every_mode_plans_and_renders() -> None:
     assert update.update is not None and update.update["target"]["kind"] == "selector"
     assert corrino.render(recipes / "update-pool-rdma.json") == []
     assert list(corrino.render_oci(recipes / "update-pool-rdma.json")) == ["node-labels-h100rdmapool.json"]
+
+
+def test_plan_knows_the_model_and_refuses_what_does_not_fit() -> None:
+    model = corrino.plan(EXAMPLE).model
+    assert model is not None
+    assert model["spec"]["id"] == "meta-llama/Llama-3.1-8B-Instruct"
+    assert model["memory"]["weights_fit"] is True
+    assert model["startup"]["cold_start_seconds"] == sum(p["seconds"] for p in model["startup"]["parts"])
+    recipe = json.loads(EXAMPLE.read_text())
+    recipe["recipe_container_command_args"] = ["--model", "meta-llama/Llama-3.3-70B-Instruct",
+                                               "--tensor-parallel-size", "2"]
+    recipe["recipe_nvidia_gpu_count"] = 2
+    recipe["recipe_pod_autoscaling_params"]["max_replicas"] = 2
+    refused = corrino.validate(recipe)
+    errors = [d for d in refused if d.code == "weights-exceed-gpu-memory"]
+    assert len(errors) == 1 and errors[0].severity == "error"
+    assert "GiB" in errors[0].message and errors[0].hint
+    with pytest.raises(corrino.RecipeError):
+        corrino.render(recipe)

@@ -114,6 +114,80 @@ export type Unit =
  */
 export type Diagnostics = Diagnostic[];
 /**
+ * `--max-model-len`: a number of tokens, or `auto` (vLLM fits the longest context the memory allows).
+ */
+export type MaxModelLen =
+  | {
+      tokens: number;
+    }
+  | "auto";
+/**
+ * The serving engine, which decides how the server starts.
+ */
+export type Engine = "vllm" | "nim" | "other";
+/**
+ * Where the context length checked comes from.
+ */
+export type LengthSource = "recipe" | "auto" | "model-context";
+/**
+ * How the weights are stored on the GPU.
+ */
+export type WeightFormat = "float32" | "float16" | "bits8" | "int4" | "fp4";
+/**
+ * How the model was recognised.
+ */
+export type Recognition =
+  | {
+      /**
+       * Whether those figures were checked against a published config.
+       */
+      confirmed: boolean;
+      /**
+       * Its Hugging Face id.
+       */
+      id: string;
+      kind: "catalog";
+      /**
+       * The text it was recognised in.
+       */
+      matched: string;
+      /**
+       * Its short name.
+       */
+      name: string;
+      /**
+       * The catalog figures' source.
+       */
+      source: string;
+    }
+  | {
+      kind: "size";
+      /**
+       * The text that announced it.
+       */
+      matched: string;
+      /**
+       * The parameters the name announces.
+       */
+      parameters: number;
+    }
+  | {
+      kind: "unknown";
+      /**
+       * Why, in words.
+       */
+      reason: string;
+    };
+/**
+ * Where the weights come from.
+ */
+export type WeightsSource =
+  "hugging-face" | "hugging-face-cache" | "ngc" | "object-storage" | "file-storage" | "node-disk" | "unknown";
+/**
+ * A phase of a cold start.
+ */
+export type Phase = "node-provisioning" | "image-pull" | "weights-download" | "weights-load" | "engine-start";
+/**
  * A canonical deployment name: a DNS-1123 label whose `recipe-` Service name is one too.
  */
 export type CanonicalName = string;
@@ -248,6 +322,10 @@ export interface Plan {
    */
   mode?: RecipeMode | null;
   /**
+   * A service's model: whether it fits its GPUs, and its cold-start budget.
+   */
+  model?: ModelAssessment | null;
+  /**
    * A multinode service's group of whole nodes.
    */
   multinode?: Multinode | null;
@@ -327,6 +405,474 @@ export interface Capacity {
    */
   shape: string;
   unit: Unit;
+}
+/**
+ * What corrino knows about a service recipe's model: which it is, how it is split, whether it fits, and how long
+ * it takes to start.
+ */
+export interface ModelAssessment {
+  args: ServingArgs;
+  engine: Engine;
+  /**
+   * The memory check, when the model's size and the GPU are known.
+   */
+  memory?: MemoryFit | null;
+  model: Identification;
+  parallelism: Parallelism;
+  /**
+   * The catalog's entry for the model, when recognised as one: its architecture, which the simulator's serving
+   * model reads.
+   */
+  spec?: ModelSpec | null;
+  startup: StartupBudget;
+  /**
+   * What was not checked, and why.
+   */
+  unchecked?: string[];
+  /**
+   * The weights' format, when the model's size is known.
+   */
+  weight_format?: WeightFormat | null;
+  /**
+   * The weights' size in bytes, when known.
+   */
+  weights_bytes?: number | null;
+}
+/**
+ * The vLLM settings of a recipe. Absent fields were not written (vLLM's defaults apply).
+ */
+export interface ServingArgs {
+  /**
+   * `--dtype`.
+   */
+  dtype?: Arg | null;
+  /**
+   * `--enforce-eager` (or `--no-enforce-eager`).
+   */
+  enforce_eager?: Arg5 | null;
+  /**
+   * `--gpu-memory-utilization`.
+   */
+  gpu_memory_utilization?: Arg4 | null;
+  /**
+   * `--kv-cache-dtype`.
+   */
+  kv_cache_dtype?: Arg | null;
+  /**
+   * `--max-model-len`.
+   */
+  max_model_len?: Arg3 | null;
+  /**
+   * `--max-num-seqs`.
+   */
+  max_num_seqs?: Arg2 | null;
+  /**
+   * `--model`, or the positional model of `vllm serve`: a Hugging Face id or a path in the container.
+   */
+  model?: Arg | null;
+  /**
+   * Whether the command line starts vLLM itself (`vllm serve`, `vllm.entrypoints…`).
+   */
+  names_vllm: boolean;
+  /**
+   * `--pipeline-parallel-size` / `-pp`.
+   */
+  pipeline_parallel_size?: Arg2 | null;
+  /**
+   * `--quantization` / `-q`.
+   */
+  quantization?: Arg | null;
+  /**
+   * `--served-model-name`: the name clients use, often the model's own name.
+   */
+  served_model_name?: Arg | null;
+  /**
+   * `--tensor-parallel-size` / `-tp`.
+   */
+  tensor_parallel_size?: Arg2 | null;
+}
+/**
+ * A value read from the recipe, with where it was written.
+ */
+export interface Arg {
+  /**
+   * The JSON pointer of the array element it was read from.
+   */
+  path: string;
+  /**
+   * The value, after environment references were expanded.
+   */
+  value: string;
+  /**
+   * The text as written there (`$(tensor_parallel_size)`), when it differs from the value.
+   */
+  written?: string | null;
+}
+/**
+ * A value read from the recipe, with where it was written.
+ */
+export interface Arg5 {
+  /**
+   * The JSON pointer of the array element it was read from.
+   */
+  path: string;
+  /**
+   * The value, after environment references were expanded.
+   */
+  value: boolean;
+  /**
+   * The text as written there (`$(tensor_parallel_size)`), when it differs from the value.
+   */
+  written?: string | null;
+}
+/**
+ * A value read from the recipe, with where it was written.
+ */
+export interface Arg4 {
+  /**
+   * The JSON pointer of the array element it was read from.
+   */
+  path: string;
+  /**
+   * The value, after environment references were expanded.
+   */
+  value: number;
+  /**
+   * The text as written there (`$(tensor_parallel_size)`), when it differs from the value.
+   */
+  written?: string | null;
+}
+/**
+ * A value read from the recipe, with where it was written.
+ */
+export interface Arg3 {
+  /**
+   * The JSON pointer of the array element it was read from.
+   */
+  path: string;
+  value: MaxModelLen;
+  /**
+   * The text as written there (`$(tensor_parallel_size)`), when it differs from the value.
+   */
+  written?: string | null;
+}
+/**
+ * A value read from the recipe, with where it was written.
+ */
+export interface Arg2 {
+  /**
+   * The JSON pointer of the array element it was read from.
+   */
+  path: string;
+  /**
+   * The value, after environment references were expanded.
+   */
+  value: number;
+  /**
+   * The text as written there (`$(tensor_parallel_size)`), when it differs from the value.
+   */
+  written?: string | null;
+}
+/**
+ * The memory of one replica's GPUs.
+ */
+export interface MemoryFit {
+  device: Device;
+  /**
+   * `--gpu-memory-utilization` in effect.
+   */
+  gpu_memory_utilization: number;
+  /**
+   * GPUs (or slices) of the replica: tensor × pipeline parallelism.
+   */
+  gpus: number;
+  /**
+   * The KV cache, when the model's layers are known and the weights fit.
+   */
+  kv?: KvFit | null;
+  /**
+   * Activations, CUDA graphs and runtime buffers per GPU (estimated).
+   */
+  overhead_bytes_per_gpu: number;
+  /**
+   * Bytes vLLM allows itself per GPU.
+   */
+  usable_bytes_per_gpu: number;
+  weight_format: WeightFormat;
+  /**
+   * The weights' size.
+   */
+  weights_bytes: number;
+  /**
+   * The weights on each GPU.
+   */
+  weights_bytes_per_gpu: number;
+  /**
+   * Whether the weights alone fit in the usable memory.
+   */
+  weights_fit: boolean;
+}
+/**
+ * The memory of the device one worker runs on.
+ */
+export interface Device {
+  /**
+   * Whether the figure is an estimate rather than a published runtime reading.
+   */
+  estimate: boolean;
+  /**
+   * Bytes the runtime reports as the device's total.
+   */
+  memory_bytes: number;
+  /**
+   * What it is: `A10`, or `H100 MIG 1g.20gb`.
+   */
+  name: string;
+  /**
+   * Where the figure comes from.
+   */
+  source: string;
+}
+/**
+ * How the KV cache of one replica compares with the context and the load.
+ */
+export interface KvFit {
+  /**
+   * KV bytes per token on each GPU, while within every window.
+   */
+  bytes_per_token_per_gpu: number;
+  /**
+   * Bytes left for the KV cache on each GPU.
+   */
+  cache_bytes_per_gpu: number;
+  expected: ExpectedLoad;
+  /**
+   * The longest single sequence that fits.
+   */
+  longest_sequence: number;
+  /**
+   * The longest single sequence that fits with the least overhead vLLM has been seen to need
+   * ([`OVERHEAD_FLOOR_BYTES`]).
+   */
+  longest_sequence_best_case: number;
+  /**
+   * The context length checked.
+   */
+  max_model_len: number;
+  max_model_len_source: LengthSource;
+  /**
+   * Sequences of the expected length that fit at once.
+   */
+  sequences_at_expected_length: number;
+  /**
+   * Sequences of `max_model_len` tokens that fit at once (vLLM's "maximum concurrency").
+   */
+  sequences_at_max_model_len: number;
+  /**
+   * Tokens the cache holds (each counted in every layer).
+   */
+  tokens: number;
+}
+/**
+ * The load the KV cache is checked against.
+ */
+export interface ExpectedLoad {
+  /**
+   * Concurrent sequences.
+   */
+  concurrency: number;
+  /**
+   * Whether `concurrency` is the recipe's `--max-num-seqs` (else upstream's guide load).
+   */
+  from_max_num_seqs: boolean;
+  /**
+   * Tokens per sequence.
+   */
+  tokens_per_sequence: number;
+}
+/**
+ * The model a recipe serves.
+ */
+export interface Identification {
+  /**
+   * The model as the recipe names it (after environment expansion), when it names one.
+   */
+  model?: string | null;
+  /**
+   * The JSON pointer where it is named.
+   */
+  path?: string | null;
+  recognition: Recognition;
+  weights_source: WeightsSource;
+}
+/**
+ * The parallelism of one replica.
+ */
+export interface Parallelism {
+  /**
+   * GPUs (or MIG slices) per node of the replica.
+   */
+  gpus_per_node: number;
+  /**
+   * The MIG profile, when the replica runs on a slice.
+   */
+  mig_profile?: string | null;
+  /**
+   * Nodes of the replica (more than one for a multinode service).
+   */
+  nodes: number;
+  /**
+   * `--pipeline-parallel-size` in effect.
+   */
+  pipeline: number;
+  /**
+   * `--tensor-parallel-size` in effect.
+   */
+  tensor: number;
+}
+/**
+ * One model's architecture, as its `config.json` states it.
+ */
+export interface ModelSpec {
+  /**
+   * Parameters used per token, for a mixture of experts.
+   */
+  active_parameters?: number | null;
+  /**
+   * Name fragments that identify the model (compared without case or punctuation).
+   */
+  aliases: string[];
+  /**
+   * `num_attention_heads`.
+   */
+  attention_heads: number;
+  /**
+   * The published checkpoint's size in bytes, where its format mixes widths (gpt-oss keeps attention in
+   * bf16 and experts in MXFP4), so that no per-parameter width describes it.
+   */
+  checkpoint_bytes?: number | null;
+  /**
+   * Whether the figures were checked against a published copy of the config or model card.
+   */
+  confirmed: boolean;
+  /**
+   * `head_dim` (or `hidden_size / num_attention_heads`).
+   */
+  head_dim: number;
+  /**
+   * `hidden_size`.
+   */
+  hidden_size: number;
+  /**
+   * The Hugging Face repository id, such as `meta-llama/Llama-3.1-8B-Instruct`.
+   */
+  id: string;
+  /**
+   * `num_key_value_heads`.
+   */
+  kv_heads: number;
+  /**
+   * Transformer layers (`num_hidden_layers`; the text model's, for multimodal models).
+   */
+  layers: number;
+  /**
+   * `max_position_embeddings`: the context vLLM uses when `--max-model-len` is not given.
+   */
+  max_context: number;
+  /**
+   * A short name for messages, such as `Llama 3.1 8B`.
+   */
+  name: string;
+  native_format: WeightFormat;
+  /**
+   * What was not checked, or what the figures leave out.
+   */
+  note?: string;
+  /**
+   * All parameters (for a mixture of experts, every expert).
+   */
+  parameters: number;
+  /**
+   * Where the figures come from.
+   */
+  source: string;
+  /**
+   * `tie_word_embeddings`: the output head shares the embedding matrix.
+   */
+  tied_embeddings: boolean;
+  /**
+   * `vocab_size`.
+   */
+  vocab_size: number;
+  /**
+   * The window of those layers, in tokens.
+   */
+  window?: number;
+  /**
+   * Layers whose attention only sees a window of recent tokens (sliding or chunked attention); vLLM's
+   * hybrid KV cache (0.10 and later) keeps only that window for them.
+   */
+  windowed_layers?: number;
+}
+/**
+ * The cold-start budget of one replica.
+ */
+export interface StartupBudget {
+  /**
+   * A replica on a new node: provisioning + image pull + pod startup.
+   */
+  cold_start_seconds: number;
+  /**
+   * From the server's container starting to Ready: what the startup probe must allow.
+   */
+  container_start_seconds: number;
+  /**
+   * Whether a restarted container resumes the weights' download (the hub's cache outlives it) rather than
+   * starting it again.
+   */
+  download_resumes?: boolean;
+  /**
+   * Pulling the image onto a fresh node (the simulator's `image_pull_seconds`).
+   */
+  image_pull_seconds: number;
+  /**
+   * A new node, when the replica needs one (the simulator's `node_provisioning_seconds`).
+   */
+  node_provisioning_seconds: number;
+  /**
+   * The parts, in order.
+   */
+  parts: StartupPart[];
+  /**
+   * From the pod's binding to a node that has the image, to Ready (the simulator's `pod_startup_seconds`).
+   */
+  pod_startup_seconds: number;
+  /**
+   * Whether the weights' size was known, so that their download and load are counted.
+   */
+  weights_counted: boolean;
+}
+/**
+ * One part of the budget.
+ */
+export interface StartupPart {
+  /**
+   * What the figure assumes about this recipe.
+   */
+  assumption: string;
+  /**
+   * Whether it runs inside the server's container, where the startup and liveness probes count it.
+   */
+  in_container: boolean;
+  phase: Phase;
+  /**
+   * How long, in seconds.
+   */
+  seconds: number;
+  /**
+   * Where the figure comes from.
+   */
+  source: string;
 }
 /**
  * Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.

@@ -57,7 +57,7 @@ prop_compose! {
             "recipe_node_boot_volume_size_in_gbs": 300,
             "recipe_ephemeral_storage_size": 200,
             "recipe_shared_memory_volume_size_limit_in_mb": 1000,
-            "recipe_container_command_args": ["--model", "$(Model_Path)", "--port", port.to_string()],
+            "recipe_container_command_args": ["--model", "$(Model_Path)", "--tensor-parallel-size", "$(TP)", "--port", port.to_string()],
             "recipe_container_env": [{"key": "Model_Path", "value": "/models"}, {"key": "TP", "value": per_replica}],
             "recipe_startup_probe_params": {"failure_threshold": 60, "endpoint_path": "/health", "port": port,
                 "scheme": "HTTP", "initial_delay_seconds": 30, "period_seconds": 5, "success_threshold": 1, "timeout_seconds": 2},

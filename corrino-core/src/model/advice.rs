@@ -336,19 +336,17 @@ pub(crate) fn report(fit: &MemoryFit, workload: &Workload<'_>, ctx: &Context<'_>
         } else {
             hints.push("scale out earlier (a lower `scaling_threshold`)".to_owned());
         }
-        sink.note(
-            Diagnostic::warning(
-                at,
-                Code::KvCacheConcurrency,
-                format!(
-                    "{}'s KV cache holds {} tokens per replica: {} sequences of {} tokens at once, fewer than {load}; the rest wait in vLLM's queue or are preempted, and latency climbs",
-                    ctx.name,
-                    kv.tokens,
-                    kv.sequences_at_expected_length,
-                    expected.tokens_per_sequence,
-                ),
-            )
-            .with_hint(hints.join("; or ")),
+        let message = format!(
+            "{}'s KV cache holds {} tokens per replica: {} sequences of {} tokens at once, fewer than {load}; the rest wait in vLLM's queue or are preempted, and latency climbs",
+            ctx.name, kv.tokens, kv.sequences_at_expected_length, expected.tokens_per_sequence,
         );
+        // The recipe's own --max-num-seqs is a promise the cache cannot keep: a warning. The guide's load is only
+        // an example of traffic, which autoscaling spreads over replicas: a note.
+        let d = if expected.from_max_num_seqs {
+            Diagnostic::warning(at, Code::KvCacheConcurrency, message)
+        } else {
+            Diagnostic::info(at, Code::KvCacheConcurrency, message)
+        };
+        sink.note(d.with_hint(hints.join("; or ")));
     }
 }

@@ -28,6 +28,7 @@ pub const MAX_MODEL_LEN: u64 = 1 << 40;
 
 /// A value read from the recipe, with where it was written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Arg<T> {
     /// The value, after environment references were expanded.
     pub value: T,
@@ -40,6 +41,7 @@ pub struct Arg<T> {
 
 /// `--max-model-len`: a number of tokens, or `auto` (vLLM fits the longest context the memory allows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum MaxModelLen {
     /// A fixed context length, in tokens.
@@ -50,6 +52,7 @@ pub enum MaxModelLen {
 
 /// The vLLM settings of a recipe. Absent fields were not written (vLLM's defaults apply).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServingArgs {
     /// `--model`, or the positional model of `vllm serve`: a Hugging Face id or a path in the container.
     pub model: Option<Arg<String>>,

@@ -19,6 +19,7 @@ use super::precision::WeightFormat;
 
 /// One model's architecture, as its `config.json` states it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModelSpec {
     /// The Hugging Face repository id, such as `meta-llama/Llama-3.1-8B-Instruct`.
     pub id: Cow<'static, str>,
@@ -119,6 +120,7 @@ fn scaled(count: u64, milli: u64) -> u64 {
 
 /// A set of models, found by id or name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModelCatalog {
     models: Vec<ModelSpec>,
 }

@@ -14,6 +14,7 @@ pub const GIB: u64 = 1 << 30;
 
 /// The memory of the device one worker runs on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Device {
     /// What it is: `A10`, or `H100 MIG 1g.20gb`.
     pub name: String,

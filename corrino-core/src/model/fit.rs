@@ -74,6 +74,7 @@ pub fn usable_bytes(device_bytes: u64, utilization: f64) -> u64 {
 
 /// KV-cache bytes per token on one GPU, split by whether the layers keep every token or only a window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KvPerToken {
     /// Bytes per token of the layers that keep the whole sequence.
     pub full: u64,
@@ -150,6 +151,7 @@ pub fn kv_per_token(spec: &ModelSpec, element_bytes: u64, tp: u32, pp: u32) -> K
 
 /// Where the context length checked comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LengthSource {
     /// `--max-model-len` in the recipe.
@@ -162,6 +164,7 @@ pub enum LengthSource {
 
 /// The load the KV cache is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExpectedLoad {
     /// Concurrent sequences.
     pub concurrency: u32,
@@ -173,6 +176,7 @@ pub struct ExpectedLoad {
 
 /// How the KV cache of one replica compares with the context and the load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KvFit {
     /// KV bytes per token on each GPU, while within every window.
     pub bytes_per_token_per_gpu: u64,
@@ -199,6 +203,7 @@ pub struct KvFit {
 
 /// The memory of one replica's GPUs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MemoryFit {
     /// The device each worker runs on.
     pub device: Device,

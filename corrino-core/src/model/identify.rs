@@ -21,10 +21,14 @@ use crate::recipe::Recipe;
 
 /// Where the weights come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum WeightsSource {
     /// Downloaded from the Hugging Face hub by the server at start.
     HuggingFace,
+    /// Downloaded from the Hugging Face hub into a cache on a volume that outlives the container (a node directory
+    /// or a File Storage mount): a restart resumes the download, and later starts read the cache.
+    HuggingFaceCache,
     /// Downloaded from NVIDIA's registry by a NIM container at start.
     Ngc,
     /// Copied from an Object Storage bucket (PAR or bucket name) by an init container.
@@ -39,6 +43,7 @@ pub enum WeightsSource {
 
 /// How the model was recognised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Recognition {
     /// A model of the catalog.
@@ -70,6 +75,7 @@ pub enum Recognition {
 
 /// The model a recipe serves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Identification {
     /// The model as the recipe names it (after environment expansion), when it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +158,37 @@ fn under<'a>(path: &'a str, mount: &str) -> Option<&'a str> {
     } else {
         rest.strip_prefix('/')
     }
+}
+
+/// The Hugging Face hub's cache directory in the server's container: `HF_HUB_CACHE`, else `$HF_HOME/hub`, else
+/// `~/.cache/huggingface/hub` of root, as vLLM's images run (huggingface_hub's documented order).
+fn hub_cache(recipe: &Recipe) -> String {
+    let env = environment(recipe);
+    if let Some(cache) = env.get("HF_HUB_CACHE") {
+        return cache.clone();
+    }
+    let home = env
+        .get("HF_HOME")
+        .map_or("/root/.cache/huggingface", String::as_str);
+    format!("{}/hub", home.trim_end_matches('/'))
+}
+
+/// Whether the hub's cache lies on a volume that outlives the container: a node directory or File Storage.
+fn hub_cache_persists(recipe: &Recipe) -> bool {
+    let cache = hub_cache(recipe);
+    let mounts = recipe
+        .local_filesystem
+        .iter()
+        .flatten()
+        .filter_map(|m| m.mount_location.as_deref())
+        .chain(
+            recipe
+                .input_file_system
+                .iter()
+                .flatten()
+                .filter_map(|m| m.mount_location.as_deref()),
+        );
+    mounts.into_iter().any(|m| under(&cache, m).is_some())
 }
 
 /// Where the weights at container path `path` come from, and texts that may name the model.
@@ -303,6 +340,8 @@ pub fn identify(
                 let mut all = vec![text.clone()];
                 all.extend(names);
                 (source, all)
+            } else if hub_cache_persists(recipe) {
+                (WeightsSource::HuggingFaceCache, vec![text.clone()])
             } else {
                 (WeightsSource::HuggingFace, vec![text.clone()])
             };

@@ -4,21 +4,24 @@
 //!   within `initial_delay_seconds + failure_threshold × period_seconds`; the restarted container starts from
 //!   scratch (a download into the container is lost with it), so a probe shorter than the start kills the pod in a
 //!   loop and it never serves. Below half the estimate that is certain whatever the estimate's error: an error.
-//!   Below the estimate it is likely: a warning.
+//!   Below four fifths of the estimate it is likely: a warning. Closer than that, the estimate's own error
+//!   decides: a note.
 //! * **Liveness probe without a startup probe.** Without a startup probe the liveness probe runs from the start,
 //!   and kills a container still loading its model after `initial_delay + failure_threshold × period`; same
 //!   severities.
-//! * **Scale-down faster than a cold start.** The HPA removes a replica once the scale-down stabilization window
-//!   has seen lower recommendations throughout; a window shorter than a cold start gives away a replica that takes
-//!   longer to bring back than the dip lasted. With `min_replicas` 0, KEDA's cooldown does the same for the last
-//!   replica. Warnings.
+//! * **Scale-down faster than a restart.** The HPA removes a replica once the scale-down stabilization window
+//!   has seen lower recommendations throughout; a window shorter than the pod's startup gives away a replica that
+//!   takes longer to bring back than the dip lasted (it comes back on its node, which the Cluster Autoscaler keeps
+//!   for ten minutes, with the image there). With `min_replicas` 0, KEDA's cooldown removes the last replica, whose
+//!   node then goes too: that is measured against the whole cold start. Warnings.
 //! * **Scale from zero with a query that has no series at zero.** vLLM's metrics exist only while a pod serves; at
 //!   zero replicas a query over them returns nothing, which KEDA reads as 0 under its default
 //!   `ignoreNullValues: true`, so the deployment never wakes up. The default query is reported by
 //!   [`crate::autoscaling::resolve`]; custom queries are checked here.
 
+use super::Scaling;
 use super::startup::{Phase, StartupBudget};
-use crate::autoscaling::{self, QuerySource, Source};
+use crate::autoscaling::{QuerySource, Source};
 use crate::diagnostic::{Code, Diagnostic, Pointer};
 use crate::recipe::convert::Sink;
 use crate::recipe::{ProbeParams, Recipe};
@@ -75,14 +78,34 @@ fn suggested_failures(probe: &ProbeParams, needed: u64) -> u64 {
         .max(1)
 }
 
-/// Checks the recipe's probes and scaling windows against `budget`. `name` names the model in messages.
-pub fn check(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) {
+/// Checks the recipe's probes and its resolved autoscaling against `budget`. `name` names the model in messages.
+pub fn check(
+    recipe: &Recipe,
+    budget: &StartupBudget,
+    scaling: Scaling<'_>,
+    name: &str,
+    sink: &mut Sink,
+) {
     probes(recipe, budget, name, sink);
-    scaling(recipe, budget, sink);
+    windows(budget, scaling, sink);
 }
+
+/// Below this, a startup probe is short for any model server, whatever its model.
+const SHORT_STARTUP_PROBE_SECONDS: u64 = 60;
 
 fn probes(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) {
     if !budget.weights_counted {
+        // Without the model's size there is no estimate to measure against; a minute is short for any of them.
+        if let Some(probe) = &recipe.recipe_startup_probe_params {
+            let (allowed, formula) = probe_allowance(probe);
+            if allowed < SHORT_STARTUP_PROBE_SECONDS {
+                sink.note(Diagnostic::info(
+                    Pointer::root().key("recipe_startup_probe_params"),
+                    Code::Probe,
+                    format!("the startup probe gives the server {allowed} s ({formula}) to start; loading a model usually takes longer, after which Kubernetes restarts the container"),
+                ));
+            }
+        }
         return;
     }
     let needed = budget.container_start_seconds;
@@ -109,13 +132,37 @@ fn probes(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) 
     if allowed >= needed {
         return;
     }
-    let certain = allowed.saturating_mul(2) < needed;
-    let message = format!(
-        "{what} allows {allowed} s ({formula}) before Kubernetes restarts the container, but starting {name} takes an estimated {needed} s ({parts}): the container {} restarted before it serves, again and again",
-        if certain { "is" } else { "is likely" }
-    );
+    let download = budget
+        .parts
+        .iter()
+        .filter(|p| p.phase == Phase::WeightsDownload && p.in_container)
+        .fold(0u64, |s, p| s.saturating_add(p.seconds));
+    let resumes = budget.download_resumes && needed.saturating_sub(download) < allowed;
+    let certain = !resumes && allowed.saturating_mul(2) < needed;
+    // Within a quarter of the estimate, the estimate's own error decides: a note.
+    let close = !certain && needed.saturating_mul(4) <= allowed.saturating_mul(5);
+    let message = if resumes {
+        // Each attempt downloads for as long as the probe allows, and the cache keeps what it got.
+        let restarts = download.div_ceil(allowed.max(1));
+        format!(
+            "{what} allows {allowed} s ({formula}) before Kubernetes restarts the container, but starting {name} on a node whose cache is empty takes an estimated {needed} s ({parts}): the download resumes in the cache after each restart, so the container is restarted about {restarts} time(s), with Kubernetes' growing back-off between them, before it serves"
+        )
+    } else {
+        format!(
+            "{what} allows {allowed} s ({formula}) before Kubernetes restarts the container, but starting {name} takes an estimated {needed} s ({parts}): the container {} restarted before it serves, again and again",
+            if certain {
+                "is"
+            } else if close {
+                "may be"
+            } else {
+                "is likely"
+            }
+        )
+    };
     let d = if certain {
         Diagnostic::error(Pointer::root().key(key), code, message)
+    } else if close {
+        Diagnostic::info(Pointer::root().key(key), code, message)
     } else {
         Diagnostic::warning(Pointer::root().key(key), code, message)
     };
@@ -134,11 +181,8 @@ fn probes(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) 
     sink.note(d.with_hint(hint));
 }
 
-fn scaling(recipe: &Recipe, budget: &StartupBudget, sink: &mut Sink) {
-    // The resolved values and their defaults come from the autoscaling module; its own diagnostics are reported by
-    // planning, not again here.
-    let (pod, node) = autoscaling::resolve(recipe, 15, &mut Sink::default());
-    let Some(pod) = pod else {
+fn windows(budget: &StartupBudget, scaling: Scaling<'_>, sink: &mut Sink) {
+    let (Some(pod), node) = (scaling.pod, scaling.node) else {
         return;
     };
     let at = |key: &str, source: Source| {
@@ -150,6 +194,24 @@ fn scaling(recipe: &Recipe, budget: &StartupBudget, sink: &mut Sink) {
         Pointer::root().key(params).key(key)
     };
     if budget.weights_counted {
+        // A replica removed by a dip comes back on the node it left, which the Cluster Autoscaler keeps for its
+        // scale-down delay (ten minutes by default) and which has the image: in the pod's own startup.
+        let back = budget.pod_startup_seconds;
+        let window = &pod.stabilization_window_down_seconds;
+        if u64::from(window.value) < back {
+            sink.note(
+                Diagnostic::warning(
+                    at("stabilization_window_down", window.source),
+                    Code::ScaleDownWithinColdStart,
+                    format!(
+                        "`stabilization_window_down` is {} s{}, shorter than bringing a replica back on its node ({back} s to start the pod): a dip in load shorter than that removes a replica that the next burst waits {back} s for",
+                        window.value,
+                        if window.source == Source::Default { " (upstream's default)" } else { "" }
+                    ),
+                )
+                .with_hint(format!("set `stabilization_window_down` to {back} or more")),
+            );
+        }
         let (cold, how) = if node.is_some() {
             (
                 budget.cold_start_seconds,
@@ -171,21 +233,6 @@ fn scaling(recipe: &Recipe, budget: &StartupBudget, sink: &mut Sink) {
                 ),
             )
         };
-        let window = &pod.stabilization_window_down_seconds;
-        if u64::from(window.value) < cold {
-            sink.note(
-                Diagnostic::warning(
-                    at("stabilization_window_down", window.source),
-                    Code::ScaleDownWithinColdStart,
-                    format!(
-                        "`stabilization_window_down` is {} s{}, shorter than bringing a replica back ({cold} s: {how}): a dip in load shorter than a cold start removes a replica that the next burst waits {cold} s for",
-                        window.value,
-                        if window.source == Source::Default { " (upstream's default)" } else { "" }
-                    ),
-                )
-                .with_hint(format!("set `stabilization_window_down` to {cold} or more")),
-            );
-        }
         let cooldown = &pod.cooldown_seconds;
         if pod.min_replicas.value == 0 && u64::from(cooldown.value) < cold {
             sink.note(

@@ -32,6 +32,7 @@ pub use parallelism::Parallelism;
 pub use precision::WeightFormat;
 pub use startup::{Engine, StartupBudget, StartupPart};
 
+use crate::autoscaling::{NodeAutoscaling, PodAutoscaling};
 use crate::diagnostic::{Code, Diagnostic, Pointer};
 use crate::recipe::convert::Sink;
 use crate::recipe::{Recipe, RecipeMode};
@@ -40,6 +41,7 @@ use crate::shape::Shape;
 /// What corrino knows about a service recipe's model: which it is, how it is split, whether it fits, and how long
 /// it takes to start.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModelAssessment {
     /// The serving engine.
     pub engine: Engine,
@@ -63,16 +65,31 @@ pub struct ModelAssessment {
     pub unchecked: Vec<String>,
     /// The cold-start budget.
     pub startup: StartupBudget,
+    /// The catalog's entry for the model, when recognised as one: its architecture, which the simulator's serving
+    /// model reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<ModelSpec>,
+}
+
+/// The autoscaling planning resolved, which the cold start is measured against.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scaling<'a> {
+    /// Pod autoscaling, when asked for.
+    pub pod: Option<&'a PodAutoscaling>,
+    /// Node autoscaling, when asked for.
+    pub node: Option<&'a NodeAutoscaling>,
 }
 
 /// The environment variable with which vLLM accepts a `--max-model-len` beyond the model's own context.
 const ALLOW_LONG_MAX_MODEL_LEN: &str = "VLLM_ALLOW_LONG_MAX_MODEL_LEN";
 
-/// Assesses a `service` recipe's model on `shape` (the recipe's node shape as planning resolved it), reporting into
-/// `sink`. `None` for other recipes (jobs, pools, teams, groups: planning assesses a group's members one by one).
+/// Assesses a `service` recipe's model on `shape` (the recipe's node shape as planning resolved it) with the
+/// autoscaling planning resolved, reporting into `sink`. `None` for other recipes (jobs, pools, teams, groups:
+/// planning assesses a group's members one by one).
 pub fn assess(
     recipe: &Recipe,
     shape: Option<&Shape>,
+    scaling: Scaling<'_>,
     catalog: &ModelCatalog,
     sink: &mut Sink,
 ) -> Option<ModelAssessment> {
@@ -211,7 +228,8 @@ pub fn assess(
                 .to_owned(),
         );
     }
-    lints::check(recipe, &startup, &model.display_name(), sink);
+    lints::check(recipe, &startup, scaling, &model.display_name(), sink);
+    let spec = spec.cloned();
 
     Some(ModelAssessment {
         engine,
@@ -223,6 +241,7 @@ pub fn assess(
         memory,
         unchecked,
         startup,
+        spec,
     })
 }
 

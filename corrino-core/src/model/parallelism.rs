@@ -17,6 +17,7 @@ use crate::shape::{GpuVendor, Shape};
 
 /// The parallelism of one replica.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Parallelism {
     /// `--tensor-parallel-size` in effect.
     pub tensor: u32,

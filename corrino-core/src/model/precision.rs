@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the weights are stored on the GPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum WeightFormat {
     /// 32-bit floats (`--dtype float32`).

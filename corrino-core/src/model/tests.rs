@@ -2,21 +2,33 @@
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::document::Format;
-use crate::shape::ShapeCatalog;
 
-/// How planning calls the assessment: after parsing (and validation, which shares the sink), with the shape it
-/// resolved from the catalog; the diagnostics land in the same list as every other rule's.
+/// The codes the assessment reports (the recipes here leave out fields that validation requires).
+const MODEL_CODES: &[Code] = &[
+    Code::ModelUnrecognised,
+    Code::ServingArgument,
+    Code::WeightsExceedGpuMemory,
+    Code::KvCacheTooSmall,
+    Code::KvCacheConcurrency,
+    Code::StartupProbeTooShort,
+    Code::LivenessWithoutStartupProbe,
+    Code::ScaleDownWithinColdStart,
+    Code::ScaleFromZeroBlind,
+    Code::Probe,
+];
+
+/// The assessment as planning makes it, after validation, with the shape and the autoscaling planning resolved;
+/// and the assessment's diagnostics among planning's.
 fn plan_like(json: &str) -> (Option<ModelAssessment>, Vec<Diagnostic>) {
-    let (recipe, mut sink) = crate::recipe::parse(json.as_bytes(), Format::Json);
-    let recipe = recipe.expect("a recipe");
-    let shapes = ShapeCatalog::builtin();
-    let shape = recipe
-        .recipe_node_shape
-        .as_deref()
-        .and_then(|name| shapes.get(name));
-    let assessment = assess(&recipe, shape, &ModelCatalog::builtin(), &mut sink);
-    (assessment, sink.diagnostics.into_vec())
+    let planning = crate::plan::plan_bytes(json.as_bytes(), &crate::plan::PlanOptions::default());
+    let preview = planning.preview.expect("a recipe");
+    let model = planning
+        .diagnostics
+        .into_vec()
+        .into_iter()
+        .filter(|d| MODEL_CODES.contains(&d.code))
+        .collect();
+    (preview.model, model)
 }
 
 fn service(shape: &str, gpus: u32, args: &str, extra: &str) -> String {
@@ -34,7 +46,7 @@ fn of(d: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
 #[test]
 fn an_8b_model_fits_one_a10() {
     // It fits, with room for 15 requests of 1024 tokens at the default utilization: half of upstream's guide load,
-    // which is a warning, not an error.
+    // which is a note (the guide's traffic is an example, and autoscaling spreads it), not an error.
     let (a, d) = plan_like(&service(
         "VM.GPU.A10.1",
         1,
@@ -53,6 +65,7 @@ fn an_8b_model_fits_one_a10() {
     assert_eq!(a.weights_bytes, Some(16_060_522_496));
     let c = of(&d, Code::KvCacheConcurrency);
     assert_eq!(c.len(), 1);
+    assert_eq!(c[0].severity, Severity::Info);
     assert!(
         c[0].message
             .contains("15 sequences of 1024 tokens at once, fewer than the 30"),
@@ -197,13 +210,27 @@ fn a_liveness_probe_without_a_startup_probe_kills_a_slow_start() {
 }
 
 #[test]
+fn upstreams_default_window_outlasts_an_8b_restart() {
+    // 180 s against the 155 s an 8B model takes to start again on the node it left.
+    let (a, d) = plan_like(&service(
+        "VM.GPU.A10.1",
+        1,
+        r#""--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "4096""#,
+        r#", "recipe_pod_autoscaling_params": {"min_replicas": 1, "max_replicas": 2},
+            "recipe_node_autoscaling_params": {"min_nodes": 1, "max_nodes": 2}"#,
+    ));
+    assert!(a.unwrap().startup.pod_startup_seconds < 180);
+    assert!(of(&d, Code::ScaleDownWithinColdStart).is_empty(), "{d:#?}");
+}
+
+#[test]
 fn scale_down_windows_shorter_than_a_cold_start_are_flagged() {
     let (a, d) = plan_like(&service(
         "VM.GPU.A10.1",
         1,
         r#""--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "4096""#,
         r#", "recipe_pod_autoscaling_params": {"min_replicas": 0, "max_replicas": 2, "scaling_cooldown": 60,
-            "query": "sum(rate(vllm:request_success_total[1m]))"},
+            "stabilization_window_down": 60, "query": "sum(rate(vllm:request_success_total[1m]))"},
             "recipe_node_autoscaling_params": {"min_nodes": 1, "max_nodes": 2}"#,
     ));
     let budget = a.unwrap().startup;
@@ -213,14 +240,22 @@ fn scale_down_windows_shorter_than_a_cold_start_are_flagged() {
         s[0].path,
         "/recipe_pod_autoscaling_params/stabilization_window_down"
     );
-    assert!(s[0].message.contains("180 s (upstream's default)"));
+    // A replica comes back on its node, in the pod's own startup; the last one's node goes too.
     assert!(
         s[0].message.contains(&format!(
+            "60 s, shorter than bringing a replica back on its node ({} s to start the pod)",
+            budget.pod_startup_seconds
+        )),
+        "{}",
+        s[0].message
+    );
+    assert!(
+        s[1].message.contains(&format!(
             "({} s: a new node 300 s",
             budget.cold_start_seconds
         )),
         "{}",
-        s[0].message
+        s[1].message
     );
     assert_eq!(s[1].path, "/recipe_pod_autoscaling_params/scaling_cooldown");
     let z = of(&d, Code::ScaleFromZeroBlind);

@@ -4,6 +4,7 @@
 use crate::autoscaling::{NodeAutoscaling, PodAutoscaling};
 use crate::capacity::Capacity;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::ModelAssessment;
 use crate::recipe::convert::Sink;
 use crate::recipe::reference::Export;
 use crate::recipe::{CanonicalName, GroupDeployment, Recipe, RecipeMode, canonical_name};
@@ -72,6 +73,8 @@ pub struct ServicePlan {
     pub node_autoscaling: Option<NodeAutoscaling>,
     /// A multinode service's group: it runs as a LeaderWorkerSet of `nodes` pods on whole nodes.
     pub multinode: Option<Multinode>,
+    /// The model, its fit and its cold-start budget (the simulator's startup and serving figures).
+    pub model: Option<ModelAssessment>,
 }
 
 /// A `job` recipe.
@@ -166,6 +169,7 @@ pub(super) fn single(preview: &Preview) -> Result<Plan, &'static str> {
             pod_autoscaling: preview.pod_autoscaling.clone(),
             node_autoscaling: preview.node_autoscaling.clone(),
             multinode: preview.multinode.clone(),
+            model: preview.model.clone(),
         })),
         RecipeMode::Job => Plan::Job(Box::new(JobPlan {
             workload: workload()?,

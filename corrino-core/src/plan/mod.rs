@@ -19,6 +19,7 @@ use crate::capacity;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
 use crate::document::{Format, Node};
 use crate::group;
+use crate::model::{self, ModelCatalog};
 use crate::recipe::convert::Sink;
 use crate::recipe::{self, Recipe, RecipeMode};
 use crate::shape::ShapeCatalog;
@@ -34,6 +35,8 @@ pub struct PlanOptions {
     pub catalog: ShapeCatalog,
     /// How often Prometheus scrapes vLLM, in seconds (query windows must hold a few scrapes).
     pub scrape_interval_seconds: u32,
+    /// The models a service's model is recognised among.
+    pub models: ModelCatalog,
 }
 
 impl Default for PlanOptions {
@@ -41,6 +44,7 @@ impl Default for PlanOptions {
         PlanOptions {
             catalog: ShapeCatalog::builtin(),
             scrape_interval_seconds: 15,
+            models: ModelCatalog::builtin(),
         }
     }
 }
@@ -196,6 +200,7 @@ fn resolve_in(
             pod_autoscaling: None,
             node_autoscaling: None,
             capacity: None,
+            model: None,
             multinode: None,
             queue: None,
             team: None,
@@ -256,6 +261,16 @@ fn resolve_in(
         multinode.as_ref(),
         &mut sink,
     );
+    let model = model::assess(
+        &recipe,
+        shape.as_ref(),
+        model::Scaling {
+            pod: pod_autoscaling.as_ref(),
+            node: node_autoscaling.as_ref(),
+        },
+        &options.models,
+        &mut sink,
+    );
     let mut preview = Preview {
         member: None,
         name,
@@ -266,6 +281,7 @@ fn resolve_in(
         pod_autoscaling,
         node_autoscaling,
         capacity,
+        model,
         multinode,
         queue,
         team,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::autoscaling::{NodeAutoscaling, PodAutoscaling};
 use crate::capacity::Capacity;
 use crate::diagnostic::Diagnostics;
+use crate::model::ModelAssessment;
 use crate::recipe::{CanonicalName, Recipe, RecipeMode};
 use crate::shape::Shape;
 use crate::validate::{Multinode, NodeUpdate, TeamSpec};
@@ -65,6 +66,9 @@ pub struct Preview {
     pub node_autoscaling: Option<NodeAutoscaling>,
     /// The capacity plan of a GPU workload.
     pub capacity: Option<Capacity>,
+    /// A service's model: whether it fits its GPUs, and its cold-start budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelAssessment>,
     /// A multinode service's group of whole nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multinode: Option<Multinode>,

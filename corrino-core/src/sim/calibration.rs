@@ -46,9 +46,8 @@
 use serde::Serialize;
 
 use super::serving::{DEFAULT_MAX_NUM_SEQS, ServingModel};
-use crate::model::{self, ModelCatalog, ModelSpec, WeightFormat};
+use crate::model::{self, ModelSpec, WeightFormat};
 use crate::plan::ServicePlan;
-use crate::recipe::convert::Sink;
 use crate::vllm::VllmVersion;
 
 /// A GPU's datasheet figures.
@@ -324,7 +323,7 @@ pub struct ServingBasis {
     pub estimate: bool,
 }
 
-/// The serving model of a service's replica: its model (from the catalog, through [`model::assess`]), its GPU,
+/// The serving model of a service's replica: its model (as planning assessed it, [`model::assess`]), its GPU,
 /// and the vLLM release of its image. `None` when the shape has no GPU figures here.
 #[must_use]
 pub fn for_service(plan: &ServicePlan, gpu_share: f64) -> Option<(ServingModel, ServingBasis)> {
@@ -332,8 +331,7 @@ pub fn for_service(plan: &ServicePlan, gpu_share: f64) -> Option<(ServingModel, 
     let gpus = shape.gpus.as_ref()?;
     let gpu = gpu_figures(&gpus.model, gpus.memory_gb)?;
     let recipe = &plan.workload.recipe;
-    let catalog = ModelCatalog::builtin();
-    let assessment = model::assess(recipe, Some(shape), &catalog, &mut Sink::default());
+    let assessment = &plan.model;
     let version = recipe
         .recipe_image_uri
         .as_deref()
@@ -350,7 +348,7 @@ pub fn for_service(plan: &ServicePlan, gpu_share: f64) -> Option<(ServingModel, 
                     .map(|a| a.value.as_str()),
                 assessment.args.dtype.as_ref().map(|a| a.value.as_str()),
             );
-            let spec = assessment.model.spec(&catalog);
+            let spec = assessment.spec.as_ref();
             (
                 spec.map_or_else(ModelShape::assumed_8b, |s| {
                     ModelShape::of(s, format, kv_element)

@@ -37,11 +37,12 @@ pub struct Scenario {
     pub activation_threshold: f64,
     /// The serving model of one replica; `None` estimates it from the shape.
     pub serving: Option<ServingModel>,
-    /// Pod startup to Ready, seconds; `None` uses the default estimate.
+    /// Pod startup to Ready, seconds; `None` uses the model's cold-start budget (`corrino plan` shows it), or the
+    /// default estimate when the model's size is unknown.
     pub pod_startup_seconds: Option<u64>,
-    /// Image pull on a fresh node, seconds; `None` uses the default estimate.
+    /// Image pull on a fresh node, seconds; `None` uses the cold-start budget's (from the image).
     pub image_pull_seconds: Option<u64>,
-    /// Node provisioning, seconds; `None` uses the default for the shape's class.
+    /// Node provisioning, seconds; `None` uses the cold-start budget's, the default for the shape's class.
     pub node_provisioning_seconds: Option<u64>,
     /// The Cluster Autoscaler add-on's timing keys.
     pub autoscaler_timing: AutoscalerTiming,

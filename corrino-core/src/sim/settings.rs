@@ -140,10 +140,14 @@ pub(super) fn resolve_settings(
         (None, None) => (ServingModel::a10_8b(), "a10-default"),
     };
     let has_gpus = capacity.gpus_per_node > 0;
-    let provisioning = scenario.node_provisioning_seconds.map_or_else(
-        || default_provisioning_seconds(&capacity.shape, has_gpus),
-        to_i64,
-    );
+    // The cold-start budget of planning's model assessment, so that the preview and the lints agree; the pod's
+    // own startup only when the weights were counted, since without them the budget leaves out the longest part.
+    let budget = plan.model.as_ref().map(|m| &m.startup);
+    let provisioning = match (scenario.node_provisioning_seconds, budget) {
+        (Some(seconds), _) => to_i64(seconds),
+        (None, Some(budget)) => to_i64(budget.node_provisioning_seconds),
+        (None, None) => default_provisioning_seconds(&capacity.shape, has_gpus),
+    };
     let (bounds, enabled) = match (&plan.node_autoscaling, capacity.max_nodes) {
         (Some(nodes), _) => ((nodes.min_nodes, nodes.max_nodes), true),
         (None, Some(size)) => ((size, size), false),
@@ -194,12 +198,18 @@ pub(super) fn resolve_settings(
         serving_source,
         serving_basis,
         pod_timing: PodTiming {
-            startup_seconds: scenario
-                .pod_startup_seconds
-                .map_or(DEFAULT_POD_STARTUP_SECONDS, to_i64),
-            image_pull_seconds: scenario
-                .image_pull_seconds
-                .map_or(DEFAULT_IMAGE_PULL_SECONDS, to_i64),
+            startup_seconds: match (scenario.pod_startup_seconds, budget) {
+                (Some(seconds), _) => to_i64(seconds),
+                (None, Some(budget)) if budget.weights_counted => {
+                    to_i64(budget.pod_startup_seconds)
+                }
+                _ => DEFAULT_POD_STARTUP_SECONDS,
+            },
+            image_pull_seconds: match (scenario.image_pull_seconds, budget) {
+                (Some(seconds), _) => to_i64(seconds),
+                (None, Some(budget)) => to_i64(budget.image_pull_seconds),
+                (None, None) => DEFAULT_IMAGE_PULL_SECONDS,
+            },
         },
         cluster_autoscaler,
         latency_bound_seconds: scenario.latency_bound_seconds,

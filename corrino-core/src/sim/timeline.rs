@@ -819,7 +819,8 @@ mod tests {
         // VM.GPU.A10.2, 1 GPU per replica: 2 per node. Replica 3 is created at t = 180 (trace 1.0 from t = 0:
         // 2 at 120, 3 at 180, 4 at 240) and stays Pending; the Cluster Autoscaler's scan at 180 requests node 1,
         // Ready after the VM GPU provisioning delay (300 s) at 480; both pending pods bind then and wait for the
-        // image pull (90 s) and startup (150 s): Ready at 720. Pending: pod 2 for 300 s, pod 3 (from 240) 240 s.
+        // image pull (90 s) and startup (155 s, the model's cold-start budget): Ready at 725. Pending: pod 2 for
+        // 300 s, pod 3 (from 240) 240 s.
         let simulation = simulate(&example_plan(), &trace("0,1.0\n", 900)).unwrap();
         assert_eq!(
             events_of(&simulation, |k| matches!(
@@ -840,7 +841,10 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(ready, vec![(270, 1), (720, 2), (720, 3)]);
+        assert_eq!(ready, vec![(275, 1), (725, 2), (725, 3)]);
+        let plan = example_plan();
+        let budget = &service(&plan).model.as_ref().expect("a model").startup;
+        assert_eq!(budget.pod_startup_seconds, 155);
         let at = |t: i64| {
             simulation
                 .samples

@@ -166,17 +166,4 @@ fn check_probe(
             ));
         }
     }
-    if kind == ProbeKind::Startup
-        && let (Some(f), Some(p)) = (probe.failure_threshold, probe.period_seconds)
-    {
-        let budget =
-            u64::from(probe.initial_delay_seconds.unwrap_or(0)) + u64::from(f) * u64::from(p);
-        if budget < 60 {
-            sink.note(Diagnostic::info(
-                at,
-                Code::Probe,
-                format!("the startup probe gives the server {budget} s to start; loading a model usually takes longer, after which Kubernetes restarts the container"),
-            ));
-        }
-    }
 }

@@ -119,6 +119,10 @@ class Plan:
         """The capacity plan of a GPU workload: replicas per node, nodes needed, replicas that would stay Pending."""
 
     @property
+    def model(self) -> JsonObject | None:
+        """A service's model: whether it fits its GPUs (``memory``) and its cold-start budget (``startup``)."""
+
+    @property
     def multinode(self) -> JsonObject | None:
         """A multinode service's group: ``{"nodes", "rdma"}``."""
 

@@ -1,5 +1,6 @@
 //! The serving model against every published point of `fixtures/calibration/points.json`.
 
+use crate::model::ModelCatalog;
 use serde_json::Value;
 
 use super::*;
