@@ -44,7 +44,7 @@ def test_a_short_scenario_runs_for_its_duration_under_its_load() -> None:
 def test_the_properties_are_what_to_dict_holds_converted_on_each_access() -> None:
     run = corrino.simulate(EXAMPLE, SHORT)
     as_dict = run.to_dict()
-    assert list(as_dict) == ["settings", "samples", "decisions", "events", "summary"]
+    assert list(as_dict) == ["settings", "samples", "decisions", "events", "summary", "notes"]
     for name in as_dict:
         assert getattr(run, name) == as_dict[name], name
     assert any(e["kind"] == "replicas-changed" and e["by"] == "hpa" for e in run.events)
