@@ -19,6 +19,11 @@ if ! command -v prometheus >/dev/null; then
 fi
 prometheus --version 2>&1 | head -n 1
 
+step "Python jsonschema in .venv (upstream's schema judges the agreement test's mutants)"
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check jsonschema==4.26.0
+.venv/bin/python -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"))'
+
 step "npm packages of the schema checks (tests/schema)"
 npm ci --prefix tests/schema --no-audit --no-fund --loglevel=error
 node --test tests/schema/
@@ -34,8 +39,16 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
-# The rendered-objects schema checks, the Prometheus test and the YAML readers' test must run here, not be skipped.
-CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 CORRINO_REQUIRE_YAML_READERS=1 cargo test --workspace
+# The rendered-objects schema checks, the Prometheus test and the YAML readers' test must run here, not be skipped; the agreement with
+# upstream's schema runs in the next step, where its counts are shown.
+CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 CORRINO_REQUIRE_YAML_READERS=1 cargo test --workspace -- --skip mutants_of_upstream_samples
+
+step "agreement with upstream's schema (seeded mutants of upstream's samples)"
+# Required where upstream's reference files are beside the project, as in CI; a clone without them skips it.
+if [[ -d ../shared/reference/oci-ai-blueprints/samples || -n ${CORRINO_UPSTREAM_REFERENCE:-} ]]; then
+  export CORRINO_REQUIRE_AGREEMENT=1
+fi
+cargo test -p corrino-tests --test upstream_agreement -- --nocapture
 
 step "corrino-core without the PromQL checker (as the browser builds it)"
 cargo test -p corrino-core --no-default-features --lib

@@ -1,5 +1,6 @@
 //! `corrino`: the command-line face of corrino-core. It reads files, calls the library and prints.
 
+mod output;
 mod report;
 mod tune;
 
@@ -273,10 +274,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let bytes = read_input(&recipe)?;
             let diagnostics = validate_bytes(&bytes, &PlanOptions::default());
             let shown = display_name(&recipe);
-            let mut out = anstream::stdout().lock();
             let written = match format {
-                OutputFormat::Text => report::write_text(&mut out, &shown, &diagnostics),
-                OutputFormat::Json => report::write_json(&mut out, &shown, &diagnostics),
+                OutputFormat::Text => {
+                    let mut out = output::human();
+                    report::write_text(&mut out, &shown, &diagnostics).and_then(|()| out.flush())
+                }
+                OutputFormat::Json => {
+                    let mut out = output::machine();
+                    report::write_json(&mut out, &shown, &diagnostics).and_then(|()| out.flush())
+                }
             };
             written.map_err(|e| format!("cannot write the report: {e}"))?;
             Ok(exit_for(diagnostics.has_errors()))
@@ -286,19 +292,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let shown = display_name(&recipe);
             let planning = plan_bytes(&bytes, &PlanOptions::default());
             let diagnostics = planning.diagnostics;
-            let mut out = anstream::stdout().lock();
             let Some(plan) = planning.preview else {
                 report::write_text(&mut anstream::stderr().lock(), &shown, &diagnostics)
                     .map_err(|e| e.to_string())?;
                 return Ok(exit_for(true));
             };
             match format {
-                OutputFormat::Json => {
-                    serde_json::to_writer_pretty(&mut out, &plan).map_err(|e| e.to_string())?;
-                    writeln!(out).map_err(|e| e.to_string())?;
-                }
+                OutputFormat::Json => write_json(serde_json::to_vec_pretty(&plan))?,
                 OutputFormat::Text => {
-                    report::write_plan(&mut out, &shown, &plan).map_err(|e| e.to_string())?
+                    let mut out = output::human();
+                    report::write_plan(&mut out, &shown, &plan)
+                        .and_then(|()| out.flush())
+                        .map_err(written)?;
                 }
             }
             Ok(exit_for(diagnostics.has_errors()))
@@ -345,22 +350,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             svg,
             format,
         } => {
-            let scenario = scenario_from_flags(
-                scenario.as_deref(),
-                duration.as_deref(),
+            let flags = ScenarioFlags {
+                file: scenario.as_deref(),
+                duration: duration.as_deref(),
                 clients,
                 rps,
-                rate_csv.as_deref(),
-                metric_trace.as_deref(),
-            )?;
-            simulate(&recipe, &scenario, csv.as_deref(), svg.as_deref(), format)
+                rate_csv: rate_csv.as_deref(),
+                metric_trace: metric_trace.as_deref(),
+            };
+            let (scenario, set_by) = flags.scenario()?;
+            simulate(
+                &recipe,
+                &scenario,
+                &set_by,
+                csv.as_deref(),
+                svg.as_deref(),
+                format,
+            )
         }
         Command::Tune(args) => tune::run(&args),
         Command::Schema => {
-            anstream::stdout()
-                .lock()
-                .write_all(corrino_core::schema::recipe_schema_text().as_bytes())
-                .map_err(|e| e.to_string())?;
+            write_raw(corrino_core::schema::recipe_schema_text().as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Delete {
@@ -384,64 +394,120 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// A file of at most `limit` bytes, as text. Files are read through a bound, so that a huge one is refused
+/// without this process holding it.
+fn read_bounded(path: &Path, limit: usize, what: &str) -> Result<String, String> {
+    let failed = |e: io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(failed)?;
+    let mut text = String::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_string(&mut text).map_err(failed)?;
+    if text.len() > limit {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        return Err(format!(
+            "{}: {what} is {} bytes; at most {limit} bytes ({} MiB) are read",
+            path.display(),
+            size.max(u64::try_from(text.len()).unwrap_or(u64::MAX)),
+            limit >> 20
+        ));
+    }
+    Ok(text)
 }
 
-/// The scenario the flags describe: a JSON scenario file, then the flags on top of it.
-fn scenario_from_flags(
-    file: Option<&Path>,
-    duration: Option<&str>,
+/// Which flag set which part of a scenario: `(JSON pointer prefix, the flag as written)`.
+type SetBy = Vec<(&'static str, String)>;
+
+/// The simulate command's scenario flags.
+struct ScenarioFlags<'a> {
+    file: Option<&'a Path>,
+    duration: Option<&'a str>,
     clients: Option<u32>,
     rps: Option<f64>,
-    rate_csv: Option<&Path>,
-    metric_trace: Option<&Path>,
-) -> Result<sim::Scenario, String> {
-    let mut scenario: sim::Scenario = match file {
-        Some(path) => serde_json::from_str(&read_text(path)?)
-            .map_err(|e| format!("{}: not a scenario: {e}", path.display()))?,
-        None => sim::Scenario::default(),
-    };
-    if let Some(text) = duration {
-        scenario.duration_seconds = corrino_core::promql::parse_duration_seconds(text)
-            .filter(|s| *s > 0)
-            .ok_or_else(|| {
-                format!("--duration {text}: expected a duration such as 2h, 90m or 3600s")
-            })?;
-    }
-    if let Some(clients) = clients {
-        scenario.load = sim::Load::ClosedLoop {
-            clients,
-            requests: sim::RequestShape::default(),
-            max_requests: None,
-            think_time_seconds: 0.0,
+    rate_csv: Option<&'a Path>,
+    metric_trace: Option<&'a Path>,
+}
+
+impl ScenarioFlags<'_> {
+    /// The scenario the flags describe (a JSON scenario file, then the flags on top of it), and which flag set
+    /// which part of it: `(JSON pointer prefix, the flag as written)`, for error messages. The core checks every
+    /// value against its bound.
+    fn scenario(&self) -> Result<(sim::Scenario, SetBy), String> {
+        let mut scenario: sim::Scenario = match self.file {
+            Some(path) => {
+                let text = read_bounded(path, sim::scenario::MAX_SCENARIO_BYTES, "the scenario")?;
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("{}: not a scenario: {e}", path.display()))?
+            }
+            None => sim::Scenario::default(),
         };
+        let mut set_by = Vec::new();
+        if let Some(text) = self.duration {
+            scenario.duration_seconds = corrino_core::promql::parse_duration_seconds(text)
+                .ok_or_else(|| {
+                    format!(
+                        "--duration {text}: expected a duration {}, such as 2h, 90m or 3600s",
+                        sim::scenario::duration_range()
+                    )
+                })?;
+            set_by.push(("/duration_seconds", format!("--duration {text}")));
+        }
+        if let Some(clients) = self.clients {
+            scenario.load = sim::Load::ClosedLoop {
+                clients,
+                requests: sim::RequestShape::default(),
+                max_requests: None,
+                think_time_seconds: 0.0,
+            };
+            set_by.push(("/load", format!("--clients {clients}")));
+        }
+        if let Some(rps) = self.rps {
+            scenario.load = sim::Load::OpenLoop {
+                rate: sim::RateProfile::Constant { rps },
+                requests: sim::RequestShape::default(),
+            };
+            set_by.push(("/load", format!("--rps {rps}")));
+        }
+        if let Some(path) = self.rate_csv {
+            let points = sim::load::parse_rate_csv(&read_table(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            scenario.load = sim::Load::OpenLoop {
+                rate: sim::RateProfile::Table { points },
+                requests: sim::RequestShape::default(),
+            };
+            set_by.push(("/load", format!("--rate-csv {}", path.display())));
+        }
+        if let Some(path) = self.metric_trace {
+            let trace = sim::MetricTrace::parse_csv(&read_table(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            scenario.load = sim::Load::MetricTrace { trace };
+            set_by.push(("/load", format!("--metric-trace {}", path.display())));
+        }
+        Ok((scenario, set_by))
     }
-    if let Some(rps) = rps {
-        scenario.load = sim::Load::OpenLoop {
-            rate: sim::RateProfile::Constant { rps },
-            requests: sim::RequestShape::default(),
-        };
+}
+
+/// ` (set by --flag …)` when a flag set the scenario value that `error` refuses, else nothing.
+fn set_by_flag(set_by: &SetBy, error: &sim::SimError) -> String {
+    match error {
+        sim::SimError::BadScenario(bad) => set_by
+            .iter()
+            .rev()
+            .find(|(prefix, _)| bad.field().starts_with(prefix))
+            .map(|(_, flag)| format!(" (set by {flag})"))
+            .unwrap_or_default(),
+        _ => String::new(),
     }
-    if let Some(path) = rate_csv {
-        let points = sim::load::parse_rate_csv(&read_text(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        scenario.load = sim::Load::OpenLoop {
-            rate: sim::RateProfile::Table { points },
-            requests: sim::RequestShape::default(),
-        };
-    }
-    if let Some(path) = metric_trace {
-        let trace = sim::MetricTrace::parse_csv(&read_text(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        scenario.load = sim::Load::MetricTrace { trace };
-    }
-    Ok(scenario)
+}
+
+/// A `t,value` table file, refused past the core's size cap.
+fn read_table(path: &Path) -> Result<String, String> {
+    read_bounded(path, sim::load::MAX_CSV_BYTES, "the table")
 }
 
 fn simulate(
     recipe: &Path,
     scenario: &sim::Scenario,
+    set_by: &SetBy,
     csv: Option<&Path>,
     svg: Option<&Path>,
     format: OutputFormat,
@@ -451,36 +517,69 @@ fn simulate(
     let mut stderr = anstream::stderr().lock();
     let simulation = match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
         Ok(simulated) => {
-            report::write_warnings(&mut stderr, &shown, &simulated.diagnostics)
-                .map_err(|e| e.to_string())?;
+            report::write_warnings(&mut stderr, &shown, &simulated.diagnostics).map_err(written)?;
             simulated.simulation
         }
         Err(sim::SimulateError::Recipe(diagnostics)) => {
-            report::write_text(&mut stderr, &shown, &diagnostics).map_err(|e| e.to_string())?;
+            report::write_text(&mut stderr, &shown, &diagnostics).map_err(written)?;
             return Ok(exit_for(true));
         }
         Err(sim::SimulateError::Simulation(e)) => {
-            writeln!(stderr, "error: cannot simulate {shown}: {e}").map_err(|e| e.to_string())?;
+            writeln!(
+                stderr,
+                "error: cannot simulate {shown}: {e}{}",
+                set_by_flag(set_by, &e)
+            )
+            .map_err(written)?;
             return Ok(exit_for(true));
         }
     };
+    let source = match set_by.iter().rev().find(|(prefix, _)| *prefix == "/load") {
+        Some((_, flag)) => flag.clone(),
+        None => "the scenario".to_owned(),
+    };
+    report::write_notes(&mut stderr, &source, &simulation.notes).map_err(written)?;
+    let mut files = Vec::new();
+    let table;
+    let chart;
     if let Some(path) = csv {
-        write_file(path, &sim::samples_csv(&simulation.samples))?;
+        table = sim::samples_csv(&simulation.samples);
+        files.push((path.to_path_buf(), table.as_bytes()));
     }
     if let Some(path) = svg {
-        write_file(path, &sim::svg(&simulation))?;
+        chart = sim::svg(&simulation);
+        files.push((path.to_path_buf(), chart.as_bytes()));
     }
-    let mut out = anstream::stdout().lock();
+    output::write_files(&files)?;
     match format {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &simulation).map_err(|e| e.to_string())?;
-            writeln!(out).map_err(|e| e.to_string())?;
-        }
+        OutputFormat::Json => write_json(serde_json::to_vec_pretty(&simulation))?,
         OutputFormat::Text => {
-            report::write_simulation(&mut out, &shown, &simulation).map_err(|e| e.to_string())?
+            let mut out = output::human();
+            report::write_simulation(&mut out, &shown, &simulation)
+                .and_then(|()| out.flush())
+                .map_err(written)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON and a newline on standard output, exactly.
+fn write_json(json: serde_json::Result<Vec<u8>>) -> Result<(), String> {
+    let mut json = json.map_err(|e| format!("cannot write the output: {e}"))?;
+    json.push(b'\n');
+    write_raw(&json)
+}
+
+/// Bytes on standard output, exactly.
+fn write_raw(bytes: &[u8]) -> Result<(), String> {
+    let mut out = output::machine();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(written)
+}
+
+fn written(e: io::Error) -> String {
+    format!("cannot write the output: {e}")
 }
 
 enum Action {
@@ -516,9 +615,11 @@ fn send(
             Some(dir) => {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                for (name, json) in &documents {
-                    write_file(&dir.join(name), json)?;
-                }
+                let files: Vec<(PathBuf, &[u8])> = documents
+                    .iter()
+                    .map(|(name, json)| (dir.join(name), json.as_bytes()))
+                    .collect();
+                output::write_files(&files)?;
             }
             None if !documents.is_empty() => {
                 writeln!(stderr, "note: the OCI documents are written only with --oci-out DIR; nothing is sent to OCI")
@@ -528,7 +629,7 @@ fn send(
         }
     }
     if print_plan {
-        write!(anstream::stdout().lock(), "{plan}").map_err(|e| e.to_string())?;
+        write_raw(plan.to_string().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     if plan.steps.is_empty() {
@@ -560,7 +661,7 @@ fn send(
             .await,
         )
     })?;
-    let mut stdout = anstream::stdout().lock();
+    let mut stdout = output::human();
     match result {
         Ok(report) => {
             for outcome in &report.outcomes {
@@ -575,8 +676,9 @@ fn send(
                     }
                     OutcomeKind::LabelsRemoved => "labels removed",
                 };
-                writeln!(stdout, "{}: {what}", outcome.object).map_err(|e| e.to_string())?;
+                writeln!(stdout, "{}: {what}", outcome.object).map_err(written)?;
             }
+            stdout.flush().map_err(written)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -633,32 +735,29 @@ fn render(
                 ManifestFormat::Yaml => "manifests.yaml",
                 ManifestFormat::Json => "manifests.json",
             };
-            let mut written = Vec::new();
+            let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
             if kubernetes {
-                write_file(&dir.join(file), &text)?;
-                written.push(file.to_owned());
+                files.push((dir.join(file), text.as_bytes()));
             }
             for (name, json) in &documents {
-                write_file(&dir.join(name), json)?;
-                written.push(name.clone());
+                files.push((dir.join(name), json.as_bytes()));
             }
-            writeln!(stderr, "wrote {} in {}", written.join(", "), dir.display())
+            output::write_files(&files)?;
+            let names: Vec<String> = files
+                .iter()
+                .filter_map(|(path, _)| path.file_name())
+                .map(|name| name.to_string_lossy().into_owned())
+                .collect();
+            writeln!(stderr, "wrote {} in {}", names.join(", "), dir.display())
                 .map_err(|e| e.to_string())?;
         }
         // A shared pool renders to its node pool document alone, which is then the output.
         None if !kubernetes => {
-            let mut stdout = anstream::stdout().lock();
-            for (_, json) in &documents {
-                stdout
-                    .write_all(json.as_bytes())
-                    .map_err(|e| e.to_string())?;
-            }
+            let all: String = documents.iter().map(|(_, json)| json.as_str()).collect();
+            write_raw(all.as_bytes())?;
         }
         None => {
-            anstream::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| e.to_string())?;
+            write_raw(text.as_bytes())?;
             if !documents.is_empty() {
                 let names: Vec<&str> = documents.iter().map(|(n, _)| n.as_str()).collect();
                 writeln!(
@@ -679,10 +778,6 @@ fn render(
         .map_err(|e| e.to_string())?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn exit_for(errors: bool) -> ExitCode {

@@ -153,6 +153,18 @@ pub fn write_warnings<W: Write>(
     Ok(())
 }
 
+/// Writes every diagnostic of `diagnostics` (a simulation's notes about its scenario), without a summary line.
+pub fn write_notes<W: Write>(
+    out: &mut W,
+    source: &str,
+    diagnostics: &Diagnostics,
+) -> io::Result<()> {
+    for d in diagnostics {
+        write_one(out, source, d)?;
+    }
+    Ok(())
+}
+
 /// Writes a plan as a short human summary.
 pub fn write_plan<W: Write>(
     out: &mut W,
@@ -469,8 +481,8 @@ pub fn write_simulation<W: Write>(
     )?;
     writeln!(
         out,
-        "  requests              {} completed, {} failed",
-        s.requests_completed, s.requests_failed
+        "  requests              {} sent: {} completed, {} failed, {} still queued or running at the end",
+        s.requests_sent, s.requests_completed, s.requests_failed, s.requests_in_flight
     )?;
     writeln!(
         out,

@@ -6,7 +6,7 @@
 //! is one flat loop over independent items, which needs no pool.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,10 +14,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use clap::Args;
 use corrino_core::document::{self, Format};
 use corrino_core::sim::Scenario;
-use corrino_core::tune::{self, Evaluation, Knobs, SearchSpace, Slo, TuneResult};
+use corrino_core::tune::{self, Evaluation, Knobs, SearchSpace, Slo, TuneError, TuneResult};
 use corrino_core::{Plan, PlanOptions, plan_bytes};
 
-use super::{OutputFormat, display_name, exit_for, read_input, read_text, write_file};
+use super::{
+    OutputFormat, ScenarioFlags, display_name, exit_for, output, read_bounded, read_input, written,
+};
 
 /// `corrino tune`'s arguments.
 #[derive(Args)]
@@ -68,17 +70,20 @@ pub struct TuneArgs {
 /// Runs `corrino tune`.
 pub fn run(args: &TuneArgs) -> Result<ExitCode, String> {
     let slo = Slo::parse(&args.slo).map_err(|e| format!("--slo: {e}"))?;
-    let scenario = super::scenario_from_flags(
-        args.scenario.as_deref(),
-        args.duration.as_deref(),
-        args.clients,
-        args.rps,
-        args.rate_csv.as_deref(),
-        None,
-    )?;
+    let (scenario, set_by) = ScenarioFlags {
+        file: args.scenario.as_deref(),
+        duration: args.duration.as_deref(),
+        clients: args.clients,
+        rps: args.rps,
+        rate_csv: args.rate_csv.as_deref(),
+        metric_trace: None,
+    }
+    .scenario()?;
     let mut space: SearchSpace = match &args.space {
-        Some(path) => serde_json::from_str(&read_text(path)?)
-            .map_err(|e| format!("{}: not a search space: {e}", path.display()))?,
+        Some(path) => {
+            serde_json::from_str(&read_bounded(path, MAX_SPACE_BYTES, "the search space")?)
+                .map_err(|e| format!("{}: not a search space: {e}", path.display()))?
+        }
         None => SearchSpace::default(),
     };
     if let Some(samples) = args.samples {
@@ -102,8 +107,15 @@ pub fn run(args: &TuneArgs) -> Result<ExitCode, String> {
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    let result = search(&plan, &scenario, &slo, &space, jobs.clamp(1, 64))
-        .map_err(|e| format!("cannot tune {shown}: {e}"))?;
+    let result = search(&plan, &scenario, &slo, &space, jobs.clamp(1, 64)).map_err(|e| {
+        let flag = match &e {
+            TuneError::Simulation(e) => super::set_by_flag(&set_by, e),
+            _ => String::new(),
+        };
+        format!("cannot tune {shown}: {e}{flag}")
+    })?;
+    // Both files are written, or neither.
+    let mut files = Vec::new();
     if args.write.is_some() || args.patch.is_some() {
         let (node, _) = document::read(&bytes, Format::Auto);
         let recipe = node
@@ -112,32 +124,44 @@ pub fn run(args: &TuneArgs) -> Result<ExitCode, String> {
         let own = tune::recipe_knobs(&plan).map_err(|e| e.to_string())?;
         let ops = tune::patch(&recipe, &own, &result.chosen.knobs);
         if let Some(path) = &args.patch {
-            write_json(
-                path,
-                &serde_json::to_value(&ops).map_err(|e| e.to_string())?,
-            )?;
+            files.push((
+                path.clone(),
+                pretty(&serde_json::to_value(&ops).map_err(|e| e.to_string())?)?,
+            ));
         }
         if let Some(path) = &args.write {
-            write_json(path, &tune::write_recipe(&recipe, &ops))?;
+            files.push((path.clone(), pretty(&tune::write_recipe(&recipe, &ops))?));
         }
     }
-    let mut out = anstream::stdout().lock();
+    let files: Vec<(std::path::PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
+    output::write_files(&files)?;
     match args.format {
         OutputFormat::Json => {
+            let mut out = output::machine();
             serde_json::to_writer_pretty(&mut out, &result).map_err(|e| e.to_string())?;
-            writeln!(out).map_err(|e| e.to_string())?;
+            writeln!(out).and_then(|()| out.flush()).map_err(written)?;
         }
         OutputFormat::Text => {
-            write!(out, "{}", text(&shown, &result)).map_err(|e| e.to_string())?
+            let mut out = output::human();
+            write!(out, "{}", text(&shown, &result))
+                .and_then(|()| out.flush())
+                .map_err(written)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    text.push('\n');
-    write_file(path, &text)
+/// The largest search-space file read: 1 MiB, far beyond 16 values for each of a dozen settings.
+const MAX_SPACE_BYTES: usize = 1 << 20;
+
+/// Pretty JSON and a newline.
+fn pretty(value: &serde_json::Value) -> Result<Vec<u8>, String> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 /// The core's search with step 2 on `jobs` threads.

@@ -80,3 +80,146 @@ fn a_group_is_simulated_through_its_member_that_scales_pods() {
     );
     assert!(stdout.contains("member `chat_ui`"), "{stdout}");
 }
+
+#[test]
+fn scenario_flags_past_their_caps_are_refused_naming_the_flag_and_the_bound() {
+    let cases = [
+        (
+            vec!["--clients", "100000000"],
+            "`/load/clients` is 100000000: it must be between 1 and 10000 clients (set by --clients 100000000)",
+        ),
+        (
+            vec!["--duration", "0s"],
+            "`/duration_seconds` is 0: it must be between 1 s and 31 days (set by --duration 0s)",
+        ),
+        (
+            vec!["--duration", "32d"],
+            "`/duration_seconds` is 2764800: it must be between 1 s and 31 days (set by --duration 32d)",
+        ),
+        (
+            vec!["--rps", "1e9"],
+            "`/load/rate/rps` is 1000000000: it must be between 0 and 100000 requests per second (set by --rps 1000000000)",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["simulate", EXAMPLE];
+        args.extend(&flags);
+        let started = std::time::Instant::now();
+        let (code, stdout, stderr) = common::run(&args, &[]);
+        assert_eq!(code, 1, "{flags:?}: {stderr}");
+        assert!(stdout.is_empty(), "{flags:?}: {stdout}");
+        assert!(stderr.contains(expected), "{flags:?}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{flags:?} took {:?}",
+            started.elapsed()
+        );
+    }
+    let (code, _, stderr) = common::run(&["simulate", EXAMPLE, "--duration", "soon"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--duration soon: expected a duration between 1 s and 31 days"),
+        "{stderr}"
+    );
+}
+
+/// A fresh file under the system's temporary directory.
+fn temporary(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("corrino-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+#[test]
+fn rate_tables_name_the_line_of_a_bad_value_and_are_bounded_in_size() {
+    // Line 5 holds the negative rate: a header, a point, a blank line and a comment come first.
+    let table = temporary("bad-rate.csv", b"t,rps\n0,1\n\n# a comment\n10,-1\n");
+    let (code, _, stderr) = common::run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--rate-csv",
+            table.to_str().expect("utf8"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("line 5: the rate at t = 10"), "{stderr}");
+    std::fs::remove_file(&table).ok();
+
+    let huge = temporary("huge.csv", &b"0,1\n".repeat(9 << 18));
+    for flag in ["--rate-csv", "--metric-trace"] {
+        let (code, _, stderr) = common::run(
+            &["simulate", EXAMPLE, flag, huge.to_str().expect("utf8")],
+            &[],
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("the table is 9437184 bytes; at most 8388608 bytes (8 MiB) are read"),
+            "{stderr}"
+        );
+    }
+    std::fs::remove_file(&huge).ok();
+}
+
+#[test]
+fn rows_past_the_duration_are_noted_and_unserved_requests_reported() {
+    let trace = temporary("trace.csv", b"t,value\n0,0.5\n600,1\n3600,0\n7200,0\n");
+    let (code, stdout, stderr) = common::run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--metric-trace",
+            trace.to_str().expect("utf8"),
+            "--duration",
+            "1h",
+        ],
+        &[],
+    );
+    std::fs::remove_file(&trace).ok();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("info[points-past-end]: 2 rows of the metric trace (from t = 3600 s) lie past the end of the run (3600 s) and are never used"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--metric-trace"), "{stderr}");
+    assert!(stdout.contains("0 sent: 0 completed"), "{stdout}");
+
+    // 50 requests per second outrun four A10 replicas: most are still queued when the run ends.
+    let (code, stdout, stderr) = common::run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--rps",
+            "50",
+            "--duration",
+            "30m",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let summary =
+        serde_json::from_str::<serde_json::Value>(&stdout).expect("json")["summary"].clone();
+    let count = |key: &str| summary[key].as_u64().expect(key);
+    assert!(
+        count("requests_in_flight") > count("requests_completed"),
+        "{summary}"
+    );
+    assert_eq!(
+        count("requests_sent"),
+        count("requests_completed") + count("requests_failed") + count("requests_in_flight")
+    );
+    let (_, text, _) = common::run(
+        &["simulate", EXAMPLE, "--rps", "50", "--duration", "30m"],
+        &[],
+    );
+    assert!(
+        text.contains(&format!(
+            "{} still queued or running at the end",
+            count("requests_in_flight")
+        )),
+        "{text}"
+    );
+}

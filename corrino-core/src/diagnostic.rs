@@ -245,6 +245,11 @@ codes! {
     /// A value the rendered objects hold as a placeholder, to be filled in before use.
     Placeholder = "placeholder",
 
+    // Simulation scenarios.
+    /// Points of a rate table or metric trace at or after the end of the scenario: the simulation never reaches
+    /// them.
+    PointsPastEnd = "points-past-end",
+
     // corrino itself.
     /// A recipe that passed every rule but could not be planned: a bug in corrino, reported rather than rendered
     /// around.

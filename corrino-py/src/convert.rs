@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::manifest::RenderOptions;
-use corrino_core::sim::Scenario;
+use corrino_core::sim::{Scenario, ScenarioError};
 use corrino_core::{Diagnostics, Severity};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -120,16 +120,21 @@ pub fn scenario(value: &Bound<'_, PyAny>) -> PyResult<Scenario> {
                 message.truncate(kept.len());
             }
         }
-        simulation_error(py, &format!("bad scenario: {message}"))
+        simulation_error(py, &format!("bad scenario: {message}"), None)
     })
 }
 
-/// `corrino.SimulationError` with `message`.
-pub fn simulation_error(py: Python<'_>, message: &str) -> PyErr {
+/// `corrino.SimulationError` with `message`, and `details`: the structured refusal of a scenario past one of its
+/// bounds (as a dict), or `None`.
+pub fn simulation_error(py: Python<'_>, message: &str, details: Option<&ScenarioError>) -> PyErr {
     static SIMULATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let details = match details.map(|details| to_py(py, details)).transpose() {
+        Ok(details) => details,
+        Err(failure) => return failure,
+    };
     match SIMULATION_ERROR
         .import(py, "corrino._types", "SimulationError")
-        .and_then(|class| class.call1((message,)))
+        .and_then(|class| class.call1((message, details)))
     {
         Ok(error) => PyErr::from_value(error),
         Err(failure) => failure,

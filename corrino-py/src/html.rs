@@ -176,8 +176,8 @@ pub fn simulation(simulation: &Simulation) -> String {
         (
             "requests",
             format!(
-                "{} completed, {} failed",
-                s.requests_completed, s.requests_failed
+                "{} sent: {} completed, {} failed, {} still queued or running at the end",
+                s.requests_sent, s.requests_completed, s.requests_failed, s.requests_in_flight
             ),
         ),
         (

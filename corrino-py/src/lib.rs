@@ -95,7 +95,11 @@ fn simulate(
     match py.detach(|| sim::simulate_bytes(&bytes, &options, &scenario)) {
         Ok(simulated) => Ok(Simulation(simulated.simulation)),
         Err(sim::SimulateError::Simulation(error)) => {
-            Err(convert::simulation_error(py, &error.to_string()))
+            let details = match &error {
+                sim::SimError::BadScenario(details) => Some(details),
+                _ => None,
+            };
+            Err(convert::simulation_error(py, &error.to_string(), details))
         }
         Err(sim::SimulateError::Recipe(diagnostics)) => Err(convert::recipe_error(
             py,

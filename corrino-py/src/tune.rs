@@ -49,6 +49,9 @@ pub fn tune<'py>(
         Err(error @ (TuneError::BadObjective(_) | TuneError::BadSpace(_))) => {
             Err(PyValueError::new_err(error.to_string()))
         }
-        Err(error) => Err(convert::simulation_error(py, &error.to_string())),
+        Err(TuneError::Simulation(corrino_core::sim::SimError::BadScenario(details))) => Err(
+            convert::simulation_error(py, &details.to_string(), Some(&details)),
+        ),
+        Err(error) => Err(convert::simulation_error(py, &error.to_string(), None)),
     }
 }

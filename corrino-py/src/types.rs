@@ -312,6 +312,13 @@ impl Simulation {
         to_py(py, &self.0.summary)
     }
 
+    /// What to know about the scenario as it ran (`points-past-end`), as diagnostics whose paths point into the
+    /// scenario.
+    #[getter]
+    fn notes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.notes)
+    }
+
     /// The simulation as `corrino simulate --format json` writes it.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0)

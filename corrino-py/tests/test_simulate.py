@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
 import types
 from typing import Any
 
@@ -43,7 +44,7 @@ def test_a_short_scenario_runs_for_its_duration_under_its_load() -> None:
 def test_the_properties_are_what_to_dict_holds_converted_on_each_access() -> None:
     run = corrino.simulate(EXAMPLE, SHORT)
     as_dict = run.to_dict()
-    assert list(as_dict) == ["settings", "samples", "decisions", "events", "summary"]
+    assert list(as_dict) == ["settings", "samples", "decisions", "events", "summary", "notes"]
     for name in as_dict:
         assert getattr(run, name) == as_dict[name], name
     assert any(e["kind"] == "replicas-changed" and e["by"] == "hpa" for e in run.events)
@@ -98,8 +99,8 @@ def test_an_unknown_scenario_key_is_named() -> None:
         ("600", "invalid type: integer `600`, expected a scenario object"),
         ("[600]", "invalid type: sequence, expected a scenario object"),
         ("{", "EOF while parsing"),
-        ({"step_seconds": 2, "sample_interval_seconds": 7}, "`sample_interval_seconds` must be a positive multiple"),
-        ({"duration_seconds": 0}, "`duration_seconds` must be between 1 and"),
+        ({"step_seconds": 2, "sample_interval_seconds": 7}, "`/sample_interval_seconds` is 7 s: it must be a positive"),
+        ({"duration_seconds": 0}, "`/duration_seconds` is 0: it must be between 1 s and 31 days"),
         ({"autoscaler_timing": {"scanInterval": "soon"}}, "soon"),
     ],
 )
@@ -107,6 +108,37 @@ def test_a_scenario_that_cannot_run_is_a_simulation_error(scenario: Any, message
     with pytest.raises(corrino.SimulationError) as raised:
         corrino.simulate(EXAMPLE, scenario)
     assert message in str(raised.value)
+
+
+def test_a_scenario_past_a_bound_is_refused_as_the_cli_and_javascript_refuse_it() -> None:
+    # fixtures/scenarios/invalid.json holds the scenarios, fixtures/expected/invalid-scenarios.json the refusals
+    # (pinned by tests/tests/scenario_limits.rs): the same message and the same structured details in every face.
+    scenarios = json.loads((FIXTURES / "scenarios" / "invalid.json").read_text())
+    expected = {row["name"]: row for row in json.loads((FIXTURES / "expected" / "invalid-scenarios.json").read_text())}
+    assert len(scenarios) == len(expected) >= 30
+    for case in scenarios:
+        with pytest.raises(corrino.SimulationError) as raised:
+            corrino.simulate(EXAMPLE, case["scenario"])
+        assert str(raised.value) == expected[case["name"]]["message"], case["name"]
+        assert raised.value.details == expected[case["name"]]["error"], case["name"]
+    # Other refusals carry no details, and the details survive pickling.
+    with pytest.raises(corrino.SimulationError) as unknown:
+        corrino.simulate(EXAMPLE, {"duration": 600})
+    assert unknown.value.details is None
+    with pytest.raises(corrino.SimulationError) as bounded:
+        corrino.simulate(EXAMPLE, {"load": {"kind": "closed-loop", "clients": 100_000_000}})
+    again = pickle.loads(pickle.dumps(bounded.value))
+    assert (str(again), again.details) == (str(bounded.value), bounded.value.details)
+    assert again.details is not None and again.details["range"]["max"] == 10_000
+
+
+def test_rows_past_the_end_are_noted_and_unserved_requests_counted() -> None:
+    trace = {"kind": "metric-trace", "trace": {"points": [{"t": 0, "value": 1}, {"t": 900, "value": 0}]}}
+    run = corrino.simulate(EXAMPLE, {"duration_seconds": 600, "load": trace})
+    assert [(n["code"], n["path"]) for n in run.notes] == [("points-past-end", "/load/trace/points")]
+    assert run.to_dict()["notes"] == run.notes
+    s = run.summary
+    assert s["requests_sent"] == s["requests_completed"] + s["requests_failed"] + s["requests_in_flight"]
 
 
 @pytest.mark.parametrize("scenario", [3, 1.5, ["duration_seconds"], object()])

@@ -109,16 +109,60 @@ test('a scenario with a misspelled or mistyped field is refused, naming it', () 
       /invalid scenario: unknown variant `steady`/,
     );
     assert.throws(() => module.simulate(bytes, { duration_seconds: '1h' }), /invalid scenario: invalid type: string "1h"/);
-    // Read, but inconsistent: the simulator refuses it.
+    // Read, but past a bound: the simulator refuses it.
     assert.throws(
       () => module.simulate(bytes, { duration_seconds: 0 }),
-      /cannot simulate the recipe: bad scenario: `duration_seconds` must be between 1 and/,
+      /cannot simulate the recipe: bad scenario: `\/duration_seconds` is 0: it must be between 1 s and 31 days/,
     );
     assert.throws(
       () => module.simulate(bytes, { load: { kind: 'closed-loop', clients: 0 } }),
-      /bad scenario: a closed loop needs at least one client/,
+      /bad scenario: `\/load\/clients` is 0: it must be between 1 and 10000 clients/,
     );
   }
+});
+
+test('a scenario past a bound is refused with the message and details of the CLI and Python', () => {
+  // fixtures/scenarios/invalid.json holds the scenarios, fixtures/expected/invalid-scenarios.json the refusals
+  // (pinned by tests/tests/scenario_limits.rs).
+  const bytes = recipe('autoscaling-example');
+  const scenarios = JSON.parse(readFileSync(join(root, 'fixtures/scenarios/invalid.json'), 'utf8'));
+  const expected = new Map(
+    JSON.parse(readFileSync(join(root, 'fixtures/expected/invalid-scenarios.json'), 'utf8')).map((row) => [row.name, row]),
+  );
+  assert.ok(scenarios.length >= 30 && scenarios.length === expected.size);
+  // A JavaScript number holds integers exactly up to 2^53 − 1 only: a scenario with a larger one (u64::MAX) is not
+  // the same scenario here, and is refused either as unreadable or past its bound.
+  const unsafe = (v) =>
+    (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) ||
+    (v !== null && typeof v === 'object' && Object.values(v).some(unsafe));
+  for (const module of [sim, query]) {
+    for (const { name, scenario } of scenarios) {
+      if (unsafe(scenario)) {
+        assert.throws(() => module.simulate(bytes, scenario), /invalid scenario|bad scenario/, name);
+        continue;
+      }
+      assert.throws(
+        () => module.simulate(bytes, scenario),
+        (e) => {
+          assert.equal(e.message, `cannot simulate the recipe: ${expected.get(name).message}`, name);
+          assert.deepStrictEqual(e.details, expected.get(name).error, name);
+          return true;
+        },
+        name,
+      );
+    }
+  }
+});
+
+test('rows past the end are noted, and unserved requests counted', () => {
+  const trace = { kind: 'metric-trace', trace: { points: [{ t: 0, value: 1 }, { t: 900, value: 0 }] } };
+  const { simulation } = sim.simulate(recipe('autoscaling-example'), { duration_seconds: 600, load: trace });
+  assert.deepStrictEqual(
+    simulation.notes.map((n) => [n.code, n.path]),
+    [['points-past-end', '/load/trace/points']],
+  );
+  const s = simulation.summary;
+  assert.equal(s.requests_sent, s.requests_completed + s.requests_failed + s.requests_in_flight);
 });
 
 test('a recipe without pod autoscaling cannot be simulated; one with errors gives its diagnostics', () => {

@@ -78,6 +78,7 @@ export type Code =
   | "render-option"
   | "render-unsupported"
   | "placeholder"
+  | "points-past-end"
   | "internal";
 /**
  * How serious a problem is.

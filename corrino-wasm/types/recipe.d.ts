@@ -2,11 +2,11 @@
 // tools/recipe-types.mjs: do not edit.
 
 /**
- * An environment variable's value: real recipes send strings and integers.
+ * An environment variable's value: a string, or an integer passed as its decimal text.
  */
 export type EnvValue = string | number;
 /**
- * A port number, written as a string such as "8000" (integers are accepted too).
+ * A port number, written as a string such as "8000" (an integer is read too, with a warning: upstream's server refuses it).
  */
 export type PortText = string | number;
 /**

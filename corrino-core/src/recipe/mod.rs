@@ -57,7 +57,8 @@ string_enum! {
 
 /// A port written as upstream's schema wants it, a string such as `"8000"`.
 ///
-/// Integers are accepted too (with a note), because a port is a number to everyone but that schema.
+/// Integers are read too, because a port is a number to everyone but that schema, with a warning: upstream's server
+/// validates recipes against its schema and refuses them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PortText(pub String);
@@ -85,7 +86,7 @@ impl schemars::JsonSchema for PortText {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A port number, written as a string such as \"8000\" (integers are accepted too).",
+            "description": "A port number, written as a string such as \"8000\" (an integer is read too, with a warning: upstream's server refuses it).",
             "anyOf": [
                 {"type": "string", "pattern": "^[0-9]+$"},
                 {"type": "integer", "minimum": 1, "maximum": 65535}
@@ -103,10 +104,12 @@ impl FromNode for PortText {
             Node::String(s) => Some(PortText(s.to_string())),
             Node::Int(i) => {
                 sink.note(
-                    Diagnostic::info(
+                    Diagnostic::warning(
                         at,
                         Code::CoercedType,
-                        format!("the port is written as the number {i}; upstream's schema wants a string"),
+                        format!(
+                            "the port is written as the number {i}; upstream's schema wants a string, so upstream's server refuses the recipe"
+                        ),
                     )
                     .with_hint(format!("write \"{i}\"")),
                 );
@@ -122,13 +125,29 @@ impl FromNode for PortText {
 
 /// An environment variable's value: real recipes send strings and integers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum EnvValue {
     /// A string value.
     Text(String),
-    /// An integer value, passed to the container as its decimal text.
-    Integer(i64),
+    /// An integer value, passed to the container as its decimal text. JSON Schema's "integer" is any number without
+    /// a fractional part, so `8.0` and 2^64 are integers too (hence `i128`, which holds every integer a JSON reader
+    /// gives exactly).
+    Integer(i128),
+}
+
+/// Upstream's schema: a string or an integer (any size).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for EnvValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EnvValue".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An environment variable's value: a string, or an integer passed as its decimal text.",
+            "anyOf": [{"type": "string"}, {"type": "integer"}]
+        })
+    }
 }
 
 impl EnvValue {
@@ -142,6 +161,9 @@ impl EnvValue {
     }
 }
 
+/// 2^53: integers up to this size are exact in a double, beyond it JSON readers may round them.
+const EXACT_IN_A_DOUBLE: u128 = 9_007_199_254_740_992;
+
 impl FromNode for EnvValue {
     fn expected() -> String {
         "a string or an integer".to_owned()
@@ -149,19 +171,70 @@ impl FromNode for EnvValue {
     fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
         match node {
             Node::String(s) => Some(EnvValue::Text(s.to_string())),
-            Node::Int(i) => match i64::try_from(*i) {
-                Ok(i) => Some(EnvValue::Integer(i)),
-                Err(_) => {
-                    convert::wrong_type::<Self>(node, at, sink);
-                    None
+            Node::Int(i) => {
+                // Read exactly; a reader of 64-bit integers holds it too unless it is beyond them.
+                if *i > i128::from(u64::MAX) || *i < i128::from(i64::MIN) {
+                    beyond_a_double(&i.to_string(), at, sink);
                 }
-            },
+                Some(EnvValue::Integer(*i))
+            }
+            // A whole number written with a fraction or an exponent (`8.0`, `1e3`), or beyond 128 bits: an integer
+            // to JSON Schema, and to upstream's server.
+            Node::Float { value: f, written } if f.is_finite() && f.fract() == 0.0 => {
+                // An integer beyond 64 bits: the text as written, which the reader kept.
+                if let Some(text) = written {
+                    beyond_a_double(text, at, sink);
+                    return Some(match text.parse::<i128>() {
+                        Ok(i) => EnvValue::Integer(i),
+                        Err(_) => EnvValue::Text((*text).to_owned()),
+                    });
+                }
+                if f.abs() >= 1e38 {
+                    // Beyond i128 (`1e40`): its decimal text.
+                    let text = format!("{f}");
+                    beyond_a_double(&text, at, sink);
+                    return Some(EnvValue::Text(text));
+                }
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = EnvValue::Integer(*f as i128);
+                let text = whole.to_text();
+                if f.abs() > EXACT_IN_A_DOUBLE as f64 {
+                    beyond_a_double(&text, at, sink);
+                } else {
+                    sink.note(
+                        Diagnostic::info(
+                            at,
+                            Code::CoercedType,
+                            format!(
+                                "the integer is written as {f:?}; the container gets \"{text}\""
+                            ),
+                        )
+                        .with_hint(format!("write \"{text}\" to say it exactly")),
+                    );
+                }
+                Some(whole)
+            }
             other => {
                 convert::wrong_type::<Self>(other, at, sink);
                 None
             }
         }
     }
+}
+
+/// An environment value that JSON readers that hold numbers as doubles round (beyond 2^53, or beyond 64 bits for
+/// readers that hold integers apart).
+fn beyond_a_double(text: &str, at: &At<'_>, sink: &mut Sink) {
+    sink.note(
+        Diagnostic::warning(
+            at,
+            Code::CoercedType,
+            format!(
+                "the value is a number that many JSON readers round: corrino passes \"{text}\" to the container, but another reader of the recipe may not"
+            ),
+        )
+        .with_hint("write the value as a string"),
+    );
 }
 
 /// `collect_metrics_timespan`: a Prometheus duration (`"5m"`) or, as upstream's doc types it, an integer
@@ -184,7 +257,18 @@ impl FromNode for Timespan {
         match node {
             Node::String(s) => Some(Timespan::Text(s.to_string())),
             Node::Int(_) | Node::Float { .. } => {
-                u64::from_node(node, at, sink).map(Timespan::Seconds)
+                let seconds = u64::from_node(node, at, sink)?;
+                sink.note(
+                    Diagnostic::warning(
+                        at,
+                        Code::CoercedType,
+                        format!(
+                            "`collect_metrics_timespan` is written as the number {seconds}; upstream's schema wants a string, so upstream's server refuses the recipe"
+                        ),
+                    )
+                    .with_hint(format!("write \"{}\"", crate::promql::format_duration(seconds))),
+                );
+                Some(Timespan::Seconds(seconds))
             }
             other => {
                 convert::wrong_type::<Self>(other, at, sink);
@@ -661,7 +745,10 @@ pub fn from_node(node: &Node) -> (Option<Recipe>, Sink) {
     let mut sink = Sink::default();
     let root = Pointer::root();
     let recipe = match node {
-        Node::Object(_) => Recipe::from_node(node, &At::Pointer(&root), &mut sink),
+        Node::Object(members) => {
+            group_payload_alone(members, &mut sink);
+            Recipe::from_node(node, &At::Pointer(&root), &mut sink)
+        }
         other => {
             sink.invalid(
                 &root,
@@ -679,6 +766,34 @@ pub fn from_node(node: &Node) -> (Option<Recipe>, Sink) {
     };
     sink.summarize_unknown_fields();
     (recipe, sink)
+}
+
+/// A deployment group payload holds `deployment_group` alone: upstream's schema allows no other field beside it (and
+/// `recipe_payload` has no `deployment_group`), so its server refuses both mixes. corrino plans a payload with
+/// `recipe_mode` as a recipe and one without as a group, and says which part it ignores.
+fn group_payload_alone(members: &[(std::borrow::Cow<'_, str>, Node<'_>)], sink: &mut Sink) {
+    if !members.iter().any(|(key, _)| key == "deployment_group") {
+        return;
+    }
+    let root = Pointer::root();
+    if members.iter().any(|(key, _)| key == "recipe_mode") {
+        sink.note(Diagnostic::warning(
+            root.key("deployment_group"),
+            Code::IgnoredField,
+            "`deployment_group` is ignored in a recipe with `recipe_mode`; upstream's server refuses a recipe that holds a deployment group",
+        ).with_hint("post the group on its own, or remove `deployment_group`"));
+        return;
+    }
+    for (key, _) in members.iter().filter(|(key, _)| key != "deployment_group") {
+        sink.note(
+            Diagnostic::warning(
+                root.key(key),
+                Code::IgnoredField,
+                format!("`{key}` is ignored beside `deployment_group`; upstream's server refuses a deployment group payload with other fields"),
+            )
+            .with_hint("move it into a member's `recipe`, or remove it"),
+        );
+    }
 }
 
 /// Reads recipe bytes (JSON or YAML) into a [`Recipe`] plus every problem met on the way.

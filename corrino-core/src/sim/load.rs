@@ -18,7 +18,16 @@
 //! release (a general-purpose crate may change its algorithms between versions), and the browser build should not
 //! carry a random-number crate for twenty lines of arithmetic.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use serde::{Deserialize, Serialize};
+
+use super::error::{Range, ScenarioError, Unit};
+use super::scenario::{
+    MAX_CLIENTS, MAX_DURATION_SECONDS, MAX_EXACT_INTEGER, MAX_RPS, MAX_TABLE_POINTS, MAX_TOKENS,
+    check, seconds_range,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Random numbers
@@ -133,20 +142,71 @@ impl Rng {
 // Traces
 // ---------------------------------------------------------------------------------------------------------------
 
+/// The largest `t,value` table read, in bytes: 8 MiB, room for [`MAX_TABLE_POINTS`] rows with comments.
+pub const MAX_CSV_BYTES: usize = 8 << 20;
+
 /// Why a `t,value` table could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
-pub struct TraceError {
-    /// The 1-based line number.
-    pub line: usize,
-    /// What is wrong with it.
-    pub message: String,
+pub enum TraceError {
+    /// A line that is not `t,value` with a time after the previous one.
+    #[error("line {line}: {message}")]
+    Line {
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The table is larger than [`MAX_CSV_BYTES`].
+    #[error("the table is {bytes} bytes; at most {max} bytes (8 MiB) are read")]
+    TooLarge {
+        /// Its size (at least; a reader may stop at the first byte past the cap).
+        bytes: u64,
+        /// [`MAX_CSV_BYTES`].
+        max: u64,
+    },
+    /// The table has more rows than [`MAX_TABLE_POINTS`].
+    #[error("line {line}: the table has more than {max} rows; at most {max} are read")]
+    TooManyRows {
+        /// The first row past the cap.
+        line: usize,
+        /// [`MAX_TABLE_POINTS`].
+        max: u64,
+    },
+}
+
+impl TraceError {
+    /// The 1-based line the error is about, if it is about one.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            TraceError::Line { line, .. } | TraceError::TooManyRows { line, .. } => Some(*line),
+            TraceError::TooLarge { .. } => None,
+        }
+    }
+
+    fn at(line: usize, message: String) -> Self {
+        TraceError::Line { line, message }
+    }
+}
+
+/// One row of a `t,value` table: its line, its time, and its value (`None` when empty).
+struct Row {
+    line: usize,
+    t: f64,
+    value: Option<f64>,
 }
 
 /// Reads `t,value` lines: blank lines and `#` comments are skipped, a first line whose time is not a number is a
-/// header, times are seconds and must increase strictly. An empty value (`30,`) is kept as `None`.
-fn parse_pairs(text: &str) -> Result<Vec<(f64, Option<f64>)>, TraceError> {
-    let mut points: Vec<(f64, Option<f64>)> = Vec::new();
+/// header, times are seconds and must increase strictly. An empty value (`30,`) is kept as `None`. At most
+/// [`MAX_CSV_BYTES`] bytes and [`MAX_TABLE_POINTS`] rows.
+fn parse_rows(text: &str) -> Result<Vec<Row>, TraceError> {
+    if text.len() > MAX_CSV_BYTES {
+        return Err(TraceError::TooLarge {
+            bytes: u64::try_from(text.len()).unwrap_or(u64::MAX),
+            max: u64::try_from(MAX_CSV_BYTES).unwrap_or(u64::MAX),
+        });
+    }
+    let mut rows: Vec<Row> = Vec::new();
     let mut seen_data = false;
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
@@ -158,60 +218,68 @@ fn parse_pairs(text: &str) -> Result<Vec<(f64, Option<f64>)>, TraceError> {
         let time_text = fields.next().unwrap_or("");
         let value_text = fields.next();
         if fields.next().is_some() {
-            return Err(TraceError {
+            return Err(TraceError::at(
                 line,
-                message: format!("expected two fields `t,value`, found `{content}`"),
-            });
+                format!("expected two fields `t,value`, found `{content}`"),
+            ));
         }
         let Ok(time) = time_text.parse::<f64>() else {
-            if !seen_data && points.is_empty() {
+            if !seen_data && rows.is_empty() {
                 seen_data = true; // a header
                 continue;
             }
-            return Err(TraceError {
+            return Err(TraceError::at(
                 line,
-                message: format!("`{time_text}` is not a time in seconds"),
-            });
+                format!("`{time_text}` is not a time in seconds"),
+            ));
         };
         seen_data = true;
-        if !time.is_finite() || time < 0.0 {
-            return Err(TraceError {
+        if u64::try_from(rows.len()).unwrap_or(u64::MAX) >= MAX_TABLE_POINTS {
+            return Err(TraceError::TooManyRows {
                 line,
-                message: format!(
-                    "the time `{time_text}` must be a finite number of seconds, at least 0"
-                ),
+                max: MAX_TABLE_POINTS,
             });
         }
-        if let Some(&(previous, _)) = points.last()
-            && time <= previous
-        {
-            return Err(TraceError {
+        if !time.is_finite() || time < 0.0 {
+            return Err(TraceError::at(
                 line,
-                message: format!("times must increase: {time} follows {previous}"),
-            });
+                format!("the time `{time_text}` must be a finite number of seconds, at least 0"),
+            ));
+        }
+        if let Some(previous) = rows.last()
+            && time <= previous.t
+        {
+            return Err(TraceError::at(
+                line,
+                format!("times must increase: {time} follows {}", previous.t),
+            ));
         }
         let value = match value_text {
             None => {
-                return Err(TraceError {
+                return Err(TraceError::at(
                     line,
-                    message: format!("expected two fields `t,value`, found `{content}`"),
-                });
+                    format!("expected two fields `t,value`, found `{content}`"),
+                ));
             }
             Some("") => None,
-            Some(text) => Some(text.parse::<f64>().map_err(|_| TraceError {
-                line,
-                message: format!("`{text}` is not a number"),
-            })?),
+            Some(text) => Some(
+                text.parse::<f64>()
+                    .map_err(|_| TraceError::at(line, format!("`{text}` is not a number")))?,
+            ),
         };
-        points.push((time, value));
-    }
-    if points.is_empty() {
-        return Err(TraceError {
-            line: text.lines().count().max(1),
-            message: "the table has no `t,value` line".into(),
+        rows.push(Row {
+            line,
+            t: time,
+            value,
         });
     }
-    Ok(points)
+    if rows.is_empty() {
+        return Err(TraceError::at(
+            text.lines().count().max(1),
+            "the table has no `t,value` line".into(),
+        ));
+    }
+    Ok(rows)
 }
 
 /// One sample of a recorded query value.
@@ -240,9 +308,12 @@ impl MetricTrace {
     ///
     /// A [`TraceError`] naming the first line that is not `t,value` with increasing times.
     pub fn parse_csv(text: &str) -> Result<Self, TraceError> {
-        let points = parse_pairs(text)?
+        let points = parse_rows(text)?
             .into_iter()
-            .map(|(t, value)| TracePoint { t, value })
+            .map(|row| TracePoint {
+                t: row.t,
+                value: row.value,
+            })
             .collect();
         Ok(MetricTrace { points })
     }
@@ -269,24 +340,28 @@ pub struct RatePoint {
     pub rps: f64,
 }
 
-/// Reads a `t,rps` table for [`RateProfile::Table`]: rates must be finite and not negative.
+/// Reads a `t,rps` table for [`RateProfile::Table`]: rates from 0 to [`MAX_RPS`], at most [`MAX_TABLE_POINTS`]
+/// rows and [`MAX_CSV_BYTES`] bytes.
 ///
 /// # Errors
 ///
 /// A [`TraceError`] naming the first bad line.
 pub fn parse_rate_csv(text: &str) -> Result<Vec<RatePoint>, TraceError> {
-    let pairs = parse_pairs(text)?;
-    let mut points = Vec::with_capacity(pairs.len());
-    for (index, (t, value)) in pairs.into_iter().enumerate() {
-        match value {
-            Some(rps) if rps.is_finite() && rps >= 0.0 => points.push(RatePoint { t, rps }),
+    let rows = parse_rows(text)?;
+    let mut points = Vec::with_capacity(rows.len());
+    for row in rows {
+        match row.value {
+            Some(rps) if rps.is_finite() && (0.0..=MAX_RPS).contains(&rps) => {
+                points.push(RatePoint { t: row.t, rps });
+            }
             _ => {
-                return Err(TraceError {
-                    line: index + 1,
-                    message: format!(
-                        "the rate at t = {t} must be a finite number of requests per second, at least 0"
+                return Err(TraceError::at(
+                    row.line,
+                    format!(
+                        "the rate at t = {} must be a number of requests per second from 0 to {MAX_RPS}",
+                        row.t
                     ),
-                });
+                ));
             }
         }
     }
@@ -413,25 +488,27 @@ impl RateProfile {
         if rate.is_finite() { rate.max(0.0) } else { 0.0 }
     }
 
-    /// Checks the parameters: finite, rates not negative, periods and spans positive.
+    /// Checks the parameters against their bounds: rates from 0 to [`MAX_RPS`], times within
+    /// ±[`MAX_DURATION_SECONDS`], periods positive, a table's times from 0 and increasing, at most
+    /// [`MAX_TABLE_POINTS`] of them. `at` is the profile's JSON pointer in the scenario (`/load/rate`).
     ///
     /// # Errors
     ///
-    /// What is wrong, in words.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The first field out of its bound.
+    pub fn validate(&self, at: &str) -> Result<(), ScenarioError> {
         let rate = |name: &str, value: f64| {
-            if value.is_finite() && value >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!("`{name}` must be a finite rate, at least 0"))
-            }
+            check(
+                &format!("{at}/{name}"),
+                value,
+                Range::between(0u64, MAX_RPS, Unit::RequestsPerSecond),
+            )
         };
         let time = |name: &str, value: f64| {
-            if value.is_finite() {
-                Ok(())
-            } else {
-                Err(format!("`{name}` must be finite"))
-            }
+            check(
+                &format!("{at}/{name}"),
+                value,
+                Range::between(-MAX_DURATION, MAX_DURATION, Unit::Seconds),
+            )
         };
         match self {
             RateProfile::Constant { rps } => rate("rps", *rps),
@@ -457,7 +534,11 @@ impl RateProfile {
                 if end_seconds > start_seconds {
                     Ok(())
                 } else {
-                    Err("a ramp must end after it starts".into())
+                    Err(ScenarioError::RampBackwards {
+                        field: format!("{at}/end_seconds"),
+                        start: *start_seconds,
+                        end: *end_seconds,
+                    })
                 }
             }
             RateProfile::Diurnal {
@@ -468,12 +549,12 @@ impl RateProfile {
             } => {
                 rate("mean_rps", *mean_rps)?;
                 rate("amplitude_rps", *amplitude_rps)?;
-                time("peak_at_seconds", *peak_at_seconds)?;
-                if period_seconds.is_finite() && *period_seconds > 0.0 {
-                    Ok(())
-                } else {
-                    Err("`period_seconds` must be positive".into())
-                }
+                check(
+                    &format!("{at}/period_seconds"),
+                    *period_seconds,
+                    Range::positive_up_to(MAX_DURATION_SECONDS, Unit::Seconds),
+                )?;
+                time("peak_at_seconds", *peak_at_seconds)
             }
             RateProfile::Spike {
                 base_rps,
@@ -484,33 +565,66 @@ impl RateProfile {
                 rate("base_rps", *base_rps)?;
                 rate("peak_rps", *peak_rps)?;
                 time("start_seconds", *start_seconds)?;
-                if duration_seconds.is_finite() && *duration_seconds >= 0.0 {
-                    Ok(())
-                } else {
-                    Err("`duration_seconds` must be at least 0".into())
-                }
+                check(
+                    &format!("{at}/duration_seconds"),
+                    *duration_seconds,
+                    seconds_range(),
+                )
             }
             RateProfile::Table { points } => {
-                if points.is_empty() {
-                    return Err("a rate table needs at least one point".into());
-                }
-                for pair in points.windows(2) {
-                    if let [a, b] = pair
-                        && b.t <= a.t
-                    {
-                        return Err(format!(
-                            "rate table times must increase: {} follows {}",
-                            b.t, a.t
-                        ));
-                    }
-                }
-                for point in points {
-                    rate("rps", point.rps)?;
-                    time("t", point.t)?;
+                let at = format!("{at}/points");
+                table_size(&at, points.len())?;
+                let mut previous: Option<f64> = None;
+                for (index, point) in points.iter().enumerate() {
+                    let here = format!("{at}/{index}");
+                    check(&format!("{here}/t"), point.t, seconds_range())?;
+                    check(
+                        &format!("{here}/rps"),
+                        point.rps,
+                        Range::between(0u64, MAX_RPS, Unit::RequestsPerSecond),
+                    )?;
+                    increasing(&here, previous, point.t)?;
+                    previous = Some(point.t);
                 }
                 Ok(())
             }
         }
+    }
+}
+
+/// [`MAX_DURATION_SECONDS`] as a float bound (exact: it is far below 2^53).
+#[allow(clippy::cast_precision_loss)]
+const MAX_DURATION: f64 = MAX_DURATION_SECONDS as f64;
+
+/// A table has at least one point and at most [`MAX_TABLE_POINTS`].
+fn table_size(at: &str, points: usize) -> Result<(), ScenarioError> {
+    let points = u64::try_from(points).unwrap_or(u64::MAX);
+    if points == 0 {
+        return Err(ScenarioError::Empty {
+            field: at.to_owned(),
+        });
+    }
+    if points > MAX_TABLE_POINTS {
+        return Err(ScenarioError::TooManyPoints {
+            field: at.to_owned(),
+            points,
+            max: MAX_TABLE_POINTS,
+        });
+    }
+    Ok(())
+}
+
+/// `t` follows `previous` strictly.
+fn increasing(at: &str, previous: Option<f64>, t: f64) -> Result<(), ScenarioError> {
+    match previous {
+        Some(previous) if t.partial_cmp(&previous) != Some(std::cmp::Ordering::Greater) => {
+            Err(ScenarioError::NotIncreasing {
+                field: format!("{at}/t"),
+                t,
+                previous,
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -555,24 +669,24 @@ impl Default for RequestShape {
 }
 
 impl RequestShape {
-    /// Checks that the means are at least one token and the deviations finite and not negative.
+    /// Checks that the means are from 1 to [`MAX_TOKENS`] tokens and the deviations from 0 to [`MAX_TOKENS`].
+    /// `at` is the shape's JSON pointer in the scenario (`/load/requests`).
     ///
     /// # Errors
     ///
-    /// What is wrong, in words.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, mean, stddev) in [
-            ("input", self.mean_input_tokens, self.stddev_input_tokens),
-            ("output", self.mean_output_tokens, self.stddev_output_tokens),
+    /// The first field out of its bound.
+    pub fn validate(&self, at: &str) -> Result<(), ScenarioError> {
+        for (name, value, min) in [
+            ("mean_input_tokens", self.mean_input_tokens, 1u64),
+            ("stddev_input_tokens", self.stddev_input_tokens, 0),
+            ("mean_output_tokens", self.mean_output_tokens, 1),
+            ("stddev_output_tokens", self.stddev_output_tokens, 0),
         ] {
-            if !(mean.is_finite() && mean >= 1.0) {
-                return Err(format!("the mean {name} length must be at least 1 token"));
-            }
-            if !(stddev.is_finite() && stddev >= 0.0) {
-                return Err(format!(
-                    "the {name} length's standard deviation must be at least 0"
-                ));
-            }
+            check(
+                &format!("{at}/{name}"),
+                value,
+                Range::between(min, MAX_TOKENS, Unit::Tokens),
+            )?;
         }
         Ok(())
     }
@@ -625,48 +739,76 @@ impl Load {
         }
     }
 
-    /// Checks the load's parameters.
+    /// Checks the load's parameters against their bounds (see [`super::scenario`] for each cap).
     ///
     /// # Errors
     ///
-    /// What is wrong, in words.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The first field out of its bound, as a JSON pointer under `/load`.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
         match self {
             Load::MetricTrace { trace } => {
-                if trace.points.is_empty() {
-                    return Err("the metric trace has no points".into());
-                }
-                for pair in trace.points.windows(2) {
-                    if let [a, b] = pair
-                        && b.t.partial_cmp(&a.t) != Some(std::cmp::Ordering::Greater)
-                    {
-                        return Err(format!(
-                            "metric trace times must increase: {} follows {}",
-                            b.t, a.t
-                        ));
-                    }
+                let at = "/load/trace/points";
+                table_size(at, trace.points.len())?;
+                let mut previous: Option<f64> = None;
+                for (index, point) in trace.points.iter().enumerate() {
+                    let here = format!("{at}/{index}");
+                    check(&format!("{here}/t"), point.t, seconds_range())?;
+                    increasing(&here, previous, point.t)?;
+                    previous = Some(point.t);
                 }
                 Ok(())
             }
             Load::OpenLoop { rate, requests } => {
-                rate.validate()?;
-                requests.validate()
+                rate.validate("/load/rate")?;
+                requests.validate("/load/requests")
             }
             Load::ClosedLoop {
                 clients,
                 requests,
+                max_requests,
                 think_time_seconds,
-                ..
             } => {
-                if *clients == 0 {
-                    return Err("a closed loop needs at least one client".into());
+                check(
+                    "/load/clients",
+                    *clients,
+                    Range::between(1u64, MAX_CLIENTS, Unit::Clients),
+                )?;
+                if let Some(max) = max_requests {
+                    check(
+                        "/load/max_requests",
+                        *max,
+                        Range::at_most(MAX_EXACT_INTEGER, Unit::Requests),
+                    )?;
                 }
-                if !(think_time_seconds.is_finite() && *think_time_seconds >= 0.0) {
-                    return Err("`think_time_seconds` must be at least 0".into());
-                }
-                requests.validate()
+                check(
+                    "/load/think_time_seconds",
+                    *think_time_seconds,
+                    seconds_range(),
+                )?;
+                requests.validate("/load/requests")
             }
         }
+    }
+
+    /// The points of a rate table or a trace that the simulation never uses: how many, and the time of the first.
+    /// A trace is read at every step before `duration_seconds`, so its points from `duration_seconds` on are
+    /// never read; a rate table's first point at or after the end still sets the rate before it (by
+    /// interpolation, or flat when it is the first point), so only the points after that one are unused.
+    #[must_use]
+    pub fn points_past(&self, duration_seconds: u64) -> Option<(u64, f64)> {
+        #[allow(clippy::cast_precision_loss)]
+        let end = duration_seconds as f64;
+        let (times, used_past_end): (Vec<f64>, usize) = match self {
+            Load::MetricTrace { trace } => (trace.points.iter().map(|p| p.t).collect(), 0),
+            Load::OpenLoop {
+                rate: RateProfile::Table { points },
+                ..
+            } => (points.iter().map(|p| p.t).collect(), 1),
+            _ => return None,
+        };
+        let first = times.iter().position(|t| *t >= end)? + used_past_end;
+        let t = *times.get(first)?;
+        Some((u64::try_from(times.len() - first).unwrap_or(u64::MAX), t))
     }
 }
 
@@ -755,6 +897,35 @@ impl Phase {
     const REANCHOR_STEPS: u32 = 3600;
 }
 
+/// A closed-loop client waiting to send: when it may, and the order of its answer (which breaks ties).
+#[derive(Clone, Copy, Debug)]
+struct Due {
+    at: f64,
+    order: u64,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.at
+            .total_cmp(&other.at)
+            .then(self.order.cmp(&other.order))
+    }
+}
+
 #[derive(Clone, Debug)]
 enum SourceKind {
     None,
@@ -763,8 +934,12 @@ enum SourceKind {
         clients: u32,
         max_requests: Option<u64>,
         think_time_seconds: f64,
-        /// Clients due to send, with when they may (answers plus think time), in arrival order.
-        due: Vec<f64>,
+        /// Clients due to send, by when they may (answers plus think time), then in the order they were answered.
+        due: BinaryHeap<Reverse<Due>>,
+        /// Answers so far, which orders clients due at the same time.
+        answers: u64,
+        /// Room for the clients of one step, sent in the order they were answered.
+        sending: Vec<Due>,
         started: bool,
     },
 }
@@ -786,7 +961,9 @@ impl TrafficSource {
                     clients: *clients,
                     max_requests: *max_requests,
                     think_time_seconds: *think_time_seconds,
-                    due: Vec::new(),
+                    due: BinaryHeap::new(),
+                    answers: 0,
+                    sending: Vec::new(),
                     started: false,
                 },
                 *requests,
@@ -827,12 +1004,17 @@ impl TrafficSource {
     pub fn answered(&mut self, count: u32, at: f64) {
         if let SourceKind::Closed {
             due,
+            answers,
             think_time_seconds,
             ..
         } = &mut self.kind
         {
             for _ in 0..count {
-                due.push(at + *think_time_seconds);
+                due.push(Reverse(Due {
+                    at: at + *think_time_seconds,
+                    order: *answers,
+                }));
+                *answers += 1;
             }
         }
     }
@@ -877,39 +1059,50 @@ impl TrafficSource {
                 clients,
                 max_requests,
                 due,
+                answers,
+                sending,
                 started,
                 ..
             } => {
                 if !*started {
                     *started = true;
-                    due.extend(std::iter::repeat_n(t, *clients as usize));
-                }
-                let end = t + dt;
-                let mut kept = 0;
-                for index in 0..due.len() {
-                    let at = due[index];
-                    if at < end && max_requests.is_none_or(|max| self.sent < max) {
-                        let input = self.rng.positive_int(
-                            self.shape.mean_input_tokens,
-                            self.shape.stddev_input_tokens,
-                        );
-                        let output = self.rng.positive_int(
-                            self.shape.mean_output_tokens,
-                            self.shape.stddev_output_tokens,
-                        );
-                        self.sent += 1;
-                        out.push(Arrival {
-                            count: 1,
-                            at: at.max(t),
-                            input_tokens: input as f64,
-                            output_tokens: output as f64,
-                        });
-                    } else if at >= end {
-                        due[kept] = at;
-                        kept += 1;
+                    for _ in 0..*clients {
+                        due.push(Reverse(Due {
+                            at: t,
+                            order: *answers,
+                        }));
+                        *answers += 1;
                     }
                 }
-                due.truncate(kept);
+                // The clients due before the end of the step, taken from the heap (a cost per request sent,
+                // not per client) and sent in the order they were answered.
+                let end = t + dt;
+                sending.clear();
+                while due.peek().is_some_and(|Reverse(next)| next.at < end) {
+                    if let Some(Reverse(next)) = due.pop() {
+                        sending.push(next);
+                    }
+                }
+                sending.sort_unstable_by_key(|client| client.order);
+                for client in sending.iter() {
+                    if max_requests.is_some_and(|max| self.sent >= max) {
+                        break;
+                    }
+                    let input = self
+                        .rng
+                        .positive_int(self.shape.mean_input_tokens, self.shape.stddev_input_tokens);
+                    let output = self.rng.positive_int(
+                        self.shape.mean_output_tokens,
+                        self.shape.stddev_output_tokens,
+                    );
+                    self.sent += 1;
+                    out.push(Arrival {
+                        count: 1,
+                        at: client.at.max(t),
+                        input_tokens: input as f64,
+                        output_tokens: output as f64,
+                    });
+                }
             }
         }
     }
@@ -996,9 +1189,44 @@ mod tests {
         ];
         for (text, line) in cases {
             let error = MetricTrace::parse_csv(text).unwrap_err();
-            assert_eq!(error.line, line, "{text:?}: {error}");
+            assert_eq!(error.line(), Some(line), "{text:?}: {error}");
         }
         assert!(parse_rate_csv("0,-1\n").is_err());
+    }
+
+    #[test]
+    fn rate_value_errors_name_the_line_they_are_on() {
+        // A header, a comment and a blank line before the bad value on line 6.
+        let text = "t,rps\n# warm-up\n0,1\n\n10,2\n20,-3\n";
+        let error = parse_rate_csv(text).unwrap_err();
+        assert_eq!(error.line(), Some(6), "{error}");
+        assert!(
+            error.to_string().starts_with("line 6: the rate at t = 20"),
+            "{error}"
+        );
+        let error = parse_rate_csv("0,1\n5,1e9\n").unwrap_err();
+        assert_eq!(error.line(), Some(2), "{error}");
+    }
+
+    #[test]
+    fn tables_are_bounded_in_bytes_and_rows() {
+        let big = "0,1\n".repeat(MAX_CSV_BYTES / 4 + 1);
+        assert!(matches!(
+            MetricTrace::parse_csv(&big),
+            Err(TraceError::TooLarge { .. })
+        ));
+        let rows: String = (0..=MAX_TABLE_POINTS).map(|t| format!("{t},1\n")).collect();
+        assert!(rows.len() <= MAX_CSV_BYTES);
+        let error = parse_rate_csv(&rows).unwrap_err();
+        assert_eq!(
+            error,
+            TraceError::TooManyRows {
+                line: usize::try_from(MAX_TABLE_POINTS).expect("fits") + 1,
+                max: MAX_TABLE_POINTS
+            }
+        );
+        let fits: String = (0..MAX_TABLE_POINTS).map(|t| format!("{t},1\n")).collect();
+        assert!(parse_rate_csv(&fits).is_ok());
     }
 
     #[test]
@@ -1055,7 +1283,7 @@ mod tests {
                 period_seconds: 0.0,
                 peak_at_seconds: 0.0
             }
-            .validate()
+            .validate("/load/rate")
             .is_err()
         );
     }

@@ -28,7 +28,7 @@ pub mod timeline;
 pub mod versions;
 
 pub use chart::svg;
-pub use error::SimError;
+pub use error::{Number, Range, ScenarioError, SimError, Unit};
 pub use load::{Load, MetricTrace, RateProfile, RequestShape};
 pub use scenario::Scenario;
 pub use serving::ServingModel;

@@ -6,6 +6,8 @@ use std::fmt;
 use serde::de::{MapAccess, Visitor, value::MapAccessDeserializer};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::cluster_autoscaler::parse_go_duration;
+use super::error::{Number, Range, ScenarioError, Unit};
 use super::load::Load;
 use super::serving::ServingModel;
 use crate::manifest::oci::AutoscalerTiming;
@@ -100,41 +102,196 @@ impl<'de> Deserialize<'de> for Scenario {
     }
 }
 
-/// The longest scenario simulated: 31 days.
+/// The longest scenario simulated: 31 days (2 678 400 s), a month of traffic at the default steps.
 pub const MAX_DURATION_SECONDS: u64 = 31 * 24 * 3600;
+/// The longest step and controller interval (`step_seconds`, `sample_interval_seconds`,
+/// `scrape_interval_seconds`, `hpa_sync_period_seconds`): 1 day.
+pub const MAX_INTERVAL_SECONDS: u64 = 24 * 3600;
+/// The most rows a timeline records (`duration_seconds / sample_interval_seconds`, rounded up): 31 days at the
+/// default 15 s interval (178 560 rows) fit, a day at 1 s too.
+pub const MAX_TIMELINE_ROWS: u64 = 200_000;
+/// The most points of a rate table or a metric trace, read from CSV or JSON: a month of 15 s samples fits.
+pub const MAX_TABLE_POINTS: u64 = 200_000;
+/// The most clients of a closed loop. Each client is a request in the serving model at every moment, so the
+/// simulation's work grows with them; ten thousand is well beyond what one autoscaled vLLM deployment serves at
+/// once (256 sequences per replica by default).
+pub const MAX_CLIENTS: u32 = 10_000;
+/// The highest request rate of an open loop, per second. Arrivals of one step are drawn as one batch, so the rate
+/// costs nothing per request; the cap keeps a step's draw and the counts of a month exact in integers.
+pub const MAX_RPS: f64 = 100_000.0;
+/// The longest mean prompt or completion, and the largest standard deviation, in tokens: ten million, the
+/// longest context windows of current models.
+pub const MAX_TOKENS: f64 = 10_000_000.0;
+/// The largest seed and `max_requests`: 2^53 − 1, the largest integer a JavaScript number holds exactly, so that
+/// the WebAssembly face reads the same value as the CLI and Python.
+pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+/// The longest latency bound: 1 hour.
+pub const MAX_LATENCY_BOUND_SECONDS: u64 = 3600;
+/// The largest `activation_threshold` in absolute value: the HPA carries metric values in milli-units in a
+/// 64-bit integer, so nothing larger reaches it.
+pub const MAX_METRIC_VALUE: f64 = 9.2e15;
+/// The most replicas simulated, for `initial_replicas` and the recipe's `max_replicas`: every replica is a serving
+/// engine stepped every second.
+pub const MAX_SIMULATED_REPLICAS: u32 = 1000;
+/// The most nodes simulated, for `initial_nodes` and the recipe's node bounds.
+pub const MAX_SIMULATED_NODES: u32 = 1000;
+/// The most replica-steps of a run: the recipe's `max_replicas` times the steps (`duration_seconds /
+/// step_seconds`), the work the serving model does at most. 10⁸ is a month at 1 s steps for up to 37 replicas, or a
+/// day for up to 1000, and tens of seconds of computing at worst.
+pub const MAX_REPLICA_STEPS: u64 = 100_000_000;
+
+/// The largest scenario read from a file, in bytes: 16 MiB, room for [`MAX_TABLE_POINTS`] points written as JSON.
+pub const MAX_SCENARIO_BYTES: usize = 16 << 20;
+
+/// What `duration_seconds` may be: 1 s to [`MAX_DURATION_SECONDS`] ("between 1 s and 31 days").
+#[must_use]
+pub fn duration_range() -> Range {
+    Range::between(1u64, MAX_DURATION_SECONDS, Unit::Seconds)
+}
+
+/// `value` within `range` (both ends included unless `range.min_exclusive`).
+pub(super) fn check(
+    field: &str,
+    value: impl Into<Number>,
+    range: Range,
+) -> Result<(), ScenarioError> {
+    let value = value.into();
+    let as_f64 = |n: Number| match n {
+        #[allow(clippy::cast_precision_loss)]
+        Number::Integer(i) => i as f64,
+        Number::Float(x) => x,
+    };
+    let fits = match value {
+        // Integers compare exactly against integer bounds (a bound of 2^53 − 1 is not rounded up).
+        Number::Integer(v) => {
+            let above_min = match range.min {
+                None => true,
+                Some(Number::Integer(min)) => v > min || (v == min && !range.min_exclusive),
+                Some(min) => {
+                    as_f64(Number::Integer(v)) > as_f64(min)
+                        || (as_f64(Number::Integer(v)) == as_f64(min) && !range.min_exclusive)
+                }
+            };
+            let below_max = match range.max {
+                None => true,
+                Some(Number::Integer(max)) => v <= max,
+                Some(max) => as_f64(Number::Integer(v)) <= as_f64(max),
+            };
+            above_min && below_max
+        }
+        Number::Float(v) => {
+            v.is_finite()
+                && range
+                    .min
+                    .is_none_or(|min| v > as_f64(min) || (v == as_f64(min) && !range.min_exclusive))
+                && range.max.is_none_or(|max| v <= as_f64(max))
+        }
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(ScenarioError::OutOfRange {
+            field: field.to_owned(),
+            value,
+            range,
+        })
+    }
+}
+
+/// Seconds from 0 up to [`MAX_DURATION_SECONDS`].
+pub(super) fn seconds_range() -> Range {
+    Range::between(0u64, MAX_DURATION_SECONDS, Unit::Seconds)
+}
 
 impl Scenario {
-    /// Checks the scenario on its own (the plan's values are checked where they are combined).
+    /// Checks every field against its bound (the `MAX_*` constants of this module); the plan's values are checked
+    /// where they are combined.
     ///
     /// # Errors
     ///
-    /// What is wrong, in words.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.step_seconds == 0 {
-            return Err("`step_seconds` must be at least 1".into());
-        }
-        if self.duration_seconds == 0 || self.duration_seconds > MAX_DURATION_SECONDS {
-            return Err(format!(
-                "`duration_seconds` must be between 1 and {MAX_DURATION_SECONDS}"
-            ));
-        }
-        for (name, value) in [
-            ("sample_interval_seconds", self.sample_interval_seconds),
-            ("scrape_interval_seconds", self.scrape_interval_seconds),
-            ("hpa_sync_period_seconds", self.hpa_sync_period_seconds),
+    /// The first field out of its bound, with its value and the bound.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        check("/duration_seconds", self.duration_seconds, duration_range())?;
+        let interval = Range::between(1u64, MAX_INTERVAL_SECONDS, Unit::Seconds);
+        check("/step_seconds", self.step_seconds, interval)?;
+        for (field, value) in [
+            ("/sample_interval_seconds", self.sample_interval_seconds),
+            ("/scrape_interval_seconds", self.scrape_interval_seconds),
+            ("/hpa_sync_period_seconds", self.hpa_sync_period_seconds),
         ] {
-            if value == 0 || value % self.step_seconds != 0 {
-                return Err(format!(
-                    "`{name}` must be a positive multiple of `step_seconds` ({})",
-                    self.step_seconds
-                ));
+            check(field, value, interval)?;
+            if value % self.step_seconds != 0 {
+                return Err(ScenarioError::NotAMultiple {
+                    field: field.to_owned(),
+                    value,
+                    step_seconds: self.step_seconds,
+                });
             }
         }
-        if !(self.latency_bound_seconds.is_finite() && self.latency_bound_seconds > 0.0) {
-            return Err("`latency_bound_seconds` must be positive".into());
+        let rows = self.duration_seconds.div_ceil(self.sample_interval_seconds);
+        if rows > MAX_TIMELINE_ROWS {
+            let smallest = self.duration_seconds.div_ceil(MAX_TIMELINE_ROWS);
+            return Err(ScenarioError::TooManyRows {
+                duration_seconds: self.duration_seconds,
+                sample_interval_seconds: self.sample_interval_seconds,
+                rows,
+                max: MAX_TIMELINE_ROWS,
+                smallest_interval_seconds: smallest.div_ceil(self.step_seconds) * self.step_seconds,
+            });
         }
-        if !self.activation_threshold.is_finite() {
-            return Err("`activation_threshold` must be finite".into());
+        check(
+            "/seed",
+            self.seed,
+            Range::at_most(MAX_EXACT_INTEGER, Unit::Plain),
+        )?;
+        check(
+            "/latency_bound_seconds",
+            self.latency_bound_seconds,
+            Range::positive_up_to(MAX_LATENCY_BOUND_SECONDS, Unit::Seconds),
+        )?;
+        check(
+            "/activation_threshold",
+            self.activation_threshold,
+            Range::between(-MAX_METRIC_VALUE, MAX_METRIC_VALUE, Unit::Plain),
+        )?;
+        for (field, value) in [
+            ("/pod_startup_seconds", self.pod_startup_seconds),
+            ("/image_pull_seconds", self.image_pull_seconds),
+            ("/node_provisioning_seconds", self.node_provisioning_seconds),
+        ] {
+            if let Some(value) = value {
+                check(field, value, seconds_range())?;
+            }
+        }
+        if let Some(replicas) = self.initial_replicas {
+            check(
+                "/initial_replicas",
+                replicas,
+                Range::at_most(MAX_SIMULATED_REPLICAS, Unit::Replicas),
+            )?;
+        }
+        if let Some(nodes) = self.initial_nodes {
+            check(
+                "/initial_nodes",
+                nodes,
+                Range::at_most(MAX_SIMULATED_NODES, Unit::Nodes),
+            )?;
+        }
+        let timing = &self.autoscaler_timing;
+        for (key, value) in [
+            ("scanInterval", &timing.scan_interval),
+            ("scaleDownDelayAfterAdd", &timing.scale_down_delay_after_add),
+            ("scaleDownUnneededTime", &timing.scale_down_unneeded_time),
+            ("maxNodeProvisionTime", &timing.max_node_provision_time),
+        ] {
+            // A value that is not a duration is refused when the Cluster Autoscaler's settings are read.
+            if let Some(seconds) = parse_go_duration(value) {
+                check(
+                    &format!("/autoscaler_timing/{key}"),
+                    u64::try_from(seconds).unwrap_or(0),
+                    seconds_range(),
+                )?;
+            }
         }
         if let Some(serving) = &self.serving {
             serving.validate()?;

@@ -35,11 +35,22 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::calibration;
+use super::error::{Range, ScenarioError, Unit};
 use super::load::Arrival;
 use super::metrics::{LatencyBuckets, VllmCounters};
+use super::scenario::check;
 
 /// vLLM's `--max-num-seqs` default.
 pub const DEFAULT_MAX_NUM_SEQS: u32 = 256;
+
+/// The largest `max_num_seqs` of a scenario's serving model: 65 536, far beyond what a GPU's KV cache holds.
+pub const MAX_NUM_SEQS: u32 = 65_536;
+
+/// The most batches a replica's queue keeps apart. An overloaded open loop adds one batch per replica per step;
+/// past this many (more than an hour of arrivals at 1 s steps, all far beyond any latency bound) an arrival joins
+/// the last batch, with the count-weighted mean of arrival times and sizes, so that memory stays bounded over a
+/// month. The mean latency of the merged requests is unchanged; only its spread is lost.
+pub const MAX_WAITING_BATCHES: usize = 4096;
 
 /// The serving model of one replica. See the module documentation for what each figure means.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,40 +116,45 @@ impl ServingModel {
         }))
     }
 
-    /// Checks that every figure is positive and finite.
+    /// Checks every figure against its bound: `max_num_seqs` from 1 to [`MAX_NUM_SEQS`], the KV cache from 1 to
+    /// 10¹² tokens, prefill from 1 to 10⁹ tokens per second, a decode step from 1 µs to 60 s (and what each
+    /// sequence adds from 0 to 60 s): beyond them the arithmetic of a step loses its meaning (a decode rate of
+    /// 10³⁰⁰ tokens per second overflows).
     ///
     /// # Errors
     ///
-    /// What is wrong, in words.
-    pub fn validate(&self) -> Result<(), String> {
-        let positive = |name: &str, value: f64| {
-            if value.is_finite() && value > 0.0 {
-                Ok(())
-            } else {
-                Err(format!("the serving model's `{name}` must be positive"))
-            }
-        };
-        if self.max_num_seqs == 0 {
-            return Err("the serving model's `max_num_seqs` must be at least 1".into());
-        }
-        positive("kv_cache_tokens", self.kv_cache_tokens)?;
-        positive("prefill_tokens_per_second", self.prefill_tokens_per_second)?;
-        positive("decode_step_seconds", self.decode_step_seconds)?;
-        for (name, value) in [
-            (
-                "decode_step_seconds_per_sequence",
-                self.decode_step_seconds_per_sequence,
-            ),
-            (
-                "decode_step_seconds_per_kv_token",
-                self.decode_step_seconds_per_kv_token,
-            ),
-        ] {
-            if !(value.is_finite() && value >= 0.0) {
-                return Err(format!("the serving model's `{name}` must be at least 0"));
-            }
-        }
-        Ok(())
+    /// The first figure out of its bound, as a JSON pointer under `/serving`.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        check(
+            "/serving/max_num_seqs",
+            self.max_num_seqs,
+            Range::between(1u64, MAX_NUM_SEQS, Unit::Sequences),
+        )?;
+        check(
+            "/serving/kv_cache_tokens",
+            self.kv_cache_tokens,
+            Range::between(1u64, 1e12, Unit::Tokens),
+        )?;
+        check(
+            "/serving/prefill_tokens_per_second",
+            self.prefill_tokens_per_second,
+            Range::between(1u64, 1e9, Unit::TokensPerSecond),
+        )?;
+        check(
+            "/serving/decode_step_seconds",
+            self.decode_step_seconds,
+            Range::between(1e-6, 60u64, Unit::Seconds),
+        )?;
+        check(
+            "/serving/decode_step_seconds_per_sequence",
+            self.decode_step_seconds_per_sequence,
+            Range::between(0u64, 60u64, Unit::Seconds),
+        )?;
+        check(
+            "/serving/decode_step_seconds_per_kv_token",
+            self.decode_step_seconds_per_kv_token,
+            Range::between(0u64, 1u64, Unit::Seconds),
+        )
     }
 
     /// The duration of a decode step with `sequences` running and `kv_tokens` held in their KV cache.
@@ -226,10 +242,25 @@ impl Engine {
 
     /// Queues arriving requests.
     pub fn enqueue(&mut self, arrival: Arrival) {
-        if arrival.count > 0 {
-            self.waiting_requests += u64::from(arrival.count);
-            self.waiting.push_back(arrival);
+        if arrival.count == 0 {
+            return;
         }
+        self.waiting_requests += u64::from(arrival.count);
+        if self.waiting.len() >= MAX_WAITING_BATCHES
+            && let Some(back) = self.waiting.back_mut()
+            && let Some(count) = back.count.checked_add(arrival.count)
+        {
+            let (a, b) = (f64::from(back.count), f64::from(arrival.count));
+            let mean = |x: f64, y: f64| (x * a + y * b) / (a + b);
+            *back = Arrival {
+                count,
+                at: mean(back.at, arrival.at),
+                input_tokens: mean(back.input_tokens, arrival.input_tokens),
+                output_tokens: mean(back.output_tokens, arrival.output_tokens),
+            };
+            return;
+        }
+        self.waiting.push_back(arrival);
     }
 
     /// `vllm:num_requests_running`.

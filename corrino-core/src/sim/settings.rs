@@ -9,7 +9,7 @@ use super::hpa::{Behavior, PolicyType, ScalingPolicy, ScalingRules, SelectPolicy
 use super::keda;
 use super::metrics::Query;
 use super::pods::{DEFAULT_IMAGE_PULL_SECONDS, DEFAULT_POD_STARTUP_SECONDS, PodTiming};
-use super::scenario::Scenario;
+use super::scenario::{MAX_SIMULATED_NODES, Scenario};
 use super::serving::ServingModel;
 use super::versions::KedaVersion;
 use crate::autoscaling::{PodAutoscaling, QuerySource};
@@ -112,10 +112,9 @@ pub(super) fn resolve_settings(
 ) -> Result<Settings, SimError> {
     let replicas_per_node = capacity.replicas_per_node;
     if replicas_per_node == 0 {
-        return Err(SimError::BadScenario(format!(
-            "a replica does not fit on one {} node",
-            capacity.shape
-        )));
+        return Err(SimError::ReplicaDoesNotFit {
+            shape: capacity.shape.clone(),
+        });
     }
     let (gpu_share, utilization_per_pod) = match &capacity.unit {
         Unit::Gpus { per_replica } => (
@@ -148,14 +147,30 @@ pub(super) fn resolve_settings(
         (None, Some(budget)) => to_i64(budget.node_provisioning_seconds),
         (None, None) => default_provisioning_seconds(&capacity.shape, has_gpus),
     };
-    let (bounds, enabled) = match (&plan.node_autoscaling, capacity.max_nodes) {
-        (Some(nodes), _) => ((nodes.min_nodes, nodes.max_nodes), true),
-        (None, Some(size)) => ((size, size), false),
+    let (bounds, enabled, field) = match (&plan.node_autoscaling, capacity.max_nodes) {
+        (Some(nodes), _) => (
+            (nodes.min_nodes, nodes.max_nodes),
+            true,
+            "/recipe_node_autoscaling_params/max_nodes",
+        ),
+        (None, Some(size)) => ((size, size), false, "/recipe_node_pool_size"),
         (None, None) => {
             let needed = capacity.nodes_needed.max(1);
-            ((needed, needed), false)
+            (
+                (needed, needed),
+                false,
+                "/recipe_pod_autoscaling_params/max_replicas",
+            )
         }
     };
+    if bounds.0.max(bounds.1) > MAX_SIMULATED_NODES {
+        return Err(SimError::PlanTooLarge {
+            field: field.into(),
+            value: u64::from(bounds.0.max(bounds.1)),
+            max: u64::from(MAX_SIMULATED_NODES),
+            what: "nodes",
+        });
+    }
     let mut cluster_autoscaler = ClusterAutoscalerConfig::from_timing(
         &scenario.autoscaler_timing,
         provisioning,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::cluster_autoscaler::ScanNote;
 use super::settings::Settings;
+use crate::diagnostic::Diagnostics;
 
 /// Which controller changed the replica count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,10 +158,15 @@ pub struct Summary {
     pub scale_events: u32,
     /// Changes that reversed the previous change's direction within 5 minutes of it.
     pub flapping_count: u32,
+    /// Requests the load sent: `requests_completed + requests_failed + requests_in_flight`.
+    pub requests_sent: u64,
     /// Requests answered.
     pub requests_completed: u64,
     /// Requests lost with their pod, or sent while no replica was Ready (open loop).
     pub requests_failed: u64,
+    /// Requests still queued or running in a replica when the run ended: sent, never answered within it (an
+    /// overloaded open loop leaves many).
+    pub requests_in_flight: u64,
     /// Answered requests slower than the latency bound.
     pub slo_misses: u64,
     /// Seconds in which more than 5 % of the requests that finished were slower than the bound (that second's
@@ -189,6 +195,9 @@ pub struct Simulation {
     pub events: Vec<Event>,
     /// Figures over the run.
     pub summary: Summary,
+    /// What the caller should know about the scenario as it ran (`points-past-end`: table rows the run never
+    /// reached), with paths into the scenario.
+    pub notes: Diagnostics,
 }
 
 /// Two reversals of direction closer than this count as flapping.

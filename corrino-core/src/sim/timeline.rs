@@ -29,10 +29,10 @@ use super::keda::{
     self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop,
     ScaledObjectSpec, TriggerTarget,
 };
-use super::load::{Arrival, Load, MetricTrace, TrafficSource};
+use super::load::{Arrival, Load, MetricTrace, RateProfile, TrafficSource};
 use super::metrics::{LatencyBuckets, Query, QueryOutcome, Scrape, SeriesStore};
 use super::pods::ReplicaSet;
-use super::scenario::Scenario;
+use super::scenario::{MAX_REPLICA_STEPS, MAX_SIMULATED_REPLICAS, Scenario};
 use super::serving::{Completion, Engine};
 use super::settings::{Settings, behavior, build_query, resolve_settings, to_i32, to_i64};
 use super::simulation::{
@@ -40,6 +40,7 @@ use super::simulation::{
 };
 use super::versions::KedaVersion;
 use crate::autoscaling::MetricType;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::plan::{GroupMember, Plan, ServicePlan};
 
 /// Simulates `scenario` against the plan's autoscaling. A deployment group is simulated through its member with
@@ -80,7 +81,25 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
         .as_ref()
         .ok_or(SimError::NoPodAutoscaling)?;
     let capacity = plan.capacity.as_ref().ok_or(SimError::NoCapacity)?;
-    scenario.validate().map_err(SimError::BadScenario)?;
+    scenario.validate()?;
+    if pod.max_replicas > MAX_SIMULATED_REPLICAS {
+        return Err(SimError::PlanTooLarge {
+            field: "/recipe_pod_autoscaling_params/max_replicas".into(),
+            value: u64::from(pod.max_replicas),
+            max: u64::from(MAX_SIMULATED_REPLICAS),
+            what: "replicas",
+        });
+    }
+    let replicas = u64::from(pod.max_replicas.max(1));
+    let steps = scenario.duration_seconds.div_ceil(scenario.step_seconds);
+    if replicas.saturating_mul(steps) > MAX_REPLICA_STEPS {
+        return Err(SimError::TooMuchWork {
+            replicas,
+            steps,
+            max: MAX_REPLICA_STEPS,
+            longest_duration_seconds: MAX_REPLICA_STEPS / replicas * scenario.step_seconds,
+        });
+    }
     let trace = match &scenario.load {
         Load::MetricTrace { trace } => Some(trace.clone()),
         _ => None,
@@ -93,7 +112,43 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
     let settings = resolve_settings(plan, pod, capacity, scenario)?;
     let mut world = World::new(settings, scenario, query, trace, behavior(pod));
     world.run();
-    Ok(world.finish())
+    Ok(world.finish(scenario_notes(scenario)))
+}
+
+/// What the caller should know about the scenario as it runs: table rows past its end.
+fn scenario_notes(scenario: &Scenario) -> Diagnostics {
+    let mut notes = Diagnostics::new();
+    if let Some((count, first)) = scenario.load.points_past(scenario.duration_seconds) {
+        let (path, what) = match scenario.load {
+            Load::MetricTrace { .. } => ("/load/trace/points", "metric trace"),
+            _ => ("/load/rate/points", "rate table"),
+        };
+        let last = match &scenario.load {
+            Load::MetricTrace { trace } => trace.points.last().map(|p| p.t),
+            Load::OpenLoop {
+                rate: RateProfile::Table { points },
+                ..
+            } => points.last().map(|p| p.t),
+            _ => None,
+        }
+        .unwrap_or(first);
+        let rows = if count == 1 { "row" } else { "rows" };
+        notes.push(
+            Diagnostic::info(
+                path,
+                Code::PointsPastEnd,
+                format!(
+                    "{count} {rows} of the {what} (from t = {first} s) lie past the end of the run ({} s) and are never used",
+                    scenario.duration_seconds
+                ),
+            )
+            .with_hint(format!(
+                "simulate at least {} s (`duration_seconds`, `--duration`) to use every row",
+                last.floor() + 1.0
+            )),
+        );
+    }
+    notes
 }
 
 /// The whole simulated system.
@@ -664,8 +719,10 @@ impl World {
         }
     }
 
-    fn finish(mut self) -> Simulation {
+    fn finish(mut self, notes: Diagnostics) -> Simulation {
         self.summary.gpu_hours = self.gpu_seconds / 3600.0;
+        self.summary.requests_sent = self.source.sent;
+        self.summary.requests_in_flight = self.engines.iter().map(Engine::in_flight).sum();
         self.summary.latency_p50 = self.digest.quantile(0.5);
         self.summary.latency_p95 = self.digest.quantile(0.95);
         Simulation {
@@ -674,6 +731,7 @@ impl World {
             decisions: self.decisions,
             events: self.events,
             summary: self.summary,
+            notes,
         }
     }
 }

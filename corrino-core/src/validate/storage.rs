@@ -79,11 +79,18 @@ pub fn storage(recipe: &Recipe, sink: &mut Sink) {
                 Code::StorageSource,
                 "give `par` or `bucket_name`, not both",
             )),
-            (Some(par), None) if !par.starts_with("https://") => sink.note(Diagnostic::error(
-                at.key("par"),
-                Code::StorageSource,
-                "a pre-authenticated request is an https:// URL",
-            )),
+            // A URL's scheme is case-insensitive (RFC 3986, 3.1): `HTTPS://…` is an https URL too.
+            (Some(par), None)
+                if !par
+                    .get(..8)
+                    .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")) =>
+            {
+                sink.note(Diagnostic::error(
+                    at.key("par"),
+                    Code::StorageSource,
+                    "a pre-authenticated request is an https:// URL",
+                ));
+            }
             _ => {}
         }
         size_positive(item.volume_size_in_gbs, &at, sink);

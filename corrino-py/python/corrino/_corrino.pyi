@@ -197,7 +197,14 @@ class Simulation:
     def summary(self) -> JsonObject:
         """Figures over the run: ``duration_seconds``, ``first_scale_up_at``, ``first_node_requested_at``,
         ``steady_state_at``, ``peak_spec_replicas``, ``peak_ready_replicas``, ``peak_nodes``, ``scale_events``,
-        ``flapping_count``, request counts, latencies, ``gpu_hours``, …"""
+        ``flapping_count``, request counts (``requests_sent`` = ``requests_completed`` + ``requests_failed`` +
+        ``requests_in_flight``, the last those still queued or running at the end), latencies, ``gpu_hours``, …"""
+
+    @property
+    def notes(self) -> list[JsonObject]:
+        """What to know about the scenario as it ran: diagnostics (``path``, ``code``, ``severity``, ``message``,
+        ``hint``) whose paths point into the scenario, such as ``points-past-end`` for rows of a rate table or trace
+        that the run never uses."""
 
     def to_dict(self) -> JsonObject:
         """The simulation as ``corrino simulate --format json`` writes it."""

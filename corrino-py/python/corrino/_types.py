@@ -56,6 +56,20 @@ class RecipeError(ValueError):
 
 
 class SimulationError(ValueError):
-    """Raised when a simulation cannot run: the scenario does not read (an unknown key, a wrong type) or is
-    inconsistent, or the recipe has nothing to simulate (no pod autoscaling, no GPU capacity plan, a scaling query
-    outside what the simulator evaluates). The message says which."""
+    """Raised when a simulation cannot run: the scenario does not read (an unknown key, a wrong type) or breaks one
+    of its bounds, or the recipe has nothing to simulate (no pod autoscaling, no GPU capacity plan, a scaling query
+    outside what the simulator evaluates, more replicas than the simulator runs). The message says which.
+
+    ``details`` is, for a scenario past one of its bounds, the structured error: ``kind`` (``out-of-range``,
+    ``not-a-multiple``, …, listed in docs/diagnostics.md), ``field`` (a JSON pointer into the scenario), ``value``
+    and the bound (``range`` with ``min``, ``max``, ``min_exclusive`` and ``unit``), as the CLI and JavaScript
+    report them; ``None`` otherwise."""
+
+    details: JsonObject | None
+
+    def __init__(self, message: str, details: JsonObject | None = None) -> None:
+        super().__init__(message)
+        self.details = details
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.details))

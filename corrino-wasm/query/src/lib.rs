@@ -106,7 +106,7 @@ pub fn simulate(
     scenario: Option<ScenarioInput>,
 ) -> Result<SimulatedOutput, Error> {
     let simulated = simulation::simulated(&recipe, scenario.as_deref())?
-        .map_err(|e| into_error(simulation::cannot_simulate(&e)))?;
+        .map_err(|e| simulation::cannot_simulate(&e, ""))?;
     Ok(to_js(&simulated)?.unchecked_into())
 }
 

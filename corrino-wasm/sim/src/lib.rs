@@ -246,8 +246,12 @@ export interface SimulationSummary {
   scale_events: number;
   /** Changes of the replica count that reversed the previous one within 5 minutes. */
   flapping_count: number;
+  /** Requests the load sent: completed + failed + in flight. */
+  requests_sent: number;
   requests_completed: number;
   requests_failed: number;
+  /** Requests still queued or running in a replica when the run ended. */
+  requests_in_flight: number;
   slo_misses: number;
   /** Seconds whose 95th percentile latency was above the bound. */
   seconds_over_slo: number;
@@ -265,6 +269,8 @@ export interface Simulation {
   decisions: ScalingDecision[];
   events: SimulationEvent[];
   summary: SimulationSummary;
+  /** What to know about the scenario as it ran (`points-past-end`); paths point into the scenario. */
+  notes: Diagnostic[];
 }
 
 /** What simulate() gives: the simulation and its chart, or (when the recipe has errors) nulls and the reasons. */
@@ -303,20 +309,19 @@ fn start() {
 /// together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. A recipe with errors
 /// gives `simulation: null` and its diagnostics, as the main module's `render` does. Throws for a scenario that is
 /// not one (a misspelled field is refused by name) and when the recipe cannot be simulated: no pod autoscaling, no
-/// GPU capacity plan, an inconsistent scenario, or a custom scaling query, which only the query module evaluates.
+/// GPU capacity plan, a scenario past one of its bounds (the error's `details` name the field, its value and the
+/// bound), or a custom scaling query, which only the query module evaluates.
 #[wasm_bindgen]
 pub fn simulate(
     recipe: RecipeInput,
     scenario: Option<ScenarioInput>,
 ) -> Result<SimulatedOutput, Error> {
-    let simulated = simulation::simulated(&recipe, scenario.as_deref())?.map_err(|e| {
-        let words = cannot_simulate(&e);
-        match e {
-            SimError::UnsupportedQuery { .. } => Error::new(&format!(
-                "{words}; the query module's `simulate` (`corrino/query`) evaluates them"
-            )),
-            _ => Error::new(&words),
-        }
+    let simulated = simulation::simulated(&recipe, scenario.as_deref())?.map_err(|e| match e {
+        SimError::UnsupportedQuery { .. } => cannot_simulate(
+            &e,
+            "; the query module's `simulate` (`corrino/query`) evaluates them",
+        ),
+        _ => cannot_simulate(&e, ""),
     })?;
     Ok(to_js(&simulated)?.unchecked_into())
 }

@@ -10,7 +10,7 @@ use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::convert::{from_json_text, optional, recipe_bytes};
+use crate::convert::{from_json_text, optional, recipe_bytes, to_js};
 
 /// What `simulate` returns, shaped like the main module's `render` result: `simulation` and `chart` are `null` when
 /// the recipe has errors, and `diagnostics` say why.
@@ -53,7 +53,16 @@ pub fn simulated(
     )
 }
 
-/// The simulator's refusal in words.
-pub fn cannot_simulate(err: &SimError) -> String {
-    format!("cannot simulate the recipe: {err}")
+/// The simulator's refusal as a JS `Error`: its message in words (`more` appended), and for a scenario past one of
+/// its bounds a `details` property with the structured error (`kind`, `field`, `value`, `range`, …), as Python's
+/// `SimulationError.details` holds it.
+pub fn cannot_simulate(err: &SimError, more: &str) -> Error {
+    let error = Error::new(&format!("cannot simulate the recipe: {err}{more}"));
+    if let SimError::BadScenario(details) = err
+        && let Ok(details) = to_js(details)
+    {
+        // Setting a property on a fresh Error cannot fail; if it did, the message alone still says everything.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str("details"), &details);
+    }
+    error
 }
