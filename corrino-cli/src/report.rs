@@ -254,9 +254,10 @@ pub fn write_plan<W: Write>(
             src(&p.scaling_period_down_seconds)
         )?;
         let query = match &p.query {
-            QuerySource::DefaultLatency => {
-                "default: fraction of requests slower than 5 s".to_owned()
-            }
+            QuerySource::DefaultLatency => format!(
+                "default: fraction of requests slower than {} s",
+                corrino_core::promql::LATENCY_BOUND_SECONDS
+            ),
             QuerySource::Custom(q) => q.clone(),
         };
         writeln!(out, "    query           {}", printable(&query))?;

@@ -880,7 +880,11 @@ fn check_threshold(
             sink.note(Diagnostic::info(
                 at,
                 Code::Threshold,
-                format!("a threshold of {shown} scales up as soon as {:.0} % of requests take longer than 5 s", t * 100.0),
+                format!(
+                    "a threshold of {shown} scales up as soon as {:.0} % of requests take longer than {} s",
+                    t * 100.0,
+                    promql::LATENCY_BOUND_SECONDS
+                ),
             ));
         }
     }

@@ -183,7 +183,7 @@ render_function! {
 #[pyfunction]
 #[pyo3(
     signature = (
-        name, namespace = String::from("default"), window = String::from(promql::DEFAULT_WINDOW),
+        name, namespace = String::from("default"), window = promql::default_window(),
         scrape = String::from("annotations")
     ),
     text_signature = "(name, namespace='default', window='5m', scrape='annotations')"

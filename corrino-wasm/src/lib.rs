@@ -186,13 +186,13 @@ pub fn default_query(
     window: Option<String>,
     scrape: Option<ScrapeModeInput>,
 ) -> Result<String, Error> {
-    let window = window.as_deref().unwrap_or(promql::DEFAULT_WINDOW);
+    let window = window.unwrap_or_else(promql::default_window);
     let scrape: ScrapeMode = match scrape {
         Some(s) => serde_wasm_bindgen::from_value(s.into())
             .map_err(|e| invalid_argument("scrape mode", e))?,
         None => ScrapeMode::default(),
     };
-    promql::DefaultQuery::from_text(name, namespace, window, scrape)
+    promql::DefaultQuery::from_text(name, namespace, &window, scrape)
         .map(|q| q.to_string())
         .map_err(|e| into_error(e.to_string()))
 }

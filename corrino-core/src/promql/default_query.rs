@@ -17,11 +17,19 @@ use crate::manifest::service::DEFAULT_SERVICE_PORT;
 use crate::recipe::CanonicalName;
 use crate::vllm;
 
-/// The query window upstream documents as the default for `collect_metrics_timespan`.
-pub const DEFAULT_WINDOW: &str = "5m";
+/// The query window upstream documents as the default for `collect_metrics_timespan` (`5m`), as a Prometheus
+/// duration.
+#[must_use]
+pub fn default_window() -> String {
+    format_duration(crate::autoscaling::defaults::COLLECT_METRICS_TIMESPAN_SECONDS)
+}
 
-/// The latency bound of the default query, in seconds, spelled as vLLM spells the end-to-end latency bucket
-/// (`5.0`, not `5`: a bucket ratio matches `le` as text).
+/// The latency bound of the default query, in seconds: the service level the default query and the simulator
+/// measure against.
+pub const LATENCY_BOUND_SECONDS: f64 = 5.0;
+
+/// [`LATENCY_BOUND_SECONDS`] spelled as vLLM spells the end-to-end latency bucket (`5.0`, not `5`: a bucket ratio
+/// matches `le` as text). A test holds the two together.
 pub const LATENCY_BOUND: &str = "5.0";
 
 /// The default scaling query of one deployment: which series are its own, over what window, and which latency bound
@@ -224,5 +232,12 @@ mod tests {
             DefaultQuery::from_text("x", "default", "5 minutes", ScrapeMode::None),
             Err(DefaultQueryError::Window(_))
         ));
+    }
+
+    #[test]
+    fn the_latency_bound_is_one_figure_and_a_bucket_of_vllm() {
+        assert_eq!(LATENCY_BOUND.parse::<f64>(), Ok(LATENCY_BOUND_SECONDS));
+        assert!(vllm::REQUEST_LATENCY_BUCKETS.contains(&LATENCY_BOUND));
+        assert_eq!(default_window(), "5m");
     }
 }

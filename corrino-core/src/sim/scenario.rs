@@ -64,7 +64,7 @@ impl Default for Scenario {
             hpa_sync_period_seconds: 15,
             load: Load::llmperf_example(),
             seed: 1,
-            latency_bound_seconds: 5.0,
+            latency_bound_seconds: crate::promql::LATENCY_BOUND_SECONDS,
             ignore_null_values: true,
             activation_threshold: 0.0,
             serving: None,
