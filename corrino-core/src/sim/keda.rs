@@ -16,6 +16,8 @@
 
 use std::fmt;
 
+pub use super::go::go_int64;
+use super::go::milli_to_f64;
 use super::modifiers::ScalingModifiers;
 use super::versions::{HpaHealthReporting, KedaVersion};
 
@@ -45,43 +47,6 @@ pub const DEFAULT_IGNORE_NULL_VALUES: bool = true;
 
 /// How long after an HPA's creation 2.20.0 and 2.20.1 ignore its health (`hpaHealthGracePeriod`).
 pub const HPA_HEALTH_GRACE_PERIOD_SECONDS: i64 = 60;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Go's numeric conversions
-// ---------------------------------------------------------------------------------------------------------------
-
-/// Go's `int64(f)` for a non-constant float, as the amd64 instruction computes it: truncation toward zero, and the
-/// "integer indefinite" value `i64::MIN` for NaN and for anything outside the `int64` range.
-///
-/// The Go specification leaves out-of-range conversions to the platform; KEDA's images run on amd64 nodes in the
-/// common case, and arm64 would saturate instead. Every `int64(value × 1000)` in KEDA goes through this.
-#[must_use]
-pub fn go_int64(value: f64) -> i64 {
-    // 2^63 is exact in f64; anything at or above it, or below -2^63, does not fit.
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if value.is_nan() || !(-LIMIT..LIMIT).contains(&value) {
-        i64::MIN
-    } else {
-        truncate(value)
-    }
-}
-
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "the caller has checked the range"
-)]
-fn truncate(value: f64) -> i64 {
-    value.trunc() as i64
-}
-
-/// Go's `float64(x)` for an `int64` milli-value.
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "KEDA converts quantities to float64 the same way"
-)]
-fn milli_to_f64(milli: i64) -> f64 {
-    milli as f64
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Trigger values

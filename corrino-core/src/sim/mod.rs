@@ -14,6 +14,7 @@ pub mod chart;
 pub mod cluster_autoscaler;
 mod digest;
 mod error;
+pub mod go;
 pub mod hpa;
 pub mod keda;
 pub mod load;
