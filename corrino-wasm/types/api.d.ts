@@ -876,7 +876,6 @@ export interface StartupPart {
   source: string;
 }
 /**
- * Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
  * A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
  */
 export interface Multinode {
