@@ -139,77 +139,10 @@ fn resolve_in(
     checked: bool,
     member: bool,
 ) -> (Preview, Option<Plan>) {
-    if let Some(deployment_group) = &recipe.deployment_group
-        && recipe.recipe_mode.is_none()
+    if recipe.recipe_mode.is_none()
+        && let Some(deployment_group) = recipe.deployment_group.clone()
     {
-        let at = Pointer::root().key("deployment_group").key("deployments");
-        let deployments = deployment_group.deployments.as_deref().unwrap_or_default();
-        let mut members = Vec::new();
-        let mut plans = Vec::new();
-        for (i, member) in deployments.iter().enumerate() {
-            let Some(member_recipe) = &member.recipe else {
-                continue;
-            };
-            let (mut preview, plan) = resolve_in(
-                member_recipe.clone(),
-                Sink::default(),
-                options,
-                checked,
-                true,
-            );
-            preview.member.clone_from(&member.name);
-            let prefix = at.index(i).key("recipe");
-            sink.diagnostics.extend(
-                preview
-                    .diagnostics
-                    .iter()
-                    .cloned()
-                    .map(|d| d.with_outer_path(prefix.as_str())),
-            );
-            members.push(preview);
-            plans.push((i, plan));
-        }
-        group::check(deployments, &at, &mut sink);
-        group::members_together(
-            &plans
-                .iter()
-                .zip(&members)
-                .map(|((i, _), preview)| (*i, preview))
-                .collect::<Vec<_>>(),
-            &at,
-            &mut sink,
-        );
-        group::gateway_uniqueness(
-            plans
-                .iter()
-                .zip(&members)
-                .map(|((i, _), preview)| (*i, &preview.recipe)),
-            &at,
-            &mut sink,
-        );
-        let plan = (checked && !sink.diagnostics.has_errors())
-            .then(|| checked::group(deployments, plans, &mut sink))
-            .flatten();
-        let preview = Preview {
-            member: None,
-            name: None,
-            mode: None,
-            shape: None,
-            gpus_per_replica: 0,
-            container_port: None,
-            pod_autoscaling: None,
-            node_autoscaling: None,
-            capacity: None,
-            model: None,
-            multinode: None,
-            queue: None,
-            team: None,
-            update: None,
-            members,
-            diagnostics: sink.diagnostics,
-            recipe,
-        };
-        return (preview, plan);
+        return resolve_group(recipe, &deployment_group, sink, options, checked);
     }
     validate::required_fields(&recipe, &mut sink);
     let name = validate::deployment_name(&recipe, &mut sink);
@@ -300,6 +233,84 @@ fn resolve_in(
         }
     } else {
         None
+    };
+    (preview, plan)
+}
+
+/// A deployment group: each member planned as a recipe of its own, then what the members need of each other.
+fn resolve_group(
+    recipe: Recipe,
+    deployment_group: &crate::recipe::DeploymentGroup,
+    mut sink: Sink,
+    options: &PlanOptions,
+    checked: bool,
+) -> (Preview, Option<Plan>) {
+    let at = Pointer::root().key("deployment_group").key("deployments");
+    let deployments = deployment_group.deployments.as_deref().unwrap_or_default();
+    let mut members = Vec::new();
+    let mut plans = Vec::new();
+    for (i, member) in deployments.iter().enumerate() {
+        let Some(member_recipe) = &member.recipe else {
+            continue;
+        };
+        let (mut preview, plan) = resolve_in(
+            member_recipe.clone(),
+            Sink::default(),
+            options,
+            checked,
+            true,
+        );
+        preview.member.clone_from(&member.name);
+        let prefix = at.index(i).key("recipe");
+        sink.diagnostics.extend(
+            preview
+                .diagnostics
+                .iter()
+                .cloned()
+                .map(|d| d.with_outer_path(prefix.as_str())),
+        );
+        members.push(preview);
+        plans.push((i, plan));
+    }
+    group::check(deployments, &at, &mut sink);
+    group::members_together(
+        &plans
+            .iter()
+            .zip(&members)
+            .map(|((i, _), preview)| (*i, preview))
+            .collect::<Vec<_>>(),
+        &at,
+        &mut sink,
+    );
+    group::gateway_uniqueness(
+        plans
+            .iter()
+            .zip(&members)
+            .map(|((i, _), preview)| (*i, &preview.recipe)),
+        &at,
+        &mut sink,
+    );
+    let plan = (checked && !sink.diagnostics.has_errors())
+        .then(|| checked::group(deployments, plans, &mut sink))
+        .flatten();
+    let preview = Preview {
+        member: None,
+        name: None,
+        mode: None,
+        shape: None,
+        gpus_per_replica: 0,
+        container_port: None,
+        pod_autoscaling: None,
+        node_autoscaling: None,
+        capacity: None,
+        model: None,
+        multinode: None,
+        queue: None,
+        team: None,
+        update: None,
+        members,
+        diagnostics: sink.diagnostics,
+        recipe,
     };
     (preview, plan)
 }
