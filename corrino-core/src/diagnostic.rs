@@ -7,6 +7,7 @@
 //! Codes are an API: once shipped, a code keeps its name and meaning. The table in `docs/diagnostics.md` lists them.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -377,10 +378,38 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem found in one recipe, in the order they were found (which is deterministic).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct Diagnostics(Vec<Diagnostic>);
+///
+/// Shared on clone and copied on the first change after it: planning hands the same list to the preview and to
+/// its caller, and a hostile recipe can carry a hundred thousand problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Arc<Vec<Diagnostic>>);
+
+impl Serialize for Diagnostics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnostics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Diagnostic>::deserialize(deserializer).map(Diagnostics::from)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Diagnostics {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Diagnostics".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let items = generator.subschema_for::<Diagnostic>();
+        schemars::json_schema!({
+            "description": "Every problem found in one recipe, in the order they were found (which is deterministic).",
+            "type": "array",
+            "items": items,
+        })
+    }
+}
 
 impl Diagnostics {
     /// An empty list.
@@ -391,12 +420,12 @@ impl Diagnostics {
 
     /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        Arc::make_mut(&mut self.0).push(diagnostic);
     }
 
     /// Adds every problem of `other`, in order.
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.0.extend(other);
+        Arc::make_mut(&mut self.0).extend(other);
     }
 
     /// Whether any problem is an error.
@@ -434,10 +463,10 @@ impl Diagnostics {
         self.0.iter().any(|d| d.code == code)
     }
 
-    /// The problems as a vector.
+    /// The problems as a vector (a copy only while the list is shared).
     #[must_use]
     pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
+        Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone())
     }
 
     /// The problems as a slice.
@@ -449,7 +478,7 @@ impl Diagnostics {
 
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(v: Vec<Diagnostic>) -> Self {
-        Diagnostics(v)
+        Diagnostics(Arc::new(v))
     }
 }
 
@@ -457,7 +486,7 @@ impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.into_vec().into_iter()
     }
 }
 
@@ -471,7 +500,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
+        for d in self.0.iter() {
             writeln!(f, "{d}")?;
         }
         Ok(())
