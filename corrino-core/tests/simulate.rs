@@ -12,12 +12,14 @@ use corrino_core::sim::{self, Scenario, SimError};
 use corrino_core::{Plan, PlanOptions, plan_bytes};
 
 /// The fixtures whose whole simulation is pinned: the seed example (one node, then a second), a custom query,
-/// node autoscaling over four A10 nodes, and two GPUs per replica on H100.
-const GOLDEN: [&str; 4] = [
+/// node autoscaling over four A10 nodes, two GPUs per replica on H100, and a multinode LeaderWorkerSet whose replicas
+/// are groups of two whole H100 nodes.
+const GOLDEN: [&str; 5] = [
     "autoscaling-example",
     "autoscaling-custom-query",
     "node-autoscaling-a10-four-nodes",
     "pod-autoscaling-h100-two-gpus-per-replica",
+    "multinode-rdma-autoscaling",
 ];
 
 /// Pretty JSON, except that the elements of a top-level array sit one per line: a timeline stays reviewable in a
