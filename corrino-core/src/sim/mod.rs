@@ -163,8 +163,12 @@ fn simulate_kubernetes(
 
 /// A refusal that a metric trace would lift, as a `metric-trace-needed` diagnostic at the trigger or metric.
 fn trace_needed(deployed: &Deployed, error: &SimError) -> Option<Diagnostic> {
-    let (at, message) = match error {
-        SimError::MetricTraceNeeded { at, .. } => (at.clone(), error.to_string()),
+    let (at, message, hint) = match error {
+        SimError::MetricTraceNeeded { at, .. } => (
+            at.clone(),
+            error.to_string(),
+            "record the metric as the HPA reads it (`kubectl get --raw /apis/external.metrics.k8s.io/v1beta1/namespaces/<namespace>/<metric>` over time, or the scaler's own source) as a `t,value` CSV, then `--metric-trace trace.csv`",
+        ),
         SimError::UnsupportedQuery { reason, .. } => {
             let Autoscaler::Keda(keda) = &deployed.autoscaler else {
                 return None;
@@ -174,15 +178,12 @@ fn trace_needed(deployed: &Deployed, error: &SimError) -> Option<Diagnostic> {
                 format!(
                     "the trigger's query cannot be evaluated by the simulator ({reason}): replay its recorded values with a metric trace"
                 ),
+                "record the value: `curl -G <prometheus>/api/v1/query_range --data-urlencode query=<the query> -d start=… -d end=… -d step=15s > trace.json`, then `--metric-trace trace.json` (or a `t,value` CSV)",
             )
         }
         _ => return None,
     };
-    Some(
-        Diagnostic::error(at, Code::MetricTraceNeeded, message).with_hint(
-            "record the value: `curl -G <prometheus>/api/v1/query_range --data-urlencode query=<the query> -d start=… -d end=… -d step=15s > trace.json`, then `--metric-trace trace.json` (or a `t,value` CSV)",
-        ),
-    )
+    Some(Diagnostic::error(at, Code::MetricTraceNeeded, message).with_hint(hint))
 }
 
 /// [`simulate_bytes`] for a recipe already held as JSON.
