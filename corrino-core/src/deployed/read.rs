@@ -3,7 +3,7 @@
 //! reads ([`super::Objects`]); and telling such input from a recipe ([`detect`]).
 //!
 //! Paths: a single document's problems point into it (`/spec/triggers/0`); a stream's start with the document's
-//! index (`/2/spec/scaleTargetRef/name`); a `List`'s items with `/items/<i>`. The input is read by
+//! index (`/2/spec/scaleTargetRef/name`); a `List`'s items with `/items/<i>`, a JSON array's with `/<i>`. The input is read by
 //! [`crate::document::read_stream`], with its limits (1 MiB, nesting depth 64).
 
 use serde::de::DeserializeOwned;
@@ -57,8 +57,17 @@ pub fn detect(documents: &[Node<'_>]) -> (InputKind, Option<Diagnostic>) {
     let [document] = documents else {
         return (InputKind::Kubernetes, None);
     };
-    let Node::Object(members) = document else {
-        return (InputKind::Recipe, None);
+    let members = match document {
+        Node::Object(members) => members,
+        // A JSON array of objects (what `render` gives in Python and JavaScript) is a list's items.
+        Node::Array(items)
+            if items
+                .iter()
+                .any(|item| item.get("kind").is_some() || is_oci(item)) =>
+        {
+            return (InputKind::Kubernetes, None);
+        }
+        _ => return (InputKind::Recipe, None),
     };
     let typed = document.get("apiVersion").is_some() || document.get("kind").is_some();
     let recipe = members.iter().any(|(k, _)| recipe_key(k));
@@ -125,7 +134,14 @@ pub(crate) fn objects(documents: &[Node<'_>], diagnostics: &mut Diagnostics) -> 
         } else {
             Pointer::root()
         };
-        collect(document, &at, true, &mut objects, diagnostics);
+        match document {
+            Node::Array(items) => {
+                for (j, item) in items.iter().enumerate() {
+                    collect(item, &at.index(j), false, &mut objects, diagnostics);
+                }
+            }
+            _ => collect(document, &at, true, &mut objects, diagnostics),
+        }
     }
     objects
 }
