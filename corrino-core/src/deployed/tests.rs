@@ -394,3 +394,30 @@ fn inputs_are_told_apart() {
     let (kind, note) = detect(&read("kind: 3\nrecipe_mode: service\n"));
     assert_eq!((kind, note.is_some()), (InputKind::Recipe, true));
 }
+
+/// Sizes the input controls are bounded as a recipe's are, with the path into the input.
+#[test]
+fn sizes_beyond_the_simulator_are_refused_with_their_path() {
+    let huge_group = deployed(&LWS.replace("size: 2\n", "size: 5000\n")).expect("reads");
+    let error = sim::simulate_deployed(&huge_group, &Scenario::default()).expect_err("too large");
+    assert!(
+        matches!(&error, sim::SimError::PlanTooLarge { field, value: 5000, .. } if field == "/0/spec/leaderWorkerTemplate/size"),
+        "{error}"
+    );
+    let many = deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1001")).expect("reads");
+    let error = sim::simulate_deployed(&many, &Scenario::default()).expect_err("too large");
+    assert!(
+        matches!(&error, sim::SimError::PlanTooLarge { field, value: 1001, .. } if field == "/1/spec/maxReplicaCount"),
+        "{error}"
+    );
+    let day_of_groups = deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1000"))
+        .expect("reads");
+    let day = Scenario {
+        duration_seconds: 86_400,
+        ..Scenario::default()
+    };
+    assert!(matches!(
+        sim::simulate_deployed(&day_of_groups, &day),
+        Err(sim::SimError::TooMuchWork { replicas: 2000, .. })
+    ));
+}

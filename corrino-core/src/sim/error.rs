@@ -44,7 +44,7 @@ pub enum SimError {
         value: u64,
         /// The most the simulator runs.
         max: u64,
-        /// `replicas` or `nodes`.
+        /// `replicas`, `nodes`, or pods per group.
         what: &'static str,
     },
     /// The run would step more replicas for longer than [`super::scenario::MAX_REPLICA_STEPS`] allows.

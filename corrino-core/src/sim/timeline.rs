@@ -186,7 +186,17 @@ pub fn simulate_deployed(deployed: &Deployed, scenario: &Scenario) -> Result<Sim
             what: "replicas",
         });
     }
-    let replicas = u64::from(max_replicas.max(1));
+    let group_size = deployed.target.group_size;
+    if group_size > MAX_SIMULATED_NODES {
+        return Err(SimError::PlanTooLarge {
+            field: format!("{}/spec/leaderWorkerTemplate/size", deployed.target.at),
+            value: u64::from(group_size),
+            max: u64::from(MAX_SIMULATED_NODES),
+            what: "pods per group (each on a node of its own)",
+        });
+    }
+    // A group's pods are each stepped; its one server is the leader's.
+    let replicas = u64::from(max_replicas.max(1)) * u64::from(group_size.max(1));
     let steps = scenario.duration_seconds.div_ceil(scenario.step_seconds);
     if replicas.saturating_mul(steps) > MAX_REPLICA_STEPS {
         return Err(SimError::TooMuchWork {
@@ -208,7 +218,6 @@ pub fn simulate_deployed(deployed: &Deployed, scenario: &Scenario) -> Result<Sim
     let version = KedaVersion::default();
     let controllers = controllers(deployed, scenario, version);
     let settings = resolve_settings(deployed, &controllers, scenario)?;
-    let group_size = deployed.target.group_size;
     let mut world = World::new(
         settings,
         scenario,
