@@ -2,6 +2,7 @@
 
 mod output;
 mod report;
+mod simulate;
 mod tune;
 
 use std::io::{self, Read, Write};
@@ -90,39 +91,11 @@ enum Command {
     Tune(Box<tune::TuneArgs>),
     /// Print the JSON Schema of the recipe format (for editors: see the README).
     Schema,
-    /// Preview what the recipe's autoscaling does under a load: pods, nodes, latency, cost. By default the load is
-    /// the upstream guide's llmperf run (30 clients, 512/512 tokens, 3000 requests) for an hour.
-    Simulate {
-        /// The recipe (JSON or YAML), or `-` for standard input.
-        recipe: PathBuf,
-        /// A scenario as JSON (every field optional; see `corrino_core::sim::Scenario`).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// How long to simulate, a duration such as `2h` or `90m`.
-        #[arg(long)]
-        duration: Option<String>,
-        /// A closed loop of this many clients sending requests back to back.
-        #[arg(long, conflicts_with_all = ["rps", "rate_csv", "metric_trace"])]
-        clients: Option<u32>,
-        /// An open loop of this many requests per second.
-        #[arg(long, conflicts_with_all = ["rate_csv", "metric_trace"])]
-        rps: Option<f64>,
-        /// An open loop whose rate follows a `t,rps` CSV file.
-        #[arg(long, conflicts_with = "metric_trace")]
-        rate_csv: Option<PathBuf>,
-        /// Replay the query's value from a `t,value` CSV file instead of modelling traffic.
-        #[arg(long)]
-        metric_trace: Option<PathBuf>,
-        /// Write the timeline as CSV.
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Write a chart of load, replicas, nodes and the metric as SVG.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-        /// How to print the result.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
-    },
+    /// Preview what the recipe's (or a deployment's) autoscaling does under a load: pods, nodes, latency, cost. The
+    /// input is a recipe or Kubernetes YAML (a ScaledObject or HPA with its workload); `--compare` runs a second one
+    /// on the same load. By default the load is the upstream guide's llmperf run (30 clients, 512/512 tokens, 3000
+    /// requests) for an hour.
+    Simulate(Box<simulate::SimulateArgs>),
     /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
     Delete {
         /// The recipe (JSON or YAML), or `-` for standard input.
@@ -338,36 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 print_plan,
             )
         }
-        Command::Simulate {
-            recipe,
-            scenario,
-            duration,
-            clients,
-            rps,
-            rate_csv,
-            metric_trace,
-            csv,
-            svg,
-            format,
-        } => {
-            let flags = ScenarioFlags {
-                file: scenario.as_deref(),
-                duration: duration.as_deref(),
-                clients,
-                rps,
-                rate_csv: rate_csv.as_deref(),
-                metric_trace: metric_trace.as_deref(),
-            };
-            let (scenario, set_by) = flags.scenario()?;
-            simulate(
-                &recipe,
-                &scenario,
-                &set_by,
-                csv.as_deref(),
-                svg.as_deref(),
-                format,
-            )
-        }
+        Command::Simulate(args) => simulate::run(&args),
         Command::Tune(args) => tune::run(&args),
         Command::Schema => {
             write_raw(corrino_core::schema::recipe_schema_text().as_bytes())?;
@@ -477,7 +421,7 @@ impl ScenarioFlags<'_> {
             set_by.push(("/load", format!("--rate-csv {}", path.display())));
         }
         if let Some(path) = self.metric_trace {
-            let trace = sim::MetricTrace::parse_csv(&read_table(path)?)
+            let trace = sim::MetricTrace::parse(&read_table(path)?)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             scenario.load = sim::Load::MetricTrace { trace };
             set_by.push(("/load", format!("--metric-trace {}", path.display())));
@@ -502,65 +446,6 @@ fn set_by_flag(set_by: &SetBy, error: &sim::SimError) -> String {
 /// A `t,value` table file, refused past the core's size cap.
 fn read_table(path: &Path) -> Result<String, String> {
     read_bounded(path, sim::load::MAX_CSV_BYTES, "the table")
-}
-
-fn simulate(
-    recipe: &Path,
-    scenario: &sim::Scenario,
-    set_by: &SetBy,
-    csv: Option<&Path>,
-    svg: Option<&Path>,
-    format: OutputFormat,
-) -> Result<ExitCode, String> {
-    let bytes = read_input(recipe)?;
-    let shown = display_name(recipe);
-    let mut stderr = anstream::stderr().lock();
-    let simulation = match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
-        Ok(simulated) => {
-            report::write_warnings(&mut stderr, &shown, &simulated.diagnostics).map_err(written)?;
-            simulated.simulation
-        }
-        Err(sim::SimulateError::Recipe(diagnostics)) => {
-            report::write_text(&mut stderr, &shown, &diagnostics).map_err(written)?;
-            return Ok(exit_for(true));
-        }
-        Err(sim::SimulateError::Simulation(e)) => {
-            writeln!(
-                stderr,
-                "error: cannot simulate {shown}: {e}{}",
-                set_by_flag(set_by, &e)
-            )
-            .map_err(written)?;
-            return Ok(exit_for(true));
-        }
-    };
-    let source = match set_by.iter().rev().find(|(prefix, _)| *prefix == "/load") {
-        Some((_, flag)) => flag.clone(),
-        None => "the scenario".to_owned(),
-    };
-    report::write_notes(&mut stderr, &source, &simulation.notes).map_err(written)?;
-    let mut files = Vec::new();
-    let table;
-    let chart;
-    if let Some(path) = csv {
-        table = sim::samples_csv(&simulation.samples);
-        files.push((path.to_path_buf(), table.as_bytes()));
-    }
-    if let Some(path) = svg {
-        chart = sim::svg(&simulation);
-        files.push((path.to_path_buf(), chart.as_bytes()));
-    }
-    output::write_files(&files)?;
-    match format {
-        OutputFormat::Json => write_json(serde_json::to_vec_pretty(&simulation))?,
-        OutputFormat::Text => {
-            let mut out = output::human();
-            report::write_simulation(&mut out, &shown, &simulation)
-                .and_then(|()| out.flush())
-                .map_err(written)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Pretty JSON and a newline on standard output, exactly.

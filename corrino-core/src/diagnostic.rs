@@ -251,6 +251,25 @@ codes! {
     /// them.
     PointsPastEnd = "points-past-end",
 
+    // Simulating Kubernetes objects.
+    /// What an input was read as (a recipe, or Kubernetes objects), when it holds the marks of both.
+    InputKind = "input-kind",
+    /// Kubernetes input with no KEDA ScaledObject and no `autoscaling/v2` HorizontalPodAutoscaler.
+    NoAutoscaler = "no-autoscaler",
+    /// Kubernetes input with more than one autoscaler: the simulator runs one.
+    SeveralAutoscalers = "several-autoscalers",
+    /// The workload an autoscaler scales is not in the input.
+    ScaleTargetMissing = "scale-target-missing",
+    /// An autoscaler that scales a kind of workload the simulator does not run (it runs Deployments,
+    /// StatefulSets and LeaderWorkerSets).
+    UnsupportedTarget = "unsupported-target",
+    /// Autoscaling the simulator does not model: several triggers or metrics, `scalingModifiers`, a CPU
+    /// `Utilization` trigger, an HPA of another API version.
+    UnsupportedAutoscaling = "unsupported-autoscaling",
+    /// A trigger or metric whose value the simulator cannot compute (another scaler than Prometheus, a query outside
+    /// what it evaluates, an HPA metric): it needs a recorded metric trace.
+    MetricTraceNeeded = "metric-trace-needed",
+
     // corrino itself.
     /// A recipe that passed every rule but could not be planned: a bug in corrino, reported rather than rendered
     /// around.

@@ -27,6 +27,7 @@
 pub mod apply;
 pub mod autoscaling;
 pub mod capacity;
+pub mod deployed;
 pub mod diagnostic;
 pub mod document;
 pub mod group;

@@ -58,6 +58,19 @@ pub fn recipe_bytes(recipe: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     )))
 }
 
+/// What the simulator takes: what [`recipe_bytes`] takes, or a list of Kubernetes objects as dicts (what `render`
+/// returns), read as a `List`.
+pub fn input_bytes(input: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if input.cast::<pyo3::types::PyList>().is_ok() || input.cast::<pyo3::types::PyTuple>().is_ok() {
+        let list = PyDict::new(input.py());
+        list.set_item("apiVersion", "v1")?;
+        list.set_item("kind", "List")?;
+        list.set_item("items", input)?;
+        return crate::json::to_json(list.as_any());
+    }
+    recipe_bytes(input)
+}
+
 fn is_recipe_text(text: &str) -> bool {
     let start = text.trim_start();
     start.is_empty() || start.starts_with(['{', '[']) || text.contains('\n')

@@ -76,8 +76,9 @@ fn plan(
 }
 
 /// The recipe's autoscaling simulated under a scenario (by default the autoscaling guide's llmperf run for an hour).
-/// `RecipeError` when the recipe has errors, as `corrino simulate` refuses it; `SimulationError` when the scenario
-/// does not read or the recipe has nothing to simulate.
+/// The input may also be Kubernetes YAML (a ScaledObject or HPA with the workload it scales), its text, a path, or
+/// a list of objects as dicts (as `render` returns them). `RecipeError` when the input has errors, as `corrino
+/// simulate` refuses it; `SimulationError` when the scenario does not read or the input has nothing to simulate.
 #[pyfunction]
 #[pyo3(signature = (recipe, /, scenario = None, *, scrape_interval_seconds = None))]
 fn simulate(
@@ -86,7 +87,7 @@ fn simulate(
     scenario: Option<&Bound<'_, PyAny>>,
     scrape_interval_seconds: Option<u32>,
 ) -> PyResult<Simulation> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let bytes = convert::input_bytes(recipe)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
         None => Scenario::default(),
@@ -106,6 +107,64 @@ fn simulate(
             "the recipe cannot be simulated",
             diagnostics,
         )),
+    }
+}
+
+/// Two inputs (recipes or Kubernetes YAML, as `simulate` takes them) simulated on the same scenario and compared: a
+/// list of flat records, one per figure (`figure`, `label`, `unit`, `first`, `second`, `difference`), which a
+/// DataFrame takes as it is. `names` label the two in the figures' table and chart. `RecipeError` or
+/// `SimulationError` as `simulate` raises them, for whichever input cannot be simulated.
+#[pyfunction]
+#[pyo3(signature = (first, second, /, scenario = None, *, names = None, scrape_interval_seconds = None))]
+fn compare<'py>(
+    py: Python<'py>,
+    first: &Bound<'py, PyAny>,
+    second: &Bound<'py, PyAny>,
+    scenario: Option<&Bound<'py, PyAny>>,
+    names: Option<(String, String)>,
+    scrape_interval_seconds: Option<u32>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let inputs = (convert::input_bytes(first)?, convert::input_bytes(second)?);
+    let scenario = match scenario {
+        Some(scenario) => convert::scenario(scenario)?,
+        None => Scenario::default(),
+    };
+    let names = names.unwrap_or_else(|| ("first".to_owned(), "second".to_owned()));
+    let options = plan_options(scrape_interval_seconds);
+    let compared = py.detach(|| {
+        sim::compare_bytes(
+            &inputs.0,
+            &inputs.1,
+            (&names.0, &names.1),
+            &options,
+            &scenario,
+        )
+    });
+    match compared {
+        Ok(compared) => compared
+            .comparison
+            .figures
+            .iter()
+            .map(|figure| convert::to_py(py, figure))
+            .collect(),
+        Err(sim::CompareError::First(error)) => Err(simulate_error(py, &names.0, error)),
+        Err(sim::CompareError::Second(error)) => Err(simulate_error(py, &names.1, error)),
+    }
+}
+
+/// A refusal of `simulate_bytes` as Python raises it.
+fn simulate_error(py: Python<'_>, name: &str, error: sim::SimulateError) -> PyErr {
+    match error {
+        sim::SimulateError::Simulation(error) => {
+            let details = match &error {
+                sim::SimError::BadScenario(details) => Some(details),
+                _ => None,
+            };
+            convert::simulation_error(py, &format!("{name}: {error}"), details)
+        }
+        sim::SimulateError::Recipe(diagnostics) => {
+            convert::recipe_error(py, &format!("{name} cannot be simulated"), diagnostics)
+        }
     }
 }
 
@@ -226,8 +285,8 @@ mod corrino_module {
     use super::tune::tune;
     #[pymodule_export]
     use super::{
-        _diagnostics_html, Diagnostic, Plan, Simulation, default_query, plan, render, render_oci,
-        render_yaml, shapes, simulate, validate,
+        _diagnostics_html, Diagnostic, Plan, Simulation, compare, default_query, plan, render,
+        render_oci, render_yaml, shapes, simulate, validate,
     };
 
     #[pymodule_init]

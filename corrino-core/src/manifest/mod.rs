@@ -281,8 +281,9 @@ fn rendered(planning: Planning, options: &RenderOptions) -> Result<Rendered, Dia
     }
 }
 
-/// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents.
-fn render_service(
+/// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents. The options are
+/// taken as valid (see [`render`], which checks them first).
+pub(crate) fn render_service(
     plan: &ServicePlan,
     options: &RenderOptions,
 ) -> Result<Vec<Manifest>, Diagnostics> {

@@ -19,6 +19,7 @@ __all__ = [
     "Plan",
     "Simulation",
     "_diagnostics_html",
+    "compare",
     "default_query",
     "plan",
     "render",
@@ -288,7 +289,7 @@ def render_yaml(
     """
 
 def simulate(
-    recipe: RecipeInput,
+    recipe: RecipeInput | list[JsonObject],
     /,
     scenario: ScenarioInput | None = None,
     *,
@@ -296,6 +297,12 @@ def simulate(
 ) -> Simulation:
     """The recipe's autoscaling simulated under a scenario: KEDA, the HPA, the Cluster Autoscaler, pods and vLLM
     replicas stepped together.
+
+    The input may also be what is deployed: Kubernetes YAML (its text or a path) holding a KEDA ScaledObject or an
+    ``autoscaling/v2`` HorizontalPodAutoscaler with the Deployment, StatefulSet or LeaderWorkerSet it scales (and the
+    OCI node pool documents, if any), a ``kubectl get -o yaml`` dump, or a list of objects as dicts (as ``render``
+    returns them); recipes and Kubernetes YAML are told apart by their content. A trigger whose value the simulator
+    cannot compute needs a ``metric-trace`` load (a ``RecipeError`` with ``metric-trace-needed`` otherwise).
 
     ``scenario`` is a mapping or its JSON text, every key optional (``duration_seconds``, ``load``, ``seed``,
     ``serving``, ``autoscaler_timing``, …, as ``corrino simulate --scenario`` reads it); ``None`` or ``{}`` is the
@@ -305,6 +312,24 @@ def simulate(
     ``RecipeError`` when the recipe has errors (its ``diagnostics`` say which); ``SimulationError`` when the scenario
     does not read (an unknown key, a wrong type) or is inconsistent, or the recipe has nothing to simulate (no pod
     autoscaling, no GPU capacity plan).
+    """
+
+def compare(
+    first: RecipeInput | list[JsonObject],
+    second: RecipeInput | list[JsonObject],
+    /,
+    scenario: ScenarioInput | None = None,
+    *,
+    names: tuple[str, str] | None = None,
+    scrape_interval_seconds: int | None = None,
+) -> list[dict[str, Any]]:
+    """Two inputs (each a recipe or Kubernetes YAML, as ``simulate`` takes them) simulated on the same scenario, figure
+    by figure: a list of flat records (``figure``, ``label``, ``unit``, ``first``, ``second``, ``difference``; a
+    value is ``None`` when it never happened), which ``pandas.DataFrame(...)`` takes as it is. The figures are those
+    of ``corrino simulate A --compare B``: first scale-up, peak replicas and nodes, seconds over the latency bound,
+    GPU-hours, flaps and more. ``names`` label the two (``("first", "second")`` by default).
+
+    ``RecipeError`` or ``SimulationError`` as ``simulate`` raises them, for whichever input cannot be simulated.
     """
 
 def tune(

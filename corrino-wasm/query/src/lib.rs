@@ -26,8 +26,8 @@ use convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 import type { Diagnostic, RecipeInput } from "./corrino_wasm.js";
-import type { Scenario, Simulated } from "./corrino_wasm_sim.js";
-export type { Diagnostic, RecipeInput, Scenario, Simulated };
+import type { Compared, Scenario, Simulated } from "./corrino_wasm_sim.js";
+export type { Compared, Diagnostic, RecipeInput, Scenario, Simulated };
 
 /** What the checks of a query need to know about the deployment. */
 export interface QueryContext {
@@ -59,6 +59,9 @@ extern "C" {
     /// A simulation with its chart.
     #[wasm_bindgen(typescript_type = "Simulated")]
     pub type SimulatedOutput;
+    /// Two simulations compared.
+    #[wasm_bindgen(typescript_type = "Compared")]
+    pub type ComparedOutput;
 }
 
 #[wasm_bindgen(start, private)]
@@ -108,6 +111,26 @@ pub fn simulate(
     let simulated = simulation::simulated(&recipe, scenario.as_deref())?
         .map_err(|e| simulation::cannot_simulate(&e, ""))?;
     Ok(to_js(&simulated)?.unchecked_into())
+}
+
+/// The simulator module's `compare`, able to evaluate custom scaling queries too.
+#[wasm_bindgen]
+pub fn compare(
+    first: RecipeInput,
+    second: RecipeInput,
+    scenario: Option<ScenarioInput>,
+    names: Option<Vec<String>>,
+) -> Result<ComparedOutput, Error> {
+    let names = names.unwrap_or_default();
+    let label = |i: usize, default: &'static str| names.get(i).map_or(default, String::as_str);
+    let compared = simulation::compared(
+        &first,
+        &second,
+        scenario.as_deref(),
+        (label(0, "first"), label(1, "second")),
+    )?
+    .map_err(|e| simulation::cannot_compare(&e))?;
+    Ok(to_js(&compared)?.unchecked_into())
 }
 
 /// `QueryContext` as JS writes it.

@@ -125,6 +125,10 @@ export interface Scenario {
   initial_replicas?: number | null;
   /** Nodes Ready at the start; null starts with enough for the initial replicas, at least min_nodes. */
   initial_nodes?: number | null;
+  /** The pool's fewest nodes, for Kubernetes input without a node pool document (with max_nodes: autoscaled). */
+  min_nodes?: number | null;
+  /** The pool's most nodes, for Kubernetes input without a node pool document. */
+  max_nodes?: number | null;
 }
 
 /** The values a simulation ran with, defaults resolved. */
@@ -132,6 +136,10 @@ export interface SimulationSettings {
   shape: string;
   gpus_per_node: number;
   replicas_per_node: number;
+  /** Pods per replica: a LeaderWorkerSet's group size (absent when 1). */
+  pods_per_replica?: number;
+  /** "hpa" when a plain HorizontalPodAutoscaler scales the workload (absent for KEDA). */
+  autoscaler?: "hpa";
   min_replicas: number;
   max_replicas: number;
   threshold: number;
@@ -273,6 +281,25 @@ export interface Simulation {
   notes: Diagnostic[];
 }
 
+/** One figure of two runs side by side (null: it never happened, as a scale-up that did not occur). */
+export interface ComparedFigure {
+  /** A stable identifier: the summary field it comes from. */
+  figure: string;
+  label: string;
+  unit: string;
+  first: number | null;
+  second: number | null;
+  /** second − first, when both have a value. */
+  difference: number | null;
+}
+
+/** What compare() gives: the figures side by side and the chart of both runs. */
+export interface Compared {
+  comparison: { first: string; second: string; figures: ComparedFigure[] };
+  /** Both runs in one SVG document: ready replicas, nodes and the 95th percentile latency. */
+  chart: string;
+}
+
 /** What simulate() gives: the simulation and its chart, or (when the recipe has errors) nulls and the reasons. */
 export interface Simulated {
   simulation: Simulation | null;
@@ -297,6 +324,9 @@ extern "C" {
     /// A simulation with its chart.
     #[wasm_bindgen(typescript_type = "Simulated")]
     pub type SimulatedOutput;
+    /// Two simulations compared.
+    #[wasm_bindgen(typescript_type = "Compared")]
+    pub type ComparedOutput;
 }
 
 #[wasm_bindgen(start, private)]
@@ -305,7 +335,8 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// How the recipe's autoscaling behaves under a load: KEDA, the HPA, the Cluster Autoscaler and the replicas, stepped
+/// How the recipe's (or a deployment's: Kubernetes YAML text, or an array of objects, with a ScaledObject or HPA and
+/// the workload it scales) autoscaling behaves under a load: KEDA, the HPA, the Cluster Autoscaler and the replicas, stepped
 /// together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. A recipe with errors
 /// gives `simulation: null` and its diagnostics, as the main module's `render` does. Throws for a scenario that is
 /// not one (a misspelled field is refused by name) and when the recipe cannot be simulated: no pod autoscaling, no
@@ -324,6 +355,29 @@ pub fn simulate(
         _ => cannot_simulate(&e, ""),
     })?;
     Ok(to_js(&simulated)?.unchecked_into())
+}
+
+/// Two inputs (recipes, or Kubernetes YAML as `simulate` takes it) simulated on the same scenario and compared:
+/// the figures side by side (`corrino simulate A --compare B`'s) and the chart of both. `names` label them
+/// (`["first", "second"]` by default). Throws for an input that cannot be simulated: the message says which, and
+/// `diagnostics` (input errors) or `details` (a scenario past a bound) say why.
+#[wasm_bindgen]
+pub fn compare(
+    first: RecipeInput,
+    second: RecipeInput,
+    scenario: Option<ScenarioInput>,
+    names: Option<Vec<String>>,
+) -> Result<ComparedOutput, Error> {
+    let names = names.unwrap_or_default();
+    let label = |i: usize, default: &'static str| names.get(i).map_or(default, String::as_str);
+    let compared = simulation::compared(
+        &first,
+        &second,
+        scenario.as_deref(),
+        (label(0, "first"), label(1, "second")),
+    )?
+    .map_err(|e| simulation::cannot_compare(&e))?;
+    Ok(to_js(&compared)?.unchecked_into())
 }
 
 /// The scenario used when none is given: the autoscaling guide's llmperf run (30 clients, 512/512 tokens, 3000

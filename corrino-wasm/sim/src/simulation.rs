@@ -66,3 +66,60 @@ pub fn cannot_simulate(err: &SimError, more: &str) -> Error {
     }
     error
 }
+
+/// What `compare` returns: the two runs' figures side by side and the chart of both.
+#[derive(Serialize)]
+pub struct ComparedOutput {
+    comparison: sim::Comparison,
+    /// Both runs in one chart, as an SVG document.
+    chart: String,
+}
+
+/// Reads the scenario and simulates both inputs on it, then compares them. The outer error is a failure of the call;
+/// the inner one says which input could not be simulated (with its diagnostics when it has errors).
+pub fn compared(
+    first: &JsValue,
+    second: &JsValue,
+    scenario: Option<&JsValue>,
+    names: (&str, &str),
+) -> Result<Result<ComparedOutput, sim::CompareError>, Error> {
+    let (first, second) = (recipe_bytes(first)?, recipe_bytes(second)?);
+    let scenario: Scenario = match scenario.and_then(optional) {
+        Some(value) => from_json_text("scenario", value)?,
+        None => Scenario::default(),
+    };
+    Ok(
+        sim::compare_bytes(&first, &second, names, &PlanOptions::default(), &scenario).map(
+            |compared| ComparedOutput {
+                chart: sim::compare_svg(
+                    &compared.first.simulation,
+                    &compared.second.simulation,
+                    names,
+                ),
+                comparison: compared.comparison,
+            },
+        ),
+    )
+}
+
+/// A refusal of `compare` as a JS `Error`: which input, why, and its diagnostics (as `diagnostics`) when it has
+/// errors, or the scenario's structured error (as `details`).
+pub fn cannot_compare(err: &sim::CompareError) -> Error {
+    let inner = match err {
+        sim::CompareError::First(e) | sim::CompareError::Second(e) => e,
+    };
+    match inner {
+        sim::SimulateError::Simulation(e) => {
+            let error = cannot_simulate(e, "");
+            error.set_message(&format!("cannot compare: {err}"));
+            error
+        }
+        sim::SimulateError::Recipe(diagnostics) => {
+            let error = Error::new(&format!("cannot compare: {err}"));
+            if let Ok(list) = to_js(diagnostics) {
+                let _ = js_sys::Reflect::set(&error, &JsValue::from_str("diagnostics"), &list);
+            }
+            error
+        }
+    }
+}
