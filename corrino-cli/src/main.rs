@@ -17,7 +17,9 @@ use corrino_core::manifest::{
     self, FileSystemExport, NodeGroupDiscovery, RenderOptions, ScrapeMode,
 };
 use corrino_core::sim;
-use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
+use corrino_core::{
+    KedaVersion, KubernetesVersion, PlanOptions, Target, plan_bytes, validate_bytes,
+};
 
 /// Validate, plan and render OCI AI Blueprints inference recipes.
 #[derive(Parser)]
@@ -36,6 +38,8 @@ enum Command {
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Print what a recipe resolves to: capacity, autoscaling values and where each came from.
     Plan {
@@ -44,6 +48,8 @@ enum Command {
         /// How to print the plan.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents. A
     /// `shared_node_pool` recipe has only its node pool document, which is printed in their place.
@@ -122,6 +128,8 @@ enum Command {
         /// How to print the result.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
     Delete {
@@ -158,6 +166,34 @@ enum ManifestFormat {
     Yaml,
     /// A JSON `List`.
     Json,
+}
+
+/// The cluster's releases as flags (the core's `Target`): what the recipe is checked, rendered and simulated for.
+#[derive(Args, Clone, Copy)]
+struct TargetFlags {
+    /// The cluster's KEDA release (OCI AI Blueprints installs 2.17.0); `2.17` means 2.17.0.
+    #[arg(long, value_enum, default_value_t = KedaVersion::default())]
+    keda: KedaVersion,
+    /// The cluster's Kubernetes minor release (default: the newest OKE offers).
+    #[arg(long, value_enum, default_value_t = KubernetesVersion::default())]
+    kubernetes: KubernetesVersion,
+}
+
+impl TargetFlags {
+    fn target(self) -> Target {
+        Target {
+            keda: self.keda,
+            kubernetes: self.kubernetes,
+        }
+    }
+
+    /// The plan options for this target.
+    fn plan_options(self) -> PlanOptions {
+        PlanOptions {
+            target: self.target(),
+            ..PlanOptions::default()
+        }
+    }
 }
 
 /// The render options as flags: one flag per field of the core's `RenderOptions`, with its defaults.
@@ -217,6 +253,8 @@ struct RenderFlags {
     /// Delete a finished Job after this many seconds (kept until `corrino delete` otherwise).
     #[arg(long)]
     job_ttl_seconds_after_finished: Option<u32>,
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -253,6 +291,8 @@ impl RenderFlags {
             storage_class: self.storage_class.clone(),
             job_backoff_limit: self.job_backoff_limit,
             job_ttl_seconds_after_finished: self.job_ttl_seconds_after_finished,
+            keda: self.target.keda,
+            kubernetes: self.target.kubernetes,
         }
     }
 }
@@ -270,9 +310,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Validate { recipe, format } => {
+        Command::Validate {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
-            let diagnostics = validate_bytes(&bytes, &PlanOptions::default());
+            let diagnostics = validate_bytes(&bytes, &target.plan_options());
             let shown = display_name(&recipe);
             let written = match format {
                 OutputFormat::Text => {
@@ -287,10 +331,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             written.map_err(|e| format!("cannot write the report: {e}"))?;
             Ok(exit_for(diagnostics.has_errors()))
         }
-        Command::Plan { recipe, format } => {
+        Command::Plan {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
             let shown = display_name(&recipe);
-            let planning = plan_bytes(&bytes, &PlanOptions::default());
+            let planning = plan_bytes(&bytes, &target.plan_options());
             let diagnostics = planning.diagnostics;
             let Some(plan) = planning.preview else {
                 report::write_text(&mut anstream::stderr().lock(), &shown, &diagnostics)
@@ -349,6 +397,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             csv,
             svg,
             format,
+            target,
         } => {
             let flags = ScenarioFlags {
                 file: scenario.as_deref(),
@@ -361,6 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let (scenario, set_by) = flags.scenario()?;
             simulate(
                 &recipe,
+                &target.plan_options(),
                 &scenario,
                 &set_by,
                 csv.as_deref(),
@@ -506,6 +556,7 @@ fn read_table(path: &Path) -> Result<String, String> {
 
 fn simulate(
     recipe: &Path,
+    plan_options: &PlanOptions,
     scenario: &sim::Scenario,
     set_by: &SetBy,
     csv: Option<&Path>,
@@ -515,7 +566,7 @@ fn simulate(
     let bytes = read_input(recipe)?;
     let shown = display_name(recipe);
     let mut stderr = anstream::stderr().lock();
-    let simulation = match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
+    let simulation = match sim::simulate_bytes(&bytes, plan_options, scenario) {
         Ok(simulated) => {
             report::write_warnings(&mut stderr, &shown, &simulated.diagnostics).map_err(written)?;
             simulated.simulation

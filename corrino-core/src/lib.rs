@@ -41,6 +41,7 @@ pub mod recipe;
 pub mod schema;
 pub mod shape;
 pub mod sim;
+pub mod target;
 pub mod tune;
 pub mod validate;
 pub mod vllm;
@@ -54,3 +55,4 @@ pub use plan::{
 };
 pub use recipe::{CanonicalName, Recipe, RecipeMode};
 pub use shape::{Shape, ShapeCatalog};
+pub use target::{KedaVersion, KubernetesVersion, Target};

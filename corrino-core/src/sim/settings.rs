@@ -11,10 +11,11 @@ use super::metrics::Query;
 use super::pods::{DEFAULT_IMAGE_PULL_SECONDS, DEFAULT_POD_STARTUP_SECONDS, PodTiming};
 use super::scenario::{MAX_SIMULATED_NODES, Scenario};
 use super::serving::ServingModel;
-use super::versions::KedaVersion;
 use crate::autoscaling::{PodAutoscaling, QuerySource};
 use crate::capacity::{Capacity, Unit};
+use crate::manifest::scaling;
 use crate::plan::ServicePlan;
+use crate::target::Target;
 
 /// The values the simulation ran with, defaults resolved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -62,6 +63,8 @@ pub struct Settings {
     pub initial_replicas: u32,
     /// Nodes at the start.
     pub initial_nodes: u32,
+    /// The KEDA and Kubernetes releases simulated: the plan's target.
+    pub target: Target,
 }
 
 /// The query the recipe scales on, as the simulator evaluates it.
@@ -199,14 +202,19 @@ pub(super) fn resolve_settings(
         min_replicas: to_i32(min_replicas),
         max_replicas: to_i32(pod.max_replicas),
         threshold,
-        threshold_milli: keda::metric_target_milli(KedaVersion::default(), threshold),
+        threshold_milli: keda::metric_target_milli(plan.target.keda, threshold),
         metric_type: pod.metric_type.as_str(),
         query: match &pod.query {
             QuerySource::DefaultLatency => "default-latency".into(),
             QuerySource::Custom(text) => text.clone(),
         },
-        polling_interval_seconds: i64::from(pod.polling_interval_seconds.value.max(1)),
-        cooldown_seconds: i64::from(pod.cooldown_seconds.value),
+        // As rendered for the target: a field left out runs on KEDA's default.
+        polling_interval_seconds: scaling::polling_interval(pod, plan.target.keda).map_or(
+            i64::from(keda::DEFAULT_POLLING_INTERVAL_SECONDS),
+            |seconds| i64::from(seconds.max(1)),
+        ),
+        cooldown_seconds: scaling::cooldown_period(pod, plan.target.keda)
+            .map_or(i64::from(keda::DEFAULT_COOLDOWN_PERIOD_SECONDS), i64::from),
         hpa_sync_period_seconds: to_i64(scenario.hpa_sync_period_seconds),
         scrape_interval_seconds: to_i64(scenario.scrape_interval_seconds),
         serving,
@@ -230,6 +238,7 @@ pub(super) fn resolve_settings(
         latency_bound_seconds: scenario.latency_bound_seconds,
         initial_replicas,
         initial_nodes,
+        target: plan.target,
     })
 }
 

@@ -24,7 +24,9 @@
 use super::SimError;
 use super::cluster_autoscaler::{ClusterAutoscaler, NodePool, ScanNote};
 use super::digest::{LatencyDigest, median_and_p95};
-use super::hpa::{Behavior, ExternalMetricReading, Hpa, HpaSpec, MetricTarget, ScaleTarget};
+use super::hpa::{
+    Behavior, ControllerConfig, ExternalMetricReading, Hpa, HpaSpec, MetricTarget, ScaleTarget,
+};
 use super::keda::{
     self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop,
     ScaledObjectSpec, TriggerTarget,
@@ -38,7 +40,6 @@ use super::settings::{Settings, behavior, build_query, resolve_settings, to_i32,
 use super::simulation::{
     Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
 };
-use super::versions::KedaVersion;
 use crate::autoscaling::MetricType;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::plan::{GroupMember, Plan, ServicePlan};
@@ -250,13 +251,16 @@ impl World {
             )
         };
         let spec_replicas = to_i32(replica_set.total());
-        let hpa = Hpa::new(HpaSpec {
-            min_replicas: Some(keda::hpa_min_replicas(Some(settings.min_replicas))),
-            max_replicas: settings.max_replicas,
-            behavior: Some(behavior),
-        });
+        let hpa = Hpa {
+            config: ControllerConfig::for_version(settings.target.kubernetes),
+            ..Hpa::new(HpaSpec {
+                min_replicas: Some(keda::hpa_min_replicas(Some(settings.min_replicas))),
+                max_replicas: settings.max_replicas,
+                behavior: Some(behavior),
+            })
+        };
         let keda = ScaledObjectLoop::new(
-            KedaVersion::default(),
+            settings.target.keda,
             ScaledObjectSpec {
                 min_replica_count: Some(settings.min_replicas),
                 max_replica_count: Some(settings.max_replicas),
