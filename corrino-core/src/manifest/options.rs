@@ -97,10 +97,11 @@ pub struct RenderOptions {
     /// How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
     /// [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
     pub job_ttl_seconds_after_finished: Option<u32>,
-    /// The KEDA release of the cluster (2.17.0, as OCI AI Blueprints installs it): the [`Target`]'s `keda`, flat so
-    /// that every face names it `keda`. The recipe is planned for it, and the ScaledObject holds only what it admits.
+    /// The cluster's KEDA release (2.17.0, as OCI AI Blueprints installs it): the recipe is planned for it, and the
+    /// ScaledObject holds only what it admits. With `kubernetes`, the target, written flat so that every face names
+    /// it `keda`.
     pub keda: KedaVersion,
-    /// The cluster's Kubernetes minor release (1.34, the newest OKE offers): the [`Target`]'s `kubernetes`.
+    /// The cluster's Kubernetes minor release (1.34, the newest OKE offers).
     pub kubernetes: KubernetesVersion,
 }
 

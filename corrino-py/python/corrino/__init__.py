@@ -36,6 +36,8 @@ from ._options import (
     AutoscalerTiming,
     Discovery,
     FileSystemExport,
+    KedaVersion,
+    KubernetesVersion,
     RenderOptions,
     ScrapeMode,
 )
@@ -56,6 +58,8 @@ __all__ = [
     "Discovery",
     "FileSystemExport",
     "JsonObject",
+    "KedaVersion",
+    "KubernetesVersion",
     "Plan",
     "RecipeError",
     "RecipeInput",

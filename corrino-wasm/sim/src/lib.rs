@@ -26,8 +26,8 @@ use simulation::cannot_simulate;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { AutoscalerTiming, Diagnostic, RecipeInput } from "./corrino_wasm.js";
-export type { AutoscalerTiming, Diagnostic, RecipeInput };
+import type { AutoscalerTiming, Diagnostic, RecipeInput, Target } from "./corrino_wasm.js";
+export type { AutoscalerTiming, Diagnostic, RecipeInput, Target };
 
 /** How big requests are, in tokens, as llmperf's options size them; 512 in and 512 out, deviation 10, by default. */
 export interface RequestShape {
@@ -166,6 +166,8 @@ export interface SimulationSettings {
   latency_bound_seconds: number;
   initial_replicas: number;
   initial_nodes: number;
+  /** The KEDA and Kubernetes releases simulated (the recipe's target), each written in full. */
+  target: Required<Target>;
 }
 
 /** One row of the timeline, every `sample_interval_seconds`. */
@@ -291,6 +293,9 @@ extern "C" {
     /// A simulation scenario.
     #[wasm_bindgen(typescript_type = "Scenario")]
     pub type ScenarioInput;
+    /// The cluster's releases.
+    #[wasm_bindgen(typescript_type = "Target")]
+    pub type TargetInput;
     /// A simulation scenario.
     #[wasm_bindgen(typescript_type = "Scenario")]
     pub type ScenarioOutput;
@@ -306,7 +311,9 @@ fn start() {
 }
 
 /// How the recipe's autoscaling behaves under a load: KEDA, the HPA, the Cluster Autoscaler and the replicas, stepped
-/// together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. A recipe with errors
+/// together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. `target`
+/// (`{keda, kubernetes}`, each optional) chooses the releases whose KEDA and HPA run: by default KEDA 2.17.0, as
+/// OCI AI Blueprints installs it, and Kubernetes 1.34. A recipe with errors
 /// gives `simulation: null` and its diagnostics, as the main module's `render` does. Throws for a scenario that is
 /// not one (a misspelled field is refused by name) and when the recipe cannot be simulated: no pod autoscaling, no
 /// GPU capacity plan, a scenario past one of its bounds (the error's `details` name the field, its value and the
@@ -315,14 +322,16 @@ fn start() {
 pub fn simulate(
     recipe: RecipeInput,
     scenario: Option<ScenarioInput>,
+    target: Option<TargetInput>,
 ) -> Result<SimulatedOutput, Error> {
-    let simulated = simulation::simulated(&recipe, scenario.as_deref())?.map_err(|e| match e {
-        SimError::UnsupportedQuery { .. } => cannot_simulate(
-            &e,
-            "; the query module's `simulate` (`corrino/query`) evaluates them",
-        ),
-        _ => cannot_simulate(&e, ""),
-    })?;
+    let simulated = simulation::simulated(&recipe, scenario.as_deref(), target.as_deref())?
+        .map_err(|e| match e {
+            SimError::UnsupportedQuery { .. } => cannot_simulate(
+                &e,
+                "; the query module's `simulate` (`corrino/query`) evaluates them",
+            ),
+            _ => cannot_simulate(&e, ""),
+        })?;
     Ok(to_js(&simulated)?.unchecked_into())
 }
 
