@@ -18,7 +18,9 @@ use corrino_core::manifest::{
     self, FileSystemExport, NodeGroupDiscovery, RenderOptions, ScrapeMode,
 };
 use corrino_core::sim;
-use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
+use corrino_core::{
+    KedaVersion, KubernetesVersion, PlanOptions, Target, plan_bytes, validate_bytes,
+};
 
 /// Validate, plan and render OCI AI Blueprints inference recipes.
 #[derive(Parser)]
@@ -37,6 +39,8 @@ enum Command {
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Print what a recipe resolves to: capacity, autoscaling values and where each came from.
     Plan {
@@ -45,6 +49,8 @@ enum Command {
         /// How to print the plan.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents. A
     /// `shared_node_pool` recipe has only its node pool document, which is printed in their place.
@@ -133,6 +139,34 @@ enum ManifestFormat {
     Json,
 }
 
+/// The cluster's releases as flags (the core's `Target`): what the recipe is checked, rendered and simulated for.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct TargetFlags {
+    /// The cluster's KEDA release (OCI AI Blueprints installs 2.17.0); `2.17` means 2.17.0.
+    #[arg(long, value_enum, default_value_t = KedaVersion::default())]
+    keda: KedaVersion,
+    /// The cluster's Kubernetes minor release (default: the newest OKE offers).
+    #[arg(long, value_enum, default_value_t = KubernetesVersion::default())]
+    kubernetes: KubernetesVersion,
+}
+
+impl TargetFlags {
+    fn target(self) -> Target {
+        Target {
+            keda: self.keda,
+            kubernetes: self.kubernetes,
+        }
+    }
+
+    /// The plan options for this target.
+    pub(crate) fn plan_options(self) -> PlanOptions {
+        PlanOptions {
+            target: self.target(),
+            ..PlanOptions::default()
+        }
+    }
+}
+
 /// The render options as flags: one flag per field of the core's `RenderOptions`, with its defaults.
 #[derive(Args)]
 struct RenderFlags {
@@ -190,6 +224,8 @@ struct RenderFlags {
     /// Delete a finished Job after this many seconds (kept until `corrino delete` otherwise).
     #[arg(long)]
     job_ttl_seconds_after_finished: Option<u32>,
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -226,6 +262,8 @@ impl RenderFlags {
             storage_class: self.storage_class.clone(),
             job_backoff_limit: self.job_backoff_limit,
             job_ttl_seconds_after_finished: self.job_ttl_seconds_after_finished,
+            keda: self.target.keda,
+            kubernetes: self.target.kubernetes,
         }
     }
 }
@@ -243,9 +281,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Validate { recipe, format } => {
+        Command::Validate {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
-            let diagnostics = validate_bytes(&bytes, &PlanOptions::default());
+            let diagnostics = validate_bytes(&bytes, &target.plan_options());
             let shown = display_name(&recipe);
             let written = match format {
                 OutputFormat::Text => {
@@ -260,10 +302,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             written.map_err(|e| format!("cannot write the report: {e}"))?;
             Ok(exit_for(diagnostics.has_errors()))
         }
-        Command::Plan { recipe, format } => {
+        Command::Plan {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
             let shown = display_name(&recipe);
-            let planning = plan_bytes(&bytes, &PlanOptions::default());
+            let planning = plan_bytes(&bytes, &target.plan_options());
             let diagnostics = planning.diagnostics;
             let Some(plan) = planning.preview else {
                 report::write_text(&mut anstream::stderr().lock(), &shown, &diagnostics)

@@ -15,7 +15,7 @@ use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::sim;
 
 use super::{
-    OutputFormat, ScenarioFlags, SetBy, display_name, exit_for, output, read_input, report,
+    OutputFormat, ScenarioFlags, SetBy, TargetFlags, display_name, exit_for, output, read_input, report,
     set_by_flag, write_json, written,
 };
 
@@ -61,6 +61,9 @@ pub struct SimulateArgs {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
+    /// The releases whose KEDA and HPA run (both inputs of `--compare` run on them).
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 /// `MIN:MAX` or `N`.
@@ -106,13 +109,14 @@ pub fn run(args: &SimulateArgs) -> Result<ExitCode, String> {
 /// Simulates one input; prints its problems and returns `None` when it cannot be simulated.
 fn simulated(
     path: &Path,
+    options: &PlanOptions,
     scenario: &sim::Scenario,
     set_by: &SetBy,
 ) -> Result<Option<sim::Simulation>, String> {
     let bytes = read_simulation_input(path)?;
     let shown = display_name(path);
     let mut stderr = anstream::stderr().lock();
-    match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
+    match sim::simulate_bytes(&bytes, options, scenario) {
         Ok(simulated) => {
             report::write_warnings(&mut stderr, &shown, &simulated.diagnostics).map_err(written)?;
             Ok(Some(simulated.simulation))
@@ -139,7 +143,8 @@ fn simulate(
     scenario: &sim::Scenario,
     set_by: &SetBy,
 ) -> Result<ExitCode, String> {
-    let Some(simulation) = simulated(&args.input, scenario, set_by)? else {
+    let Some(simulation) = simulated(&args.input, &args.target.plan_options(), scenario, set_by)?
+    else {
         return Ok(exit_for(true));
     };
     let shown = display_name(&args.input);
@@ -179,8 +184,9 @@ fn compare(
     scenario: &sim::Scenario,
     set_by: &SetBy,
 ) -> Result<ExitCode, String> {
-    let first = simulated(&args.input, scenario, set_by)?;
-    let other = simulated(second, scenario, set_by)?;
+    let options = args.target.plan_options();
+    let first = simulated(&args.input, &options, scenario, set_by)?;
+    let other = simulated(second, &options, scenario, set_by)?;
     let (Some(first), Some(other)) = (first, other) else {
         return Ok(exit_for(true));
     };

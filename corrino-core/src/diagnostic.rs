@@ -199,6 +199,14 @@ codes! {
     PollingInterval = "polling-interval",
     /// A custom query that cannot work as written.
     Query = "query",
+    /// A `scaling_threshold` that the target's KEDA passes to the HPA as another number (it keeps thousandths):
+    /// an error when that number is 0 or less, which the API server refuses as an HPA target.
+    ThresholdPrecision = "threshold-precision",
+    /// The target's KEDA admission webhook refuses the ScaledObject corrino would render.
+    KedaAdmissionRefused = "keda-admission-refused",
+    /// The target's KEDA admission webhook warns about the ScaledObject corrino would render (KEDA 2.20: timing
+    /// fields that have no effect).
+    KedaAdmissionWarning = "keda-admission-warning",
     /// A job's team that the recipe (or its deployment group) does not create: it must exist before the job runs.
     TeamNotCreated = "team-not-created",
     /// Autoscaling fields on a recipe that cannot autoscale (a job, a pool).

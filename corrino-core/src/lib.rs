@@ -42,6 +42,7 @@ pub mod recipe;
 pub mod schema;
 pub mod shape;
 pub mod sim;
+pub mod target;
 pub mod tune;
 pub mod validate;
 pub mod vllm;
@@ -55,3 +56,4 @@ pub use plan::{
 };
 pub use recipe::{CanonicalName, Recipe, RecipeMode};
 pub use shape::{Shape, ShapeCatalog};
+pub use target::{KedaVersion, KubernetesVersion, Target};

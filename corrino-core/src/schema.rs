@@ -12,6 +12,7 @@ use crate::manifest::RenderOptions;
 use crate::plan::Preview;
 use crate::recipe::Recipe;
 use crate::shape::Shape;
+use crate::target::Target;
 
 /// The schema's `$id`.
 pub const SCHEMA_ID: &str = "https://corrino.invalid/recipe.schema.json";
@@ -76,7 +77,8 @@ pub fn recipe_schema_text() -> String {
 pub const API_SCHEMA_ID: &str = "https://corrino.invalid/api.schema.json";
 
 /// The values of the library's API, each a definition of one schema (`$defs`) named as the faces name it: `Plan` is
-/// a plan as `corrino plan` prints it (a [`Preview`]), `RenderOptions` the options of every render function.
+/// a plan as `corrino plan` prints it (a [`Preview`]), `RenderOptions` the options of every render function, `Target`
+/// the releases that planning and simulation take.
 #[must_use]
 pub fn api_schema() -> serde_json::Value {
     let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
@@ -85,6 +87,7 @@ pub fn api_schema() -> serde_json::Value {
         ("Plan", generator.subschema_for::<Preview>()),
         ("Diagnostic", generator.subschema_for::<Diagnostic>()),
         ("Shape", generator.subschema_for::<Shape>()),
+        ("Target", generator.subschema_for::<Target>()),
     ];
     let definitions = generator.take_definitions(true);
     let properties: serde_json::Map<String, serde_json::Value> = roots

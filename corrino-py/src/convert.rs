@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::manifest::RenderOptions;
 use corrino_core::sim::{Scenario, ScenarioError};
-use corrino_core::{Diagnostics, Severity};
+use corrino_core::{Diagnostics, Severity, Target};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -181,14 +181,39 @@ pub fn render_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<RenderOpt
             given.set_item(key, value)?;
         }
     }
-    pythonize::depythonize::<RenderOptions>(given.as_any()).map_err(|e| {
-        let message = format!("invalid render options: {e}");
-        if message.contains("unknown variant") {
-            PyValueError::new_err(message)
-        } else {
-            PyTypeError::new_err(message)
-        }
-    })
+    pythonize::depythonize::<RenderOptions>(given.as_any())
+        .map_err(|e| option_error(&format!("invalid render options: {e}")))
+}
+
+/// A failure to read options: `ValueError` for a name that is not one of the choices (a scrape mode, a KEDA
+/// release), `TypeError` for the rest (an unknown keyword, a value of the wrong type).
+fn option_error(message: &str) -> PyErr {
+    if message.contains("unknown variant") || message.contains("release corrino knows") {
+        PyValueError::new_err(message.to_owned())
+    } else {
+        PyTypeError::new_err(message.to_owned())
+    }
+}
+
+/// The target from the `keda` and `kubernetes` keywords, read with serde into the core's `Target` as the render
+/// options read the same keywords; `None` keeps the default.
+pub fn target(
+    keda: Option<&Bound<'_, PyAny>>,
+    kubernetes: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Target> {
+    let given: Vec<(&str, &Bound<'_, PyAny>)> = [("keda", keda), ("kubernetes", kubernetes)]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.filter(|v| !v.is_none())?)))
+        .collect();
+    let Some((_, first)) = given.first() else {
+        return Ok(Target::default());
+    };
+    let keywords = PyDict::new(first.py());
+    for (key, value) in given {
+        keywords.set_item(key, value)?;
+    }
+    pythonize::depythonize::<Target>(keywords.as_any())
+        .map_err(|e| option_error(&format!("invalid target: {e}")))
 }
 
 /// The core's diagnostics as a `corrino.Diagnostics` list of `Diagnostic` objects.

@@ -19,36 +19,39 @@ use std::sync::OnceLock;
 use corrino_core::manifest::{self, Manifest};
 use corrino_core::promql;
 use corrino_core::sim::{self, Scenario};
-use corrino_core::{PlanOptions, ShapeCatalog};
+use corrino_core::{PlanOptions, ShapeCatalog, Target};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use types::{Diagnostic, Plan, Simulation};
 
-/// The plan options: the built-in shape catalog (built once) and the scrape interval.
-fn plan_options(scrape_interval_seconds: Option<u32>) -> Cow<'static, PlanOptions> {
+/// The plan options: the built-in shape catalog (built once), the scrape interval and the target.
+fn plan_options(scrape_interval_seconds: Option<u32>, target: Target) -> Cow<'static, PlanOptions> {
     static DEFAULT: OnceLock<PlanOptions> = OnceLock::new();
     let default = DEFAULT.get_or_init(PlanOptions::default);
-    match scrape_interval_seconds {
-        None => Cow::Borrowed(default),
-        Some(seconds) => Cow::Owned(PlanOptions {
-            scrape_interval_seconds: seconds,
-            ..default.clone()
-        }),
+    if scrape_interval_seconds.is_none() && target == default.target {
+        return Cow::Borrowed(default);
     }
+    Cow::Owned(PlanOptions {
+        scrape_interval_seconds: scrape_interval_seconds.unwrap_or(default.scrape_interval_seconds),
+        target,
+        ..default.clone()
+    })
 }
 
 /// Every problem of a recipe: reading, structure and rules, in a deterministic order.
 #[pyfunction]
-#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None))]
+#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None, keda = None, kubernetes = None))]
 fn validate<'py>(
     py: Python<'py>,
     recipe: &Bound<'py, PyAny>,
     scrape_interval_seconds: Option<u32>,
+    keda: Option<&Bound<'py, PyAny>>,
+    kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let bytes = convert::recipe_bytes(recipe)?;
-    let options = plan_options(scrape_interval_seconds);
+    let options = plan_options(scrape_interval_seconds, convert::target(keda, kubernetes)?);
     let diagnostics = py.detach(|| corrino_core::validate_bytes(&bytes, &options));
     convert::diagnostics(py, diagnostics)
 }
@@ -56,14 +59,16 @@ fn validate<'py>(
 /// The recipe resolved: capacity, autoscaling values with their sources, and every problem found. A recipe with
 /// errors still has a plan; `RecipeError` only when the input is not a recipe at all.
 #[pyfunction]
-#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None))]
+#[pyo3(signature = (recipe, /, *, scrape_interval_seconds = None, keda = None, kubernetes = None))]
 fn plan(
     py: Python<'_>,
     recipe: &Bound<'_, PyAny>,
     scrape_interval_seconds: Option<u32>,
+    keda: Option<&Bound<'_, PyAny>>,
+    kubernetes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Plan> {
     let bytes = convert::recipe_bytes(recipe)?;
-    let options = plan_options(scrape_interval_seconds);
+    let options = plan_options(scrape_interval_seconds, convert::target(keda, kubernetes)?);
     let planning = py.detach(|| corrino_core::plan_bytes(&bytes, &options));
     match planning.preview {
         Some(preview) => Ok(Plan(preview)),
@@ -75,24 +80,27 @@ fn plan(
     }
 }
 
-/// The recipe's autoscaling simulated under a scenario (by default the autoscaling guide's llmperf run for an hour).
-/// The input may also be Kubernetes YAML (a ScaledObject or HPA with the workload it scales), its text, a path, or
+/// The recipe's autoscaling simulated under a scenario (by default the autoscaling guide's llmperf run for an hour),
+/// with the KEDA and HPA of its target (`keda`, `kubernetes`). The input may also be Kubernetes YAML (a ScaledObject or HPA with the workload it scales), its text, a path, or
 /// a list of objects as dicts (as `render` returns them). `RecipeError` when the input has errors, as `corrino
 /// simulate` refuses it; `SimulationError` when the scenario does not read or the input has nothing to simulate.
 #[pyfunction]
-#[pyo3(signature = (recipe, /, scenario = None, *, scrape_interval_seconds = None))]
+#[pyo3(signature = (recipe, /, scenario = None, *, scrape_interval_seconds = None, keda = None, kubernetes = None))]
 fn simulate(
     py: Python<'_>,
     recipe: &Bound<'_, PyAny>,
     scenario: Option<&Bound<'_, PyAny>>,
     scrape_interval_seconds: Option<u32>,
+    keda: Option<&Bound<'_, PyAny>>,
+    kubernetes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Simulation> {
     let bytes = convert::input_bytes(recipe)?;
+    let target = convert::target(keda, kubernetes)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
         None => Scenario::default(),
     };
-    let options = plan_options(scrape_interval_seconds);
+    let options = plan_options(scrape_interval_seconds, target);
     match py.detach(|| sim::simulate_bytes(&bytes, &options, &scenario)) {
         Ok(simulated) => Ok(Simulation(simulated.simulation)),
         Err(sim::SimulateError::Simulation(error)) => {
@@ -115,7 +123,7 @@ fn simulate(
 /// DataFrame takes as it is. `names` label the two in the figures' table and chart. `RecipeError` or
 /// `SimulationError` as `simulate` raises them, for whichever input cannot be simulated.
 #[pyfunction]
-#[pyo3(signature = (first, second, /, scenario = None, *, names = None, scrape_interval_seconds = None))]
+#[pyo3(signature = (first, second, /, scenario = None, *, names = None, scrape_interval_seconds = None, keda = None, kubernetes = None))]
 fn compare<'py>(
     py: Python<'py>,
     first: &Bound<'py, PyAny>,
@@ -123,14 +131,17 @@ fn compare<'py>(
     scenario: Option<&Bound<'py, PyAny>>,
     names: Option<(String, String)>,
     scrape_interval_seconds: Option<u32>,
+    keda: Option<&Bound<'py, PyAny>>,
+    kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let inputs = (convert::input_bytes(first)?, convert::input_bytes(second)?);
+    let target = convert::target(keda, kubernetes)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
         None => Scenario::default(),
     };
     let names = names.unwrap_or_else(|| ("first".to_owned(), "second".to_owned()));
-    let options = plan_options(scrape_interval_seconds);
+    let options = plan_options(scrape_interval_seconds, target);
     let compared = py.detach(|| {
         sim::compare_bytes(
             &inputs.0,
@@ -177,7 +188,8 @@ fn rendered(
 ) -> PyResult<Vec<Manifest>> {
     let bytes = convert::recipe_bytes(recipe)?;
     let options = convert::render_options(options)?;
-    let plan_options = plan_options(scrape_interval_seconds);
+    // The recipe is planned for the render options' target (`render_bytes` sees to it).
+    let plan_options = plan_options(scrape_interval_seconds, options.target());
     py.detach(|| manifest::render_bytes(&bytes, &plan_options, &options))
         .map(|rendered| rendered.manifests)
         .map_err(|diagnostics| {

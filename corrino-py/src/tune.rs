@@ -15,15 +15,21 @@ use crate::convert;
 /// for an objective or space out of bounds, `RecipeError` for a recipe with errors, `SimulationError` when the
 /// scenario cannot run or the recipe has no pod autoscaling.
 #[pyfunction]
-#[pyo3(signature = (recipe, /, slo = "p95<5s", scenario = None, space = None))]
+#[pyo3(signature = (recipe, /, slo = "p95<5s", scenario = None, space = None, *, keda = None, kubernetes = None))]
 pub fn tune<'py>(
     py: Python<'py>,
     recipe: &Bound<'py, PyAny>,
     slo: &str,
     scenario: Option<&Bound<'py, PyAny>>,
     space: Option<&Bound<'py, PyAny>>,
+    keda: Option<&Bound<'py, PyAny>>,
+    kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let bytes = convert::recipe_bytes(recipe)?;
+    let plan_options = PlanOptions {
+        target: convert::target(keda, kubernetes)?,
+        ..PlanOptions::default()
+    };
     let slo = Slo::parse(slo).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
@@ -40,7 +46,7 @@ pub fn tune<'py>(
         }
         None => SearchSpace::default(),
     };
-    let planning = py.detach(|| plan_bytes(&bytes, &PlanOptions::default()));
+    let planning = py.detach(|| plan_bytes(&bytes, &plan_options));
     let (plan, _) = planning.into_plan().map_err(|diagnostics| {
         convert::recipe_error(py, "the recipe cannot be tuned", diagnostics)
     })?;

@@ -19,7 +19,15 @@ SCHEMA = HERE.parent.parent / "fixtures" / "api.schema.json"
 OUT = HERE.parent / "python" / "corrino" / "_options.py"
 
 #: The definitions written, in order: what ``RenderOptions`` refers to, then itself.
-ROOTS = ["ScrapeMode", "NodeGroupDiscovery", "FileSystemExport", "AutoscalerTiming", "RenderOptions"]
+ROOTS = [
+    "ScrapeMode",
+    "NodeGroupDiscovery",
+    "FileSystemExport",
+    "AutoscalerTiming",
+    "KedaVersion",
+    "KubernetesVersion",
+    "RenderOptions",
+]
 
 #: Names on the Python side where they differ from the Rust side.
 NAMES = {"NodeGroupDiscovery": "Discovery"}
@@ -123,7 +131,7 @@ def module() -> str:
         "from collections.abc import Mapping",
         "from typing import Literal, Optional, Tuple, TypedDict, Union",
         "",
-        '__all__ = ["AutoscalerTiming", "Discovery", "FileSystemExport", "RenderOptions", "ScrapeMode"]',
+        f"__all__ = [{', '.join(json.dumps(name(key)) for key in sorted(ROOTS, key=name))}]",
         "",
         "",
     ]

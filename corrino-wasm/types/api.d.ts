@@ -60,6 +60,9 @@ export type Code =
   | "cooldown-no-effect"
   | "polling-interval"
   | "query"
+  | "threshold-precision"
+  | "keda-admission-refused"
+  | "keda-admission-warning"
   | "team-not-created"
   | "autoscaling-not-applicable"
   | "pending-replicas"
@@ -246,7 +249,7 @@ export type NodeTarget =
       value: string;
     };
 /**
- * How the Cluster Autoscaler finds the pool.
+ * How the Cluster Autoscaler add-on is told which pools to manage.
  */
 export type NodeGroupDiscovery = "nodes" | "auto-discovery";
 /**
@@ -266,7 +269,31 @@ export type FileSystemExport =
   | string
   | [unknown, unknown];
 /**
- * How Prometheus finds the pods.
+ * A KEDA release, 2.17.0 to 2.20.2, as text (`v` in front is also read).
+ */
+export type KedaVersion =
+  | "2.17.0"
+  | "2.17.1"
+  | "2.17.2"
+  | "2.17.3"
+  | "2.18.0"
+  | "2.18.1"
+  | "2.18.2"
+  | "2.18.3"
+  | "2.19.0"
+  | "2.20.0"
+  | "2.20.1"
+  | "2.20.2"
+  | "2.17"
+  | "2.18"
+  | "2.19"
+  | "2.20";
+/**
+ * A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).
+ */
+export type KubernetesVersion = "1.33" | "1.34" | "1.35" | "1.36" | "1.37";
+/**
+ * How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
  */
 export type ScrapeMode = "annotations" | "pod-monitor" | "service-monitor" | "none";
 
@@ -1219,6 +1246,8 @@ export interface RenderOptions {
    * [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
    */
   job_ttl_seconds_after_finished?: number | null;
+  keda?: KedaVersion;
+  kubernetes?: KubernetesVersion;
   /**
    * Labels added to every object (the labels corrino sets itself are not replaced).
    */
@@ -1256,7 +1285,7 @@ export interface RenderOptions {
   tls_issuer?: string | null;
 }
 /**
- * The Cluster Autoscaler add-on's timing keys.
+ * The Cluster Autoscaler's timing keys, as the OKE add-on names them (values are Go durations).
  */
 export interface AutoscalerTiming {
   /**
@@ -1276,4 +1305,12 @@ export interface AutoscalerTiming {
    * How often the autoscaler looks at pending pods and unneeded nodes.
    */
   scanInterval?: string;
+}
+/**
+ * The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
+ * runs); an unknown field is refused.
+ */
+export interface Target {
+  keda?: KedaVersion;
+  kubernetes?: KubernetesVersion;
 }

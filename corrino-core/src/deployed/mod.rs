@@ -64,6 +64,9 @@ pub struct Deployed {
     pub target: Target,
     /// Where its pods run, when node pool documents were given.
     pub pool: Option<Pool>,
+    /// The KEDA and Kubernetes releases it runs on (the plan options' target): objects do not say, and the
+    /// controllers' behavior depends on them.
+    pub releases: crate::target::Target,
 }
 
 /// The autoscaler of a [`Deployed`] service.
@@ -366,6 +369,7 @@ impl Deployed {
                 autoscaler,
                 target,
                 pool,
+                releases: options.target,
             }),
             _ => Err(diagnostics),
         }

@@ -23,6 +23,7 @@ use crate::model::{self, ModelCatalog};
 use crate::recipe::convert::Sink;
 use crate::recipe::{self, Recipe, RecipeMode};
 use crate::shape::ShapeCatalog;
+use crate::target::{self, Target};
 use crate::validate;
 
 /// The longest canonical name of an autoscaled recipe: KEDA's HPA is `keda-hpa-<name>`, at most 63 characters.
@@ -37,6 +38,9 @@ pub struct PlanOptions {
     pub scrape_interval_seconds: u32,
     /// The models a service's model is recognised among.
     pub models: ModelCatalog,
+    /// The KEDA and Kubernetes releases the recipe is checked for; the checked plan carries it to rendering and
+    /// simulation.
+    pub target: Target,
 }
 
 impl Default for PlanOptions {
@@ -45,6 +49,7 @@ impl Default for PlanOptions {
             catalog: ShapeCatalog::builtin(),
             scrape_interval_seconds: 15,
             models: ModelCatalog::builtin(),
+            target: Target::default(),
         }
     }
 }
@@ -185,6 +190,17 @@ fn resolve_in(
             ),
         ));
     }
+    if let (Some(name), Some(pod)) = (&name, &pod_autoscaling) {
+        let object = crate::manifest::scaling::scaled_object_for(
+            name,
+            recipe.recipe_id.as_deref(),
+            pod,
+            multinode.is_some(),
+            options.target.keda,
+            &crate::manifest::RenderOptions::default(),
+        );
+        target::lints::check(&object, pod, options.target, &mut sink);
+    }
     let capacity = capacity::resolve(
         &recipe,
         shape.as_ref(),
@@ -224,7 +240,7 @@ fn resolve_in(
         recipe,
     };
     let plan = if checked && !preview.diagnostics.has_errors() {
-        match checked::single(&preview) {
+        match checked::single(&preview, options.target) {
             Ok(plan) => Some(plan),
             Err(missing) => {
                 preview.diagnostics.push(checked::internal(missing));

@@ -11,8 +11,8 @@
 //!
 //! Each function names the KEDA Go function it mirrors. Where releases differ, the function takes the
 //! [`KedaVersion`] and asks it (see [`super::versions`] for each difference and the change that made it); the
-//! simulator runs 2.17.0, the release OCI AI Blueprints installs. Time is whole seconds (`i64`); Go's
-//! `a.Before(b)` is `a < b` here.
+//! simulator runs the plan's target (by default 2.17.0, the release OCI AI Blueprints installs). Time is whole
+//! seconds (`i64`); Go's `a.Before(b)` is `a < b` here.
 
 use std::fmt;
 
@@ -583,7 +583,8 @@ pub enum AdmissionError {
 /// The admission webhook's checks that concern scaling, in its order.
 ///
 /// Mirrors the scaling part of `validateWorkload` in KEDA `apis/keda/v1alpha1/scaledobject_webhook.go`:
-/// `verifyReplicaCount` ([`check_replica_count_bounds_are_valid`]), `verifyFallback` ([`check_fallback_valid`]),
+/// `verifyReplicaCount` ([`check_replica_count_bounds_are_valid`], which refuses from 2.20.0 only:
+/// [`KedaVersion::admission_refuses_replica_bounds`]), `verifyFallback` ([`check_fallback_valid`]),
 /// and in `verifyScaledObjects` the modifiers' check
 /// ([`super::modifiers::validate_and_compile_scaling_modifiers`]) and, from 2.20.0, the rule that the
 /// `scalingModifiers` fallback behavior needs a formula. The checks of other objects in the cluster (HPA
@@ -599,7 +600,9 @@ pub fn validate_scaled_object(
     formula_triggers: &[super::modifiers::FormulaTrigger<'_>],
     modifiers: Option<&ScalingModifiers>,
 ) -> Result<(), AdmissionError> {
-    check_replica_count_bounds_are_valid(spec)?;
+    if version.admission_refuses_replica_bounds() {
+        check_replica_count_bounds_are_valid(spec)?;
+    }
     check_fallback_valid(version, spec.fallback.as_ref(), triggers, modifiers)?;
     let using = modifiers.filter(|m| m.is_using_modifiers());
     if let Some(modifiers) = using {

@@ -16,6 +16,7 @@ use super::serving::ServingModel;
 use super::versions::KedaVersion;
 use crate::capacity::Unit;
 use crate::deployed::{Autoscaler, Deployed, TriggerQuery};
+use crate::target::Target;
 
 /// The values the simulation ran with, defaults resolved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -69,6 +70,8 @@ pub struct Settings {
     pub initial_replicas: u32,
     /// Nodes at the start.
     pub initial_nodes: u32,
+    /// The KEDA and Kubernetes releases simulated: the plan's target.
+    pub target: Target,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference.
@@ -407,5 +410,6 @@ pub(super) fn resolve_settings(
         latency_bound_seconds: scenario.latency_bound_seconds,
         initial_replicas,
         initial_nodes,
+        target: deployed.releases,
     })
 }

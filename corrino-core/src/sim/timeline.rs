@@ -24,7 +24,7 @@
 use super::SimError;
 use super::cluster_autoscaler::{ClusterAutoscaler, NodePool, ScanNote, Timing};
 use super::digest::{LatencyDigest, median_and_p95};
-use super::hpa::{ExternalMetricReading, Hpa, MetricTarget, ScaleTarget};
+use super::hpa::{ControllerConfig, ExternalMetricReading, Hpa, MetricTarget, ScaleTarget};
 use super::keda::{
     self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop, TriggerTarget,
 };
@@ -112,6 +112,8 @@ pub fn render_for_simulation(
                 )
             })
             .collect(),
+        keda: plan.target.keda,
+        kubernetes: plan.target.kubernetes,
         ..RenderOptions::default()
     };
     manifest::render_service(plan, &options).map_err(SimError::Deployment)
@@ -161,7 +163,11 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
     // the scenario's terms.
     Timing::parse(&scenario.autoscaler_timing)?;
     let manifests = render_for_simulation(plan, scenario)?;
-    let deployed = Deployed::from_manifests(&manifests, &PlanOptions::default())
+    let options = PlanOptions {
+        target: plan.target,
+        ..PlanOptions::default()
+    };
+    let deployed = Deployed::from_manifests(&manifests, &options)
         .map_err(SimError::Deployment)?;
     simulate_deployed(&deployed, scenario)
 }
@@ -215,7 +221,7 @@ pub fn simulate_deployed(deployed: &Deployed, scenario: &Scenario) -> Result<Sim
     } else {
         Some(build_query(deployed)?)
     };
-    let version = KedaVersion::default();
+    let version = deployed.releases.keda;
     let controllers = controllers(deployed, scenario, version);
     let settings = resolve_settings(deployed, &controllers, scenario)?;
     let mut world = World::new(
@@ -358,7 +364,10 @@ impl World {
         let retention =
             query.as_ref().map_or(0, Query::longest_window) + 2 * settings.scrape_interval_seconds;
         let spec_replicas = to_i32(replica_set.total());
-        let hpa = Hpa::new(controllers.hpa);
+        let hpa = Hpa {
+            config: ControllerConfig::for_version(settings.target.kubernetes),
+            ..Hpa::new(controllers.hpa)
+        };
         let fallback = controllers.keda.and_then(|spec| spec.fallback);
         let keda = controllers
             .keda

@@ -38,6 +38,8 @@ from ._options import (
     AutoscalerTiming,
     Discovery,
     FileSystemExport,
+    KedaVersion,
+    KubernetesVersion,
     RenderOptions,
     ScrapeMode,
 )
@@ -58,6 +60,8 @@ __all__ = [
     "Discovery",
     "FileSystemExport",
     "JsonObject",
+    "KedaVersion",
+    "KubernetesVersion",
     "Plan",
     "RecipeError",
     "RecipeInput",

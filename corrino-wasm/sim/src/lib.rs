@@ -26,8 +26,8 @@ use simulation::cannot_simulate;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { AutoscalerTiming, Diagnostic, RecipeInput } from "./corrino_wasm.js";
-export type { AutoscalerTiming, Diagnostic, RecipeInput };
+import type { AutoscalerTiming, Diagnostic, RecipeInput, Target } from "./corrino_wasm.js";
+export type { AutoscalerTiming, Diagnostic, RecipeInput, Target };
 
 /** How big requests are, in tokens, as llmperf's options size them; 512 in and 512 out, deviation 10, by default. */
 export interface RequestShape {
@@ -174,6 +174,8 @@ export interface SimulationSettings {
   latency_bound_seconds: number;
   initial_replicas: number;
   initial_nodes: number;
+  /** The KEDA and Kubernetes releases simulated (the recipe's target), each written in full. */
+  target: Required<Target>;
 }
 
 /** One row of the timeline, every `sample_interval_seconds`. */
@@ -318,6 +320,9 @@ extern "C" {
     /// A simulation scenario.
     #[wasm_bindgen(typescript_type = "Scenario")]
     pub type ScenarioInput;
+    /// The cluster's releases.
+    #[wasm_bindgen(typescript_type = "Target")]
+    pub type TargetInput;
     /// A simulation scenario.
     #[wasm_bindgen(typescript_type = "Scenario")]
     pub type ScenarioOutput;
@@ -336,8 +341,10 @@ fn start() {
 }
 
 /// How the recipe's (or a deployment's: Kubernetes YAML text, or an array of objects, with a ScaledObject or HPA and
-/// the workload it scales) autoscaling behaves under a load: KEDA, the HPA, the Cluster Autoscaler and the replicas, stepped
-/// together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. A recipe with errors
+/// the workload it scales) autoscaling behaves under a load: KEDA, the HPA, the Cluster Autoscaler and the replicas,
+/// stepped together over the scenario (`undefined` for `defaultScenario()`), with the chart of the run. `target`
+/// (`{keda, kubernetes}`, each optional) chooses the releases whose KEDA and HPA run: by default KEDA 2.17.0, as
+/// OCI AI Blueprints installs it, and Kubernetes 1.34. A recipe with errors
 /// gives `simulation: null` and its diagnostics, as the main module's `render` does. Throws for a scenario that is
 /// not one (a misspelled field is refused by name) and when the recipe cannot be simulated: no pod autoscaling, no
 /// GPU capacity plan, a scenario past one of its bounds (the error's `details` name the field, its value and the
@@ -346,14 +353,16 @@ fn start() {
 pub fn simulate(
     recipe: RecipeInput,
     scenario: Option<ScenarioInput>,
+    target: Option<TargetInput>,
 ) -> Result<SimulatedOutput, Error> {
-    let simulated = simulation::simulated(&recipe, scenario.as_deref())?.map_err(|e| match e {
-        SimError::UnsupportedQuery { .. } => cannot_simulate(
-            &e,
-            "; the query module's `simulate` (`corrino/query`) evaluates them",
-        ),
-        _ => cannot_simulate(&e, ""),
-    })?;
+    let simulated = simulation::simulated(&recipe, scenario.as_deref(), target.as_deref())?
+        .map_err(|e| match e {
+            SimError::UnsupportedQuery { .. } => cannot_simulate(
+                &e,
+                "; the query module's `simulate` (`corrino/query`) evaluates them",
+            ),
+            _ => cannot_simulate(&e, ""),
+        })?;
     Ok(to_js(&simulated)?.unchecked_into())
 }
 
@@ -367,6 +376,7 @@ pub fn compare(
     second: RecipeInput,
     scenario: Option<ScenarioInput>,
     names: Option<Vec<String>>,
+    target: Option<TargetInput>,
 ) -> Result<ComparedOutput, Error> {
     let names = names.unwrap_or_default();
     let label = |i: usize, default: &'static str| names.get(i).map_or(default, String::as_str);
@@ -375,6 +385,7 @@ pub fn compare(
         &second,
         scenario.as_deref(),
         (label(0, "first"), label(1, "second")),
+        target.as_deref(),
     )?
     .map_err(|e| simulation::cannot_compare(&e))?;
     Ok(to_js(&compared)?.unchecked_into())
