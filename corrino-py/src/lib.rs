@@ -10,6 +10,7 @@
 mod convert;
 mod html;
 mod json;
+mod tree;
 mod tune;
 mod types;
 
@@ -47,9 +48,10 @@ fn validate<'py>(
     recipe: &Bound<'py, PyAny>,
     scrape_interval_seconds: Option<u32>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = plan_options(scrape_interval_seconds);
-    let diagnostics = py.detach(|| corrino_core::validate_bytes(&bytes, &options));
+    let diagnostics = py.detach(|| input.validate(&options));
     convert::diagnostics(py, diagnostics)
 }
 
@@ -62,9 +64,10 @@ fn plan(
     recipe: &Bound<'_, PyAny>,
     scrape_interval_seconds: Option<u32>,
 ) -> PyResult<Plan> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = plan_options(scrape_interval_seconds);
-    let planning = py.detach(|| corrino_core::plan_bytes(&bytes, &options));
+    let planning = py.detach(|| input.plan(&options));
     match planning.preview {
         Some(preview) => Ok(Plan(preview)),
         None => Err(convert::recipe_error(
@@ -86,13 +89,14 @@ fn simulate(
     scenario: Option<&Bound<'_, PyAny>>,
     scrape_interval_seconds: Option<u32>,
 ) -> PyResult<Simulation> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
         None => Scenario::default(),
     };
     let options = plan_options(scrape_interval_seconds);
-    match py.detach(|| sim::simulate_bytes(&bytes, &options, &scenario)) {
+    match py.detach(|| input.simulate(&options, &scenario)) {
         Ok(simulated) => Ok(Simulation(simulated.simulation)),
         Err(sim::SimulateError::Simulation(error)) => {
             let details = match &error {
@@ -116,10 +120,11 @@ fn rendered(
     scrape_interval_seconds: Option<u32>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Manifest>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = convert::render_options(options)?;
     let plan_options = plan_options(scrape_interval_seconds);
-    py.detach(|| manifest::render_bytes(&bytes, &plan_options, &options))
+    py.detach(|| input.render(&plan_options, &options))
         .map(|rendered| rendered.manifests)
         .map_err(|diagnostics| {
             convert::recipe_error(py, "the recipe cannot be rendered", diagnostics)

@@ -1,9 +1,9 @@
 //! `corrino.tune`: corrino-core's search of a recipe's autoscaling settings, on one thread with the interpreter
 //! released.
 
+use corrino_core::PlanOptions;
 use corrino_core::sim::Scenario;
 use corrino_core::tune::{SearchSpace, Slo, TuneError};
-use corrino_core::{PlanOptions, plan_bytes};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -23,7 +23,8 @@ pub fn tune<'py>(
     scenario: Option<&Bound<'py, PyAny>>,
     space: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = crate::tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let slo = Slo::parse(slo).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
@@ -40,7 +41,7 @@ pub fn tune<'py>(
         }
         None => SearchSpace::default(),
     };
-    let planning = py.detach(|| plan_bytes(&bytes, &PlanOptions::default()));
+    let planning = py.detach(|| input.plan(&PlanOptions::default()));
     let (plan, _) = planning.into_plan().map_err(|diagnostics| {
         convert::recipe_error(py, "the recipe cannot be tuned", diagnostics)
     })?;
