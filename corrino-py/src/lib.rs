@@ -222,6 +222,21 @@ fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
     html::diagnostics(&items)
 }
 
+/// Reads a recipe argument as every function does (a dict into the core's tree, text and files as files), and
+/// nothing more: the number of diagnostics of reading. The benchmark times it apart from planning.
+#[pyfunction]
+fn _read_recipe(py: Python<'_>, recipe: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let held = tree::Held::new();
+    Ok(match convert::recipe(recipe, &held)? {
+        convert::RecipeInput::Tree((_, diagnostics)) => diagnostics.len(),
+        convert::RecipeInput::Bytes(bytes) => py.detach(|| {
+            corrino_core::document::read(&bytes, corrino_core::Format::Auto)
+                .1
+                .len()
+        }),
+    })
+}
+
 /// corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes.
 #[pymodule(name = "_corrino", gil_used = false)]
 mod corrino_module {
@@ -231,8 +246,8 @@ mod corrino_module {
     use super::tune::tune;
     #[pymodule_export]
     use super::{
-        _diagnostics_html, Diagnostic, Plan, Simulation, default_query, plan, render, render_oci,
-        render_yaml, shapes, simulate, validate,
+        _diagnostics_html, _read_recipe, Diagnostic, Plan, Simulation, default_query, plan, render,
+        render_oci, render_yaml, shapes, simulate, validate,
     };
 
     #[pymodule_init]
