@@ -15,8 +15,8 @@ use corrino_core::document::MAX_INPUT_BYTES;
 use corrino_core::sim;
 
 use super::{
-    OutputFormat, ScenarioFlags, SetBy, TargetFlags, display_name, exit_for, output, read_input, report,
-    set_by_flag, write_json, written,
+    OutputFormat, ScenarioFlags, SetBy, TargetFlags, display_name, exit_for, output, read_input,
+    report, set_by_flag, write_json, written,
 };
 
 /// `corrino simulate`'s arguments.

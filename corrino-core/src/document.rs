@@ -5,6 +5,9 @@
 //! the stack: input is capped at [`MAX_INPUT_BYTES`], and so is the tree once YAML aliases are expanded; nesting is
 //! capped at [`MAX_DEPTH`]. Duplicate keys are kept (the last one wins, as upstream's Python parser does) and
 //! reported.
+//!
+//! Values a program already holds (a binding's dicts) are built into the same tree by [`TreeBuilder`], refused
+//! where their JSON text would be.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -21,6 +24,11 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 
 /// The deepest nesting of arrays and objects accepted. Real recipes nest four levels.
 pub const MAX_DEPTH: usize = 64;
+
+const TOO_LARGE_HINT: &str = "a recipe is a few kilobytes: check that the right file was given";
+
+mod builder;
+pub use builder::{TooLarge, TreeBuilder};
 
 /// A JSON/YAML value, with object members kept in document order (duplicates included).
 ///
@@ -206,7 +214,7 @@ fn read_with<'a>(
                     input.len()
                 ),
             )
-            .with_hint("a recipe is a few kilobytes: check that the right file was given"),
+            .with_hint(TOO_LARGE_HINT),
         );
         return (None, diagnostics);
     }
@@ -282,6 +290,7 @@ fn read_with<'a>(
 }
 
 /// Why reading failed: the message of the JSON or YAML reader (which ends with where), and where.
+#[derive(Debug)]
 struct ReadError {
     message: String,
     /// Line and column (1-based), when the reader tells.

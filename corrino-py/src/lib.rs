@@ -10,6 +10,7 @@
 mod convert;
 mod html;
 mod json;
+mod tree;
 mod tune;
 mod types;
 
@@ -50,9 +51,10 @@ fn validate<'py>(
     keda: Option<&Bound<'py, PyAny>>,
     kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = plan_options(scrape_interval_seconds, convert::target(keda, kubernetes)?);
-    let diagnostics = py.detach(|| corrino_core::validate_bytes(&bytes, &options));
+    let diagnostics = py.detach(|| input.validate(&options));
     convert::diagnostics(py, diagnostics)
 }
 
@@ -67,9 +69,10 @@ fn plan(
     keda: Option<&Bound<'_, PyAny>>,
     kubernetes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Plan> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = plan_options(scrape_interval_seconds, convert::target(keda, kubernetes)?);
-    let planning = py.detach(|| corrino_core::plan_bytes(&bytes, &options));
+    let planning = py.detach(|| input.plan(&options));
     match planning.preview {
         Some(preview) => Ok(Plan(preview)),
         None => Err(convert::recipe_error(
@@ -94,7 +97,7 @@ fn simulate(
     keda: Option<&Bound<'_, PyAny>>,
     kubernetes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Simulation> {
-    let bytes = convert::input_bytes(recipe)?;
+    let bytes = convert::simulation_bytes(recipe)?;
     let target = convert::target(keda, kubernetes)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
@@ -134,7 +137,10 @@ fn compare<'py>(
     keda: Option<&Bound<'py, PyAny>>,
     kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let inputs = (convert::input_bytes(first)?, convert::input_bytes(second)?);
+    let inputs = (
+        convert::simulation_bytes(first)?,
+        convert::simulation_bytes(second)?,
+    );
     let target = convert::target(keda, kubernetes)?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
@@ -186,11 +192,12 @@ fn rendered(
     scrape_interval_seconds: Option<u32>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Manifest>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let options = convert::render_options(options)?;
-    // The recipe is planned for the render options' target (`render_bytes` sees to it).
+    // The recipe is planned for the render options' target (rendering sees to it).
     let plan_options = plan_options(scrape_interval_seconds, options.target());
-    py.detach(|| manifest::render_bytes(&bytes, &plan_options, &options))
+    py.detach(|| input.render(&plan_options, &options))
         .map(|rendered| rendered.manifests)
         .map_err(|diagnostics| {
             convert::recipe_error(py, "the recipe cannot be rendered", diagnostics)
@@ -288,6 +295,21 @@ fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
     html::diagnostics(&items)
 }
 
+/// Reads a recipe argument as every function does (a dict into the core's tree, text and files as files), and
+/// nothing more: the number of diagnostics of reading. The benchmark times it apart from planning.
+#[pyfunction]
+fn _read_recipe(py: Python<'_>, recipe: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let held = tree::Held::new();
+    Ok(match convert::recipe(recipe, &held)? {
+        convert::RecipeInput::Tree((_, diagnostics)) => diagnostics.len(),
+        convert::RecipeInput::Bytes(bytes) => py.detach(|| {
+            corrino_core::document::read(&bytes, corrino_core::Format::Auto)
+                .1
+                .len()
+        }),
+    })
+}
+
 /// corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes.
 #[pymodule(name = "_corrino", gil_used = false)]
 mod corrino_module {
@@ -297,8 +319,8 @@ mod corrino_module {
     use super::tune::tune;
     #[pymodule_export]
     use super::{
-        _diagnostics_html, Diagnostic, Plan, Simulation, compare, default_query, plan, render,
-        render_oci, render_yaml, shapes, simulate, validate,
+        _diagnostics_html, _read_recipe, Diagnostic, Plan, Simulation, compare, default_query,
+        plan, render, render_oci, render_yaml, shapes, simulate, validate,
     };
 
     #[pymodule_init]

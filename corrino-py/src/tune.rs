@@ -1,9 +1,9 @@
 //! `corrino.tune`: corrino-core's search of a recipe's autoscaling settings, on one thread with the interpreter
 //! released.
 
+use corrino_core::PlanOptions;
 use corrino_core::sim::Scenario;
 use corrino_core::tune::{SearchSpace, Slo, TuneError};
-use corrino_core::{PlanOptions, plan_bytes};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -25,7 +25,8 @@ pub fn tune<'py>(
     keda: Option<&Bound<'py, PyAny>>,
     kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = crate::tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
     let plan_options = PlanOptions {
         target: convert::target(keda, kubernetes)?,
         ..PlanOptions::default()
@@ -46,7 +47,7 @@ pub fn tune<'py>(
         }
         None => SearchSpace::default(),
     };
-    let planning = py.detach(|| plan_bytes(&bytes, &plan_options));
+    let planning = py.detach(|| input.plan(&plan_options));
     let (plan, _) = planning.into_plan().map_err(|diagnostics| {
         convert::recipe_error(py, "the recipe cannot be tuned", diagnostics)
     })?;

@@ -404,14 +404,15 @@ fn sizes_beyond_the_simulator_are_refused_with_their_path() {
         matches!(&error, sim::SimError::PlanTooLarge { field, value: 5000, .. } if field == "/0/spec/leaderWorkerTemplate/size"),
         "{error}"
     );
-    let many = deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1001")).expect("reads");
+    let many =
+        deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1001")).expect("reads");
     let error = sim::simulate_deployed(&many, &Scenario::default()).expect_err("too large");
     assert!(
         matches!(&error, sim::SimError::PlanTooLarge { field, value: 1001, .. } if field == "/1/spec/maxReplicaCount"),
         "{error}"
     );
-    let day_of_groups = deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1000"))
-        .expect("reads");
+    let day_of_groups =
+        deployed(&LWS.replace("maxReplicaCount: 2", "maxReplicaCount: 1000")).expect("reads");
     let day = Scenario {
         duration_seconds: 86_400,
         ..Scenario::default()

@@ -288,6 +288,18 @@ fn for_target<'a>(
     }
 }
 
+/// [`render_bytes`] of a tree (see [`plan_tree`](crate::plan::plan_tree)).
+///
+/// # Errors
+/// As [`render_bytes`].
+pub fn render_tree(
+    tree: (Option<crate::document::Node<'_>>, Diagnostics),
+    plan_options: &PlanOptions,
+    options: &RenderOptions,
+) -> Result<Rendered, Diagnostics> {
+    rendered(crate::plan::plan_tree(tree, plan_options), options)
+}
+
 /// [`render_bytes`] for a recipe already held as JSON.
 ///
 /// # Errors

@@ -106,6 +106,21 @@ pub fn validate_bytes(input: &[u8], options: &PlanOptions) -> Diagnostics {
     finish(recipe, sink, options, false).diagnostics
 }
 
+/// Plans a tree as [`document::read`](crate::document::read) or a [`TreeBuilder`](crate::document::TreeBuilder)
+/// gives it: how a binding plans values it holds (a dict) without writing them as text.
+#[must_use]
+pub fn plan_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Planning {
+    let (recipe, sink) = recipe::from_tree(tree);
+    finish(recipe, sink, options, true)
+}
+
+/// [`validate_bytes`] of a tree (see [`plan_tree`]).
+#[must_use]
+pub fn validate_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Diagnostics {
+    let (recipe, sink) = recipe::from_tree(tree);
+    finish(recipe, sink, options, false).diagnostics
+}
+
 fn finish(recipe: Option<Recipe>, sink: Sink, options: &PlanOptions, checked: bool) -> Planning {
     match recipe {
         Some(recipe) => {

@@ -801,7 +801,15 @@ fn group_payload_alone(members: &[(std::borrow::Cow<'_, str>, Node<'_>)], sink: 
 /// `None` means the bytes could not be read as a recipe at all; the diagnostics say why.
 #[must_use]
 pub fn parse(input: &[u8], format: Format) -> (Option<Recipe>, Sink) {
-    let (node, read_diagnostics) = document::read(input, format);
+    from_tree(document::read(input, format))
+}
+
+/// Converts a tree as [`document::read`] or a [`document::TreeBuilder`] gives it (`None` when there is no tree, and
+/// the diagnostics of reading) into a [`Recipe`], the diagnostics of reading first.
+#[must_use]
+pub fn from_tree(
+    (node, read_diagnostics): (Option<Node<'_>>, Diagnostics),
+) -> (Option<Recipe>, Sink) {
     let Some(node) = node else {
         let mut sink = Sink::default();
         sink.diagnostics = read_diagnostics;

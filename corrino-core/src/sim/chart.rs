@@ -11,6 +11,9 @@
 
 use std::fmt::Write as _;
 
+// Text and attribute values escaped alike (`&`, `<`, `>` and both quotes), as the Python notebook tables do.
+use html_escape::encode_quoted_attribute as escape;
+
 use super::simulation::{Sample, Simulation};
 
 const WIDTH: f64 = 960.0;
@@ -44,21 +47,6 @@ const READY: Stroke = stroke("#54a24b", 1.5, false);
 const NODES: Stroke = stroke("#b279a2", 1.5, true);
 const METRIC: Stroke = stroke("#e45756", 1.5, false);
 const THRESHOLD: Stroke = stroke("#555555", 1.5, true);
-
-/// Escapes text for an SVG text node or attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A round tick step for a range of `span`, aiming at about five ticks (1, 2 or 5 × 10ᵏ).
 fn tick_step(span: f64) -> f64 {
@@ -571,6 +559,9 @@ mod tests {
         assert!((nice_max(0.13) - 0.15).abs() < 1e-12);
         assert_eq!(nice_max(0.0), 1.0);
         assert_eq!(tick_label(0.25, 0.05), "0.25");
-        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            escape("a<b & \"c\" 'd'"),
+            "a&lt;b &amp; &quot;c&quot; &#x27;d&#x27;"
+        );
     }
 }

@@ -187,6 +187,18 @@ fn trace_needed(deployed: &Deployed, error: &SimError) -> Option<Diagnostic> {
     Some(Diagnostic::error(at, Code::MetricTraceNeeded, message).with_hint(hint))
 }
 
+/// [`simulate_bytes`] of a tree (see [`plan_tree`](crate::plan::plan_tree)).
+///
+/// # Errors
+/// As [`simulate_bytes`].
+pub fn simulate_tree(
+    tree: (Option<crate::document::Node<'_>>, Diagnostics),
+    plan_options: &PlanOptions,
+    scenario: &Scenario,
+) -> Result<Simulated, SimulateError> {
+    simulated(crate::plan::plan_tree(tree, plan_options), scenario)
+}
+
 /// [`simulate_bytes`] for a recipe already held as JSON.
 ///
 /// # Errors

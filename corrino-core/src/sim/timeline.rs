@@ -167,8 +167,7 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
         target: plan.target,
         ..PlanOptions::default()
     };
-    let deployed = Deployed::from_manifests(&manifests, &options)
-        .map_err(SimError::Deployment)?;
+    let deployed = Deployed::from_manifests(&manifests, &options).map_err(SimError::Deployment)?;
     simulate_deployed(&deployed, scenario)
 }
 

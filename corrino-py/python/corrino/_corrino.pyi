@@ -19,6 +19,7 @@ __all__ = [
     "Plan",
     "Simulation",
     "_diagnostics_html",
+    "_read_recipe",
     "compare",
     "default_query",
     "plan",
@@ -395,3 +396,6 @@ def shapes() -> list[JsonObject]:
 
 def _diagnostics_html(diagnostics: list[Diagnostic]) -> str:
     """The HTML table of a list of diagnostics."""
+
+def _read_recipe(recipe: RecipeInput, /) -> int:
+    """Reads a recipe argument as every function does, and nothing more: the number of diagnostics of reading."""

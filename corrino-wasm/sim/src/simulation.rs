@@ -94,16 +94,16 @@ pub fn compared(
         None => Scenario::default(),
     };
     Ok(
-        sim::compare_bytes(&first, &second, names, &plan_options, &scenario).map(
-            |compared| ComparedOutput {
+        sim::compare_bytes(&first, &second, names, &plan_options, &scenario).map(|compared| {
+            ComparedOutput {
                 chart: sim::compare_svg(
                     &compared.first.simulation,
                     &compared.second.simulation,
                     names,
                 ),
                 comparison: compared.comparison,
-            },
-        ),
+            }
+        }),
     )
 }
 
