@@ -298,6 +298,7 @@ fn _diagnostics_html(diagnostics: Vec<PyRef<'_, Diagnostic>>) -> String {
 /// Reads a recipe argument as every function does (a dict into the core's tree, text and files as files), and
 /// nothing more: the number of diagnostics of reading. The benchmark times it apart from planning.
 #[pyfunction]
+#[pyo3(signature = (recipe, /))]
 fn _read_recipe(py: Python<'_>, recipe: &Bound<'_, PyAny>) -> PyResult<usize> {
     let held = tree::Held::new();
     Ok(match convert::recipe(recipe, &held)? {
