@@ -6,13 +6,6 @@
 //! built without corrino-core's `promql-check` feature, so it simulates the default scaling query; the query
 //! module's `simulate` evaluates custom ones.
 
-#[path = "../../src/convert.rs"]
-#[allow(
-    dead_code,
-    reason = "shared by the three modules; this one does not take every kind of argument"
-)]
-mod convert;
-mod simulation;
 mod tune;
 
 pub use tune::tune;
@@ -21,8 +14,8 @@ use corrino_core::sim::{Scenario, SimError};
 use js_sys::Error;
 use wasm_bindgen::prelude::*;
 
-use convert::to_js;
-use simulation::cannot_simulate;
+use corrino_wasm_common::convert::to_js;
+use corrino_wasm_common::simulation::{self, cannot_simulate};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

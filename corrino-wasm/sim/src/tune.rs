@@ -8,8 +8,8 @@ use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{from_json_text, optional, recipe_bytes, to_js};
 use crate::{RecipeInput, ScenarioInput};
+use corrino_wasm_common::convert::{from_json_text, optional, recipe_bytes, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

@@ -1,8 +1,8 @@
 //! `simulate` for the simulator module and the query module: a recipe and a scenario in, the simulation and its
 //! chart out.
 //!
-//! The query module includes this file too; the two differ only in which scaling queries corrino-core can evaluate
-//! (custom ones need its `promql-check` feature), so each module words that failure itself.
+//! The two modules differ only in which scaling queries corrino-core can evaluate (custom ones need its
+//! `promql-check` feature, which only the query module enables), so each module words that failure itself.
 
 use corrino_core::sim::{self, Scenario, SimError, Simulation};
 use corrino_core::{Diagnostics, PlanOptions};
