@@ -1,5 +1,5 @@
 // Writes types/api.d.ts, the TypeScript form of the values the modules take and give (render options, plans,
-// diagnostics, shapes), from fixtures/api.schema.json (itself derived from corrino-core's types). `--check`
+// diagnostics, shapes, scenarios, simulations, searches), from fixtures/api.schema.json (itself derived from corrino-core's types). `--check`
 // compares instead of writing and fails when the file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +16,31 @@ export async function apiTypes() {
   const defs = schema.$defs;
   // Each root value becomes an interface named after its property; the root object itself is not exported.
   schema.title = 'CorrinoApi';
-  // A `$ref` with a description beside it would become a copy of the referenced type: keep the reference alone.
+  // A `$ref` with a description or a default beside it would become a copy of the referenced type: keep the
+  // reference alone.
   const bareRefs = (node) => {
     if (Array.isArray(node)) return node.forEach(bareRefs);
     if (node === null || typeof node !== 'object') return;
-    if (typeof node.$ref === 'string' && Object.keys(node).every((k) => k === '$ref' || k === 'description')) {
+    if (typeof node.$ref === 'string' && Object.keys(node).every((k) => ['$ref', 'description', 'default'].includes(k))) {
       delete node.description;
+      delete node.default;
     }
     Object.values(node).forEach(bareRefs);
   };
   bareRefs(schema);
+  // An object with fields of its own and a choice of forms (serde's `flatten` of a tagged enum, such as an event's
+  // time beside its kind) becomes one union: the common fields are written into each form.
+  for (const def of Object.values(defs)) {
+    if (!def.properties || !Array.isArray(def.oneOf)) continue;
+    def.oneOf = def.oneOf.map((form) => ({
+      ...form,
+      properties: { ...def.properties, ...form.properties },
+      required: [...(def.required ?? []), ...(form.required ?? [])],
+    }));
+    delete def.properties;
+    delete def.required;
+    delete def.type;
+  }
   // Every definition is declared under its own name (an enum of documented constants would otherwise be inlined).
   for (const [name, def] of Object.entries(defs)) {
     def.title = name;
@@ -43,8 +58,8 @@ export async function apiTypes() {
   fromRecipe(schema);
   const text = await compile(schema, 'CorrinoApi', {
     bannerComment:
-      '// The values corrino takes and gives (render options, plans, diagnostics, shapes), generated from\n' +
-      '// fixtures/api.schema.json by tools/api-types.mjs: do not edit.',
+      '// The values corrino takes and gives (render options, plans, diagnostics, shapes, scenarios, simulations and\n' +
+      '// searches), generated from fixtures/api.schema.json by tools/api-types.mjs: do not edit.',
     additionalProperties: false,
     unknownAny: true,
     declareExternallyReferenced: true,

@@ -1,11 +1,21 @@
 """corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes (the native
 module)."""
 
+from collections.abc import Mapping
 from typing import Any, final
 
 from typing_extensions import Unpack
 
 from ._options import RenderOptions, ScrapeMode
+from ._simulation import (
+    ScalingDecision,
+    SearchSpace,
+    SimulationEvent,
+    SimulationSample,
+    SimulationSettings,
+    SimulationSummary,
+    TuneResult,
+)
 from ._types import (
     Diagnostics,
     JsonObject,
@@ -171,30 +181,30 @@ class Simulation:
     """
 
     @property
-    def settings(self) -> JsonObject:
+    def settings(self) -> SimulationSettings:
         """The values the simulation ran with, defaults resolved: ``shape``, ``min_replicas``, ``max_replicas``,
         ``threshold``, ``metric_type``, ``query``, the controller intervals, ``serving``, ``pod_timing``,
         ``cluster_autoscaler``, ``initial_replicas``, ``initial_nodes``, …"""
 
     @property
-    def samples(self) -> list[JsonObject]:
+    def samples(self) -> list[SimulationSample]:
         """The timeline, one row per sample interval: ``t``, ``load``, ``metric``, ``threshold``, ``keda_active``,
         ``hpa_desired``, ``spec_replicas``, ``ready_replicas``, ``starting_replicas``, ``pending_replicas``,
         ``ready_nodes``, ``provisioning_nodes``, ``in_flight``, ``completed``, ``latency_p50``, ``latency_p95``,
         ``slo_misses``."""
 
     @property
-    def decisions(self) -> list[JsonObject]:
+    def decisions(self) -> list[ScalingDecision]:
         """The HPA's syncs whose outcome differed from the previous one: ``t``, the replicas before and after, the
         metric, and the controller's ``reason`` (``ScaleUpLimit``, ``ScaleDownStabilized``, …) and ``message``."""
 
     @property
-    def events(self) -> list[JsonObject]:
+    def events(self) -> list[SimulationEvent]:
         """What happened when: each has ``t`` and a ``kind`` (``replicas-changed``, ``nodes-requested``,
         ``node-ready``, ``node-removed``, ``pod-ready``, ``requests-failed``, ``load-finished``) with its fields."""
 
     @property
-    def summary(self) -> JsonObject:
+    def summary(self) -> SimulationSummary:
         """Figures over the run: ``duration_seconds``, ``first_scale_up_at``, ``first_node_requested_at``,
         ``steady_state_at``, ``peak_spec_replicas``, ``peak_ready_replicas``, ``peak_nodes``, ``scale_events``,
         ``flapping_count``, request counts (``requests_sent`` = ``requests_completed`` + ``requests_failed`` +
@@ -312,8 +322,8 @@ def tune(
     /,
     slo: str = "p95<5s",
     scenario: ScenarioInput | None = None,
-    space: JsonObject | str | None = None,
-) -> JsonObject:
+    space: SearchSpace | Mapping[str, Any] | str | None = None,
+) -> TuneResult:
     """The recipe's autoscaling settings searched with the simulator for a latency objective (``"p95<5s"``,
     ``"p50<800ms"``), as ``corrino tune`` does: a dict with ``recipe`` (the recipe's own outcome), ``chosen`` and
     ``reason``, ``front`` (the Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first) and

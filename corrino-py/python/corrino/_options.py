@@ -66,11 +66,11 @@ class RenderOptions(TypedDict, total=False):
     file_systems: Mapping[str, FileSystemExport]
     #: The ingress class (upstream: `nginx`). Default: ``"nginx"``.
     ingress_class: Optional[str]
-    #: How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
-    #: [`MAX_JOB_BACKOFF_LIMIT`]). Default: ``2``.
+    #: How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most `MAX_JOB_BACKOFF_LIMIT`).
+    #: Default: ``2``.
     job_backoff_limit: int
     #: How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
-    #: [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+    #: `MAX_JOB_TTL_SECONDS`); `None` keeps it, and its logs, until `corrino delete`.
     job_ttl_seconds_after_finished: Optional[int]
     #: Labels added to every object (the labels corrino sets itself are not replaced).
     labels: Mapping[str, str]

@@ -57,7 +57,14 @@ pub fn simulated(
 /// its bounds a `details` property with the structured error (`kind`, `field`, `value`, `range`, …), as Python's
 /// `SimulationError.details` holds it.
 pub fn cannot_simulate(err: &SimError, more: &str) -> Error {
-    let error = Error::new(&format!("cannot simulate the recipe: {err}{more}"));
+    with_details(
+        Error::new(&format!("cannot simulate the recipe: {err}{more}")),
+        err,
+    )
+}
+
+/// `error` with, for a scenario past one of its bounds, a `details` property holding the structured error.
+pub fn with_details(error: Error, err: &SimError) -> Error {
     if let SimError::BadScenario(details) = err
         && let Ok(details) = to_js(details)
     {

@@ -5,7 +5,9 @@ import type { Diagnostic, Plan, Recipe, RenderOptions, Rendered, RenderedText, S
 import * as query from "../../pkg-node/corrino_wasm_query.js";
 import type { QueryContext } from "../../pkg-node/corrino_wasm_query.js";
 import * as sim from "../../pkg-node/corrino_wasm_sim.js";
-import type { Scenario, Simulated, Simulation, SimulationEvent } from "../../pkg-node/corrino_wasm_sim.js";
+import type {
+  HpaReason, Scenario, ScenarioError, SearchSpace, Simulated, Simulation, SimulationError, SimulationEvent, TuneResult, Tuned,
+} from "../../pkg-node/corrino_wasm_sim.js";
 import init, { validate as validateInBrowser } from "../../pkg/corrino_wasm.js";
 import initQuery, { checkQuery } from "../../pkg/corrino_wasm_query.js";
 import initSim, { simulate as simulateInBrowser } from "../../pkg/corrino_wasm_sim.js";
@@ -71,6 +73,20 @@ if (simulation) {
   console.log(firstScaleUp, gpuHours, replicas, requestedNodes, reasons, simulation.settings.cluster_autoscaler.max_nodes);
 }
 const chart: string | null = simulated.chart;
+try {
+  sim.simulate(recipe, { load: { kind: "closed-loop", clients: 100_000_000 } });
+} catch (e) {
+  // A scenario past one of its bounds: the field, its value and the bound.
+  const details: ScenarioError | undefined = (e as SimulationError).details;
+  if (details?.kind === "out-of-range") console.log(details.field, details.value, details.range.max, details.range.unit);
+}
+const space: SearchSpace = { thresholds: [0.05, 0.1], samples: 1 };
+const tuned: Tuned = sim.tune(recipe, "p95<5s", { duration_seconds: 900 }, space);
+const result: TuneResult | null = tuned.result;
+if (result) {
+  const reasons: HpaReason[] = [];
+  console.log(result.chosen.knobs.threshold, result.records.filter((r) => r.on_front).length, result.reason, reasons);
+}
 const custom: Simulated = query.simulate(recipe, {
   load: { kind: "closed-loop", clients: 8, max_requests: null },
   autoscaler_timing: { scanInterval: "5s" },
@@ -106,4 +122,8 @@ sim.simulate(recipe, { load: { kind: "closed-loop" } });
 const wrongRate: Scenario = { load: { kind: "open-loop", rate: { kind: "steady", rps: 1 } } };
 // @ts-expect-error: an event's fields depend on its kind
 const wrongEvent: SimulationEvent = { t: 0, kind: "node-ready", nodes: [1] };
-console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent);
+// @ts-expect-error: an unknown search space field
+const wrongSpace: SearchSpace = { threshold: [0.1] };
+// @ts-expect-error: a reason the HPA does not give
+const wrongReason: HpaReason = "ScaledUp";
+console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent, wrongSpace, wrongReason);
