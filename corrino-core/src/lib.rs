@@ -30,6 +30,7 @@ pub mod capacity;
 pub mod diagnostic;
 pub mod document;
 pub mod group;
+pub mod input;
 pub mod manifest;
 pub mod model;
 pub mod names;

@@ -25,7 +25,10 @@ def problems(recipe: corrino.RecipeInput) -> list[str]:
         severity: corrino.Severity = d.severity
         hint: str | None = d.hint
         lines.append(f"{severity}[{d.code}] {d.path}: {d.message}" + (f" ({hint})" if hint else ""))
-    as_dicts: list[dict[str, str]] = found.to_dicts()
+    as_dicts: list[dict[str, Any]] = found.to_dicts()
+    inputs: list[Any] = [d.input for d in found]
+    again: list[corrino.Diagnostic] = [corrino.Diagnostic.from_dict(d) for d in as_dicts]
+    assert again == list(found) and len(inputs) == len(found)
     assert len(as_dicts) == len(lines)
     return lines
 

@@ -28,6 +28,17 @@ export async function apiTypes() {
     Object.values(node).forEach(bareRefs);
   };
   bareRefs(schema);
+  // A schema that says nothing of its value (any JSON, such as a diagnostic's input) is `unknown`, not an object.
+  const SHAPING = ['type', '$ref', 'oneOf', 'anyOf', 'allOf', 'enum', 'const', 'items', 'properties'];
+  const anyValue = (node) => {
+    if (Array.isArray(node)) return node.forEach(anyValue);
+    if (node === null || typeof node !== 'object') return;
+    for (const value of Object.values(node.properties ?? {})) {
+      if (value && typeof value === 'object' && !SHAPING.some((k) => k in value)) value.tsType = 'unknown';
+    }
+    Object.values(node).forEach(anyValue);
+  };
+  anyValue(schema);
   // An object with fields of its own and a choice of forms (serde's `flatten` of a tagged enum, such as an event's
   // time beside its kind) becomes one union: the common fields are written into each form.
   for (const def of Object.values(defs)) {

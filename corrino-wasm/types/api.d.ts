@@ -649,6 +649,12 @@ export interface Diagnostic {
    */
   hint?: string;
   /**
+   * The value at `path` in the document as read, cut to a bounded size (a string to 100 characters, arrays and
+   * objects to 10 items, two levels deep: see `docs/diagnostics.md`); absent when nothing is there (a missing
+   * field) or the path points into something else than the recipe.
+   */
+  input?: unknown;
+  /**
    * What is wrong, in one sentence, with the numbers that matter.
    */
   message: string;

@@ -801,17 +801,25 @@ fn group_payload_alone(members: &[(std::borrow::Cow<'_, str>, Node<'_>)], sink: 
 /// `None` means the bytes could not be read as a recipe at all; the diagnostics say why.
 #[must_use]
 pub fn parse(input: &[u8], format: Format) -> (Option<Recipe>, Sink) {
+    let (_, recipe, sink) = read(input, format);
+    (recipe, sink)
+}
+
+/// [`parse`], also giving the document as read (`None` when it could not be read), in which planning looks up each
+/// diagnostic's input.
+#[must_use]
+pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Option<Recipe>, Sink) {
     let (node, read_diagnostics) = document::read(input, format);
     let Some(node) = node else {
         let mut sink = Sink::default();
         sink.diagnostics = read_diagnostics;
-        return (None, sink);
+        return (None, None, sink);
     };
     let (recipe, mut sink) = from_node(&node);
     let mut all = read_diagnostics;
     all.extend(std::mem::take(&mut sink.diagnostics));
     sink.diagnostics = all;
-    (recipe, sink)
+    (Some(node), recipe, sink)
 }
 
 /// Parses, returning only the diagnostics of reading and structure (no rules).

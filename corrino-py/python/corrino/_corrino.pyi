@@ -45,16 +45,28 @@ __version__: str
 
 @final
 class Diagnostic:
-    """One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong and,
-    where it can be told, how to fix it.
+    """One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong,
+    where it can be told how to fix it, and the value it is about (``input``).
 
     Equal when every field is; hashable; ``str()`` gives the one-line form ``error[code] /path: message``.
     """
 
     def __new__(
-        cls, path: str, code: str, severity: Severity, message: str, hint: str | None = None
+        cls,
+        path: str,
+        code: str,
+        severity: Severity,
+        message: str,
+        hint: str | None = None,
+        input: Any = None,
     ) -> Diagnostic:
-        """A diagnostic from its fields; ``ValueError`` for an unknown code or severity."""
+        """A diagnostic from its fields (``input=None``: none); ``ValueError`` for an unknown code or severity."""
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Diagnostic:
+        """The diagnostic of a dict as ``to_dict()`` writes it (as ``corrino validate --format json`` and the goldens
+        ``fixtures/invalid/*.diagnostics.json`` hold it): an ``input`` key, ``None`` included, is the input; no key,
+        none. ``ValueError`` for a dict that is not a diagnostic."""
 
     @property
     def path(self) -> str:
@@ -76,12 +88,19 @@ class Diagnostic:
     def hint(self) -> str | None:
         """How to fix it, where it can be told."""
 
-    def to_dict(self) -> dict[str, str]:
-        """The diagnostic as ``corrino validate --format json`` writes it (no ``hint`` key when there is none)."""
+    @property
+    def input(self) -> Any:
+        """The value at ``path`` in the recipe as read, as JSON data, cut to a bounded size (strings to 100
+        characters, arrays and objects to 10 items and two levels: see docs/diagnostics.md). ``None`` when nothing is
+        there (a missing field), which ``to_dict()`` tells from a ``null`` in the recipe by having no ``input`` key."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The diagnostic as ``corrino validate --format json`` writes it (no ``hint`` or ``input`` key when there is
+        none)."""
 
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
-    def __reduce__(self) -> tuple[type[Diagnostic], tuple[str, str, str, str, str | None]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
     def _repr_html_(self) -> str: ...
 
 @final

@@ -31,7 +31,7 @@ class Diagnostics(list[Diagnostic]):
     """Every problem of a recipe, in the order found (which is deterministic): a list of ``Diagnostic`` that a
     notebook shows as a table."""
 
-    def to_dicts(self) -> list[dict[str, str]]:
+    def to_dicts(self) -> list[dict[str, Any]]:
         """The diagnostics as plain dicts, as ``corrino validate --format json`` lists them."""
         return [d.to_dict() for d in self]
 

@@ -26,7 +26,9 @@ const diagnostics: Diagnostic[] = corrino.validate(recipe);
 for (const d of diagnostics) {
   const where: string = d.path;
   const hint: string | undefined = d.hint;
-  if (d.severity === "error") console.log(where, d.code, d.message, hint);
+  // The value at `path`, as JSON; absent for a missing field.
+  const input: unknown = d.input;
+  if (d.severity === "error") console.log(where, d.code, d.message, hint, "input" in d ? input : "(none)");
 }
 corrino.validate("recipe_mode: service");
 corrino.validate(new Uint8Array([123, 125]));
