@@ -24,7 +24,7 @@ step "virtual environment (.venv) and the Python tools"
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 python=$root/.venv/bin/python
 "$python" -m pip install --quiet --disable-pip-version-check \
-  maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 pydantic==2.14.4
+  maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 pydantic==2.14.4 hypothesis==6.170.27
 "$python" --version
 
 step "maturin develop ${build[*]}"

@@ -39,6 +39,10 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
+# The pruning check walks the KEDA CRDs of ../shared/reference: required where they are, as in CI.
+if [[ -d ../shared/reference/keda-2.17 ]]; then
+  export CORRINO_REQUIRE_KEDA_CRDS=1
+fi
 # The rendered-objects schema checks, the Prometheus test and the YAML readers' test must run here, not be skipped; the agreement with
 # upstream's schema runs in the next step, where its counts are shown.
 CORRINO_REQUIRE_SCHEMA_CHECK=1 CORRINO_REQUIRE_PROMETHEUS=1 CORRINO_REQUIRE_YAML_READERS=1 cargo test --workspace -- --skip mutants_of_upstream_samples

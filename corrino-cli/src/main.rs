@@ -2,6 +2,7 @@
 
 mod output;
 mod report;
+mod simulate;
 mod tune;
 
 use std::io::{self, Read, Write};
@@ -17,7 +18,9 @@ use corrino_core::manifest::{
     self, FileSystemExport, NodeGroupDiscovery, RenderOptions, ScrapeMode,
 };
 use corrino_core::sim;
-use corrino_core::{PlanOptions, plan_bytes, validate_bytes};
+use corrino_core::{
+    KedaVersion, KubernetesVersion, PlanOptions, Target, plan_bytes, validate_bytes,
+};
 
 /// Validate, plan and render OCI AI Blueprints inference recipes.
 #[derive(Parser)]
@@ -36,6 +39,8 @@ enum Command {
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Print what a recipe resolves to: capacity, autoscaling values and where each came from.
     Plan {
@@ -44,6 +49,8 @@ enum Command {
         /// How to print the plan.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        #[command(flatten)]
+        target: TargetFlags,
     },
     /// Render a recipe into Kubernetes objects (YAML for `kubectl apply -f -`) and OCI documents. A
     /// `shared_node_pool` recipe has only its node pool document, which is printed in their place.
@@ -90,39 +97,11 @@ enum Command {
     Tune(Box<tune::TuneArgs>),
     /// Print the JSON Schema of the recipe format (for editors: see the README).
     Schema,
-    /// Preview what the recipe's autoscaling does under a load: pods, nodes, latency, cost. By default the load is
-    /// the upstream guide's llmperf run (30 clients, 512/512 tokens, 3000 requests) for an hour.
-    Simulate {
-        /// The recipe (JSON or YAML), or `-` for standard input.
-        recipe: PathBuf,
-        /// A scenario as JSON (every field optional; see `corrino_core::sim::Scenario`).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// How long to simulate, a duration such as `2h` or `90m`.
-        #[arg(long)]
-        duration: Option<String>,
-        /// A closed loop of this many clients sending requests back to back.
-        #[arg(long, conflicts_with_all = ["rps", "rate_csv", "metric_trace"])]
-        clients: Option<u32>,
-        /// An open loop of this many requests per second.
-        #[arg(long, conflicts_with_all = ["rate_csv", "metric_trace"])]
-        rps: Option<f64>,
-        /// An open loop whose rate follows a `t,rps` CSV file.
-        #[arg(long, conflicts_with = "metric_trace")]
-        rate_csv: Option<PathBuf>,
-        /// Replay the query's value from a `t,value` CSV file instead of modelling traffic.
-        #[arg(long)]
-        metric_trace: Option<PathBuf>,
-        /// Write the timeline as CSV.
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Write a chart of load, replicas, nodes and the metric as SVG.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-        /// How to print the result.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
-    },
+    /// Preview what the recipe's (or a deployment's) autoscaling does under a load: pods, nodes, latency, cost. The
+    /// input is a recipe or Kubernetes YAML (a ScaledObject or HPA with its workload); `--compare` runs a second one
+    /// on the same load. By default the load is the upstream guide's llmperf run (30 clients, 512/512 tokens, 3000
+    /// requests) for an hour.
+    Simulate(Box<simulate::SimulateArgs>),
     /// Delete what `apply` put into the cluster, in reverse order, waiting for dependents (foreground).
     Delete {
         /// The recipe (JSON or YAML), or `-` for standard input.
@@ -158,6 +137,34 @@ enum ManifestFormat {
     Yaml,
     /// A JSON `List`.
     Json,
+}
+
+/// The cluster's releases as flags (the core's `Target`): what the recipe is checked, rendered and simulated for.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct TargetFlags {
+    /// The cluster's KEDA release (OCI AI Blueprints installs 2.17.0); `2.17` means 2.17.0.
+    #[arg(long, value_enum, default_value_t = KedaVersion::default())]
+    keda: KedaVersion,
+    /// The cluster's Kubernetes minor release (default: the newest OKE offers).
+    #[arg(long, value_enum, default_value_t = KubernetesVersion::default())]
+    kubernetes: KubernetesVersion,
+}
+
+impl TargetFlags {
+    fn target(self) -> Target {
+        Target {
+            keda: self.keda,
+            kubernetes: self.kubernetes,
+        }
+    }
+
+    /// The plan options for this target.
+    pub(crate) fn plan_options(self) -> PlanOptions {
+        PlanOptions {
+            target: self.target(),
+            ..PlanOptions::default()
+        }
+    }
 }
 
 /// The render options as flags: one flag per field of the core's `RenderOptions`, with its defaults.
@@ -217,6 +224,8 @@ struct RenderFlags {
     /// Delete a finished Job after this many seconds (kept until `corrino delete` otherwise).
     #[arg(long)]
     job_ttl_seconds_after_finished: Option<u32>,
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -253,6 +262,8 @@ impl RenderFlags {
             storage_class: self.storage_class.clone(),
             job_backoff_limit: self.job_backoff_limit,
             job_ttl_seconds_after_finished: self.job_ttl_seconds_after_finished,
+            keda: self.target.keda,
+            kubernetes: self.target.kubernetes,
         }
     }
 }
@@ -270,9 +281,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Validate { recipe, format } => {
+        Command::Validate {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
-            let diagnostics = validate_bytes(&bytes, &PlanOptions::default());
+            let diagnostics = validate_bytes(&bytes, &target.plan_options());
             let shown = display_name(&recipe);
             let written = match format {
                 OutputFormat::Text => {
@@ -287,10 +302,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             written.map_err(|e| format!("cannot write the report: {e}"))?;
             Ok(exit_for(diagnostics.has_errors()))
         }
-        Command::Plan { recipe, format } => {
+        Command::Plan {
+            recipe,
+            format,
+            target,
+        } => {
             let bytes = read_input(&recipe)?;
             let shown = display_name(&recipe);
-            let planning = plan_bytes(&bytes, &PlanOptions::default());
+            let planning = plan_bytes(&bytes, &target.plan_options());
             let diagnostics = planning.diagnostics;
             let Some(plan) = planning.preview else {
                 report::write_text(&mut anstream::stderr().lock(), &shown, &diagnostics)
@@ -338,36 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 print_plan,
             )
         }
-        Command::Simulate {
-            recipe,
-            scenario,
-            duration,
-            clients,
-            rps,
-            rate_csv,
-            metric_trace,
-            csv,
-            svg,
-            format,
-        } => {
-            let flags = ScenarioFlags {
-                file: scenario.as_deref(),
-                duration: duration.as_deref(),
-                clients,
-                rps,
-                rate_csv: rate_csv.as_deref(),
-                metric_trace: metric_trace.as_deref(),
-            };
-            let (scenario, set_by) = flags.scenario()?;
-            simulate(
-                &recipe,
-                &scenario,
-                &set_by,
-                csv.as_deref(),
-                svg.as_deref(),
-                format,
-            )
-        }
+        Command::Simulate(args) => simulate::run(&args),
         Command::Tune(args) => tune::run(&args),
         Command::Schema => {
             write_raw(corrino_core::schema::recipe_schema_text().as_bytes())?;
@@ -477,7 +467,7 @@ impl ScenarioFlags<'_> {
             set_by.push(("/load", format!("--rate-csv {}", path.display())));
         }
         if let Some(path) = self.metric_trace {
-            let trace = sim::MetricTrace::parse_csv(&read_table(path)?)
+            let trace = sim::MetricTrace::parse(&read_table(path)?)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             scenario.load = sim::Load::MetricTrace { trace };
             set_by.push(("/load", format!("--metric-trace {}", path.display())));
@@ -502,65 +492,6 @@ fn set_by_flag(set_by: &SetBy, error: &sim::SimError) -> String {
 /// A `t,value` table file, refused past the core's size cap.
 fn read_table(path: &Path) -> Result<String, String> {
     read_bounded(path, sim::load::MAX_CSV_BYTES, "the table")
-}
-
-fn simulate(
-    recipe: &Path,
-    scenario: &sim::Scenario,
-    set_by: &SetBy,
-    csv: Option<&Path>,
-    svg: Option<&Path>,
-    format: OutputFormat,
-) -> Result<ExitCode, String> {
-    let bytes = read_input(recipe)?;
-    let shown = display_name(recipe);
-    let mut stderr = anstream::stderr().lock();
-    let simulation = match sim::simulate_bytes(&bytes, &PlanOptions::default(), scenario) {
-        Ok(simulated) => {
-            report::write_warnings(&mut stderr, &shown, &simulated.diagnostics).map_err(written)?;
-            simulated.simulation
-        }
-        Err(sim::SimulateError::Recipe(diagnostics)) => {
-            report::write_text(&mut stderr, &shown, &diagnostics).map_err(written)?;
-            return Ok(exit_for(true));
-        }
-        Err(sim::SimulateError::Simulation(e)) => {
-            writeln!(
-                stderr,
-                "error: cannot simulate {shown}: {e}{}",
-                set_by_flag(set_by, &e)
-            )
-            .map_err(written)?;
-            return Ok(exit_for(true));
-        }
-    };
-    let source = match set_by.iter().rev().find(|(prefix, _)| *prefix == "/load") {
-        Some((_, flag)) => flag.clone(),
-        None => "the scenario".to_owned(),
-    };
-    report::write_notes(&mut stderr, &source, &simulation.notes).map_err(written)?;
-    let mut files = Vec::new();
-    let table;
-    let chart;
-    if let Some(path) = csv {
-        table = sim::samples_csv(&simulation.samples);
-        files.push((path.to_path_buf(), table.as_bytes()));
-    }
-    if let Some(path) = svg {
-        chart = sim::svg(&simulation);
-        files.push((path.to_path_buf(), chart.as_bytes()));
-    }
-    output::write_files(&files)?;
-    match format {
-        OutputFormat::Json => write_json(serde_json::to_vec_pretty(&simulation))?,
-        OutputFormat::Text => {
-            let mut out = output::human();
-            report::write_simulation(&mut out, &shown, &simulation)
-                .and_then(|()| out.flush())
-                .map_err(written)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Pretty JSON and a newline on standard output, exactly.

@@ -75,6 +75,35 @@ fn escape_json(json: &str) -> Cow<'_, str> {
 /// Writes one block per diagnostic and a summary line. Colours are written as ANSI codes; `anstream` strips
 /// them when the output is not a terminal or `NO_COLOR` is set.
 pub fn write_text<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) -> io::Result<()> {
+    write_with_summary(
+        out,
+        file,
+        diagnostics,
+        ("is not a valid recipe", "is a valid recipe"),
+    )
+}
+
+/// [`write_text`] for an input that may be a recipe or Kubernetes objects: the summary says whether it can be
+/// simulated.
+pub fn write_simulation_problems<W: Write>(
+    out: &mut W,
+    file: &str,
+    diagnostics: &Diagnostics,
+) -> io::Result<()> {
+    write_with_summary(
+        out,
+        file,
+        diagnostics,
+        ("cannot be simulated", "can be simulated"),
+    )
+}
+
+fn write_with_summary<W: Write>(
+    out: &mut W,
+    file: &str,
+    diagnostics: &Diagnostics,
+    (bad, good): (&str, &str),
+) -> io::Result<()> {
     let file = &printable(file);
     for d in diagnostics {
         write_one(out, file, d)?;
@@ -93,11 +122,11 @@ pub fn write_text<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) 
     if diagnostics.has_errors() {
         writeln!(
             out,
-            "{}error{RESET}{BOLD}: {file} is not a valid recipe ({summary}){RESET}",
+            "{}error{RESET}{BOLD}: {file} {bad} ({summary}){RESET}",
             colour(Severity::Error)
         )
     } else {
-        writeln!(out, "{BOLD}ok{RESET}: {file} is a valid recipe ({summary})")
+        writeln!(out, "{BOLD}ok{RESET}: {file} {good} ({summary})")
     }
 }
 
@@ -254,9 +283,10 @@ pub fn write_plan<W: Write>(
             src(&p.scaling_period_down_seconds)
         )?;
         let query = match &p.query {
-            QuerySource::DefaultLatency => {
-                "default: fraction of requests slower than 5 s".to_owned()
-            }
+            QuerySource::DefaultLatency => format!(
+                "default: fraction of requests slower than {} s",
+                corrino_core::promql::LATENCY_BOUND_SECONDS
+            ),
             QuerySource::Custom(q) => q.clone(),
         };
         writeln!(out, "    query           {}", printable(&query))?;

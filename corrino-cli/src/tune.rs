@@ -15,10 +15,11 @@ use clap::Args;
 use corrino_core::document::{self, Format};
 use corrino_core::sim::Scenario;
 use corrino_core::tune::{self, Evaluation, Knobs, SearchSpace, Slo, TuneError, TuneResult};
-use corrino_core::{Plan, PlanOptions, plan_bytes};
+use corrino_core::{Plan, plan_bytes};
 
 use super::{
-    OutputFormat, ScenarioFlags, display_name, exit_for, output, read_bounded, read_input, written,
+    OutputFormat, ScenarioFlags, TargetFlags, display_name, exit_for, output, read_bounded,
+    read_input, written,
 };
 
 /// `corrino tune`'s arguments.
@@ -65,6 +66,8 @@ pub struct TuneArgs {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 /// Runs `corrino tune`.
@@ -95,7 +98,7 @@ pub fn run(args: &TuneArgs) -> Result<ExitCode, String> {
     let bytes = read_input(&args.recipe)?;
     let shown = display_name(&args.recipe);
     let mut stderr = anstream::stderr().lock();
-    let (plan, diagnostics) = match plan_bytes(&bytes, &PlanOptions::default()).into_plan() {
+    let (plan, diagnostics) = match plan_bytes(&bytes, &args.target.plan_options()).into_plan() {
         Ok(planned) => planned,
         Err(diagnostics) => {
             super::report::write_text(&mut stderr, &shown, &diagnostics)

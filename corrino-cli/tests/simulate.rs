@@ -223,3 +223,140 @@ fn rows_past_the_duration_are_noted_and_unserved_requests_reported() {
         "{text}"
     );
 }
+
+const FOUR_NODES: &str = "fixtures/recipes/node-autoscaling-a10-four-nodes.json";
+
+/// `--compare` runs both on the same load; the table and the JSON are pinned by golden files.
+#[test]
+fn two_inputs_compare_side_by_side() {
+    let (code, text, stderr) = common::run(&["simulate", EXAMPLE, "--compare", FOUR_NODES], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = common::workspace().join("fixtures/expected");
+    common::golden(&expected.join("autoscaling-example.compare.txt"), &text);
+    let dir = std::env::temp_dir().join(format!("corrino-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let chart = dir.join("both.svg");
+    let (code, json, stderr) = common::run(
+        &[
+            "simulate",
+            EXAMPLE,
+            "--compare",
+            FOUR_NODES,
+            "--format",
+            "json",
+            "--svg",
+            chart.to_str().expect("utf8"),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    common::golden(&expected.join("autoscaling-example.compare.json"), &json);
+    let svg = std::fs::read_to_string(&chart).expect("svg");
+    assert!(svg.starts_with("<svg") && svg.contains("autoscaling-example.json (blue)"));
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let peak = value["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["figure"] == "peak_nodes")
+        .expect("peak nodes");
+    assert_eq!(
+        (peak["first"].as_f64(), peak["second"].as_f64()),
+        (Some(2.0), Some(4.0))
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// What `corrino render --out` writes simulates exactly as the recipe does.
+#[test]
+fn a_rendered_directory_simulates_as_its_recipe() {
+    let dir = std::env::temp_dir().join(format!("corrino-rendered-{}", std::process::id()));
+    let (code, _, stderr) = common::run(
+        &["render", EXAMPLE, "--out", dir.to_str().expect("utf8")],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, from_yaml, stderr) = common::run(
+        &["simulate", dir.to_str().expect("utf8"), "--format", "json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (_, from_recipe, _) = common::run(&["simulate", EXAMPLE, "--format", "json"], &[]);
+    assert_eq!(from_yaml, from_recipe);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A trigger the simulator cannot evaluate is refused with its path until a trace replays it; Prometheus' own
+/// range answer is such a trace.
+#[test]
+fn another_scaler_replays_a_recorded_trace() {
+    let dir = std::env::temp_dir().join(format!("corrino-kafka-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let yaml = dir.join("kafka.yaml");
+    std::fs::write(
+        &yaml,
+        r#"apiVersion: v1
+kind: List
+items:
+- apiVersion: keda.sh/v1alpha1
+  kind: ScaledObject
+  metadata: {name: chat}
+  spec:
+    scaleTargetRef: {name: chat}
+    minReplicaCount: 1
+    maxReplicaCount: 6
+    triggers:
+    - type: kafka
+      metadata: {lagThreshold: "50", topic: requests}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: chat}
+  spec:
+    selector: {matchLabels: {app: chat}}
+    template:
+      metadata: {labels: {app: chat}}
+      spec:
+        nodeSelector: {node.kubernetes.io/instance-type: VM.GPU.A10.2}
+        containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.9.1
+          args: ["--model", "Qwen/Qwen2.5-7B-Instruct"]
+          resources: {limits: {nvidia.com/gpu: "1"}}
+"#,
+    )
+    .expect("write");
+    let input = yaml.to_str().expect("utf8");
+    let (code, _, stderr) = common::run(&["simulate", input], &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error[metric-trace-needed]"), "{stderr}");
+    assert!(stderr.contains("/items/0/spec/triggers/0"), "{stderr}");
+    assert!(stderr.contains("cannot be simulated"), "{stderr}");
+    let trace = dir.join("lag.json");
+    std::fs::write(
+        &trace,
+        r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1700000000,"10"],[1700000060,"300"],[1700000900,"20"]]}]}}"#,
+    )
+    .expect("write");
+    let (code, stdout, stderr) = common::run(
+        &[
+            "simulate",
+            input,
+            "--metric-trace",
+            trace.to_str().expect("utf8"),
+            "--duration",
+            "30m",
+            "--nodes",
+            "1:3",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let simulation: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    // 300 / 50 per replica asks for six replicas; two fit on a VM.GPU.A10.2, and `--nodes 1:3` allows three nodes.
+    assert_eq!(simulation["summary"]["peak_spec_replicas"], 6);
+    assert_eq!(simulation["summary"]["peak_nodes"], 3);
+    assert_eq!(simulation["settings"]["cluster_autoscaler"]["max_nodes"], 3);
+    std::fs::remove_dir_all(&dir).ok();
+}

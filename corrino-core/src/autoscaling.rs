@@ -213,32 +213,112 @@ fn merge_misplaced(
     merged
 }
 
-/// Where each advanced value was written, for [`Source`].
-fn source_of(key: &str, original: Option<&PodAutoscalingParams>, moved_present: bool) -> Source {
-    let in_pod = original.is_some_and(|p| pod_field_present(p, key));
-    if in_pod {
-        Source::Recipe
-    } else if moved_present {
-        Source::NodeParams
-    } else {
-        Source::Default
+/// A parameter of `recipe_pod_autoscaling_params`, by name rather than by string, so that asking where one was
+/// written cannot silently miss a misspelled key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Param {
+    MinReplicas,
+    CollectMetricsTimespan,
+    ScalingThreshold,
+    ScalingCooldown,
+    PollingInterval,
+    StabilizationWindowDown,
+    ScalingPeriodDown,
+    StabilizationWindowUp,
+    ScalingPeriodUp,
+    Query,
+}
+
+impl Param {
+    /// The recipe's key.
+    fn key(self) -> &'static str {
+        match self {
+            Param::MinReplicas => "min_replicas",
+            Param::CollectMetricsTimespan => "collect_metrics_timespan",
+            Param::ScalingThreshold => "scaling_threshold",
+            Param::ScalingCooldown => "scaling_cooldown",
+            Param::PollingInterval => "polling_interval",
+            Param::StabilizationWindowDown => "stabilization_window_down",
+            Param::ScalingPeriodDown => "scaling_period_down",
+            Param::StabilizationWindowUp => "stabilization_window_up",
+            Param::ScalingPeriodUp => "scaling_period_up",
+            Param::Query => "query",
+        }
+    }
+
+    /// Whether the pod parameters write it.
+    fn in_pod(self, p: &PodAutoscalingParams) -> bool {
+        match self {
+            Param::MinReplicas => p.min_replicas.is_some(),
+            Param::CollectMetricsTimespan => p.collect_metrics_timespan.is_some(),
+            Param::ScalingThreshold => p.scaling_threshold.is_some(),
+            Param::ScalingCooldown => p.scaling_cooldown.is_some(),
+            Param::PollingInterval => p.polling_interval.is_some(),
+            Param::StabilizationWindowDown => p.stabilization_window_down.is_some(),
+            Param::ScalingPeriodDown => p.scaling_period_down.is_some(),
+            Param::StabilizationWindowUp => p.stabilization_window_up.is_some(),
+            Param::ScalingPeriodUp => p.scaling_period_up.is_some(),
+            Param::Query => p.query.is_some(),
+        }
+    }
+
+    /// Whether the node parameters write it (where upstream's own document puts the advanced ones).
+    fn in_node(self, n: &NodeAutoscalingParams) -> bool {
+        match self {
+            Param::MinReplicas => false,
+            Param::CollectMetricsTimespan => n.collect_metrics_timespan.is_some(),
+            Param::ScalingThreshold => n.scaling_threshold.is_some(),
+            Param::ScalingCooldown => n.scaling_cooldown.is_some(),
+            Param::PollingInterval => n.polling_interval.is_some(),
+            Param::StabilizationWindowDown => n.stabilization_window_down.is_some(),
+            Param::ScalingPeriodDown => n.scaling_period_down.is_some(),
+            Param::StabilizationWindowUp => n.stabilization_window_up.is_some(),
+            Param::ScalingPeriodUp => n.scaling_period_up.is_some(),
+            Param::Query => n.query.is_some(),
+        }
     }
 }
 
-fn pod_field_present(p: &PodAutoscalingParams, key: &str) -> bool {
-    match key {
-        "collect_metrics_timespan" => p.collect_metrics_timespan.is_some(),
-        "scaling_threshold" => p.scaling_threshold.is_some(),
-        "scaling_cooldown" => p.scaling_cooldown.is_some(),
-        "polling_interval" => p.polling_interval.is_some(),
-        "stabilization_window_down" => p.stabilization_window_down.is_some(),
-        "scaling_period_down" => p.scaling_period_down.is_some(),
-        "stabilization_window_up" => p.stabilization_window_up.is_some(),
-        "scaling_period_up" => p.scaling_period_up.is_some(),
-        "query" => p.query.is_some(),
-        "min_replicas" => p.min_replicas.is_some(),
-        "max_replicas" => p.max_replicas.is_some(),
-        _ => false,
+/// Where the recipe wrote each parameter: in the pod parameters, or (moved) in the node parameters.
+struct Written<'a> {
+    pod: Option<&'a PodAutoscalingParams>,
+    node: Option<&'a NodeAutoscalingParams>,
+}
+
+impl Written<'_> {
+    /// Where the value in effect came from.
+    fn source(&self, param: Param) -> Source {
+        if self.pod.is_some_and(|p| param.in_pod(p)) {
+            Source::Recipe
+        } else if self.node.is_some_and(|n| param.in_node(n)) {
+            Source::NodeParams
+        } else {
+            Source::Default
+        }
+    }
+
+    /// Where a diagnostic about the parameter points: where it was written, else where it belongs.
+    fn at(&self, param: Param) -> Pointer {
+        let params = if self.source(param) == Source::NodeParams {
+            "recipe_node_autoscaling_params"
+        } else {
+            "recipe_pod_autoscaling_params"
+        };
+        Pointer::root().key(params).key(param.key())
+    }
+
+    /// A value with its source, `default` when not written.
+    fn resolve<T>(&self, param: Param, value: Option<T>, default: T) -> Resolved<T> {
+        match value {
+            Some(value) => Resolved {
+                value,
+                source: self.source(param),
+            },
+            None => Resolved {
+                value: default,
+                source: Source::Default,
+            },
+        }
     }
 }
 
@@ -251,65 +331,88 @@ pub fn resolve(
     scrape_interval_seconds: u32,
     sink: &mut Sink,
 ) -> (Option<PodAutoscaling>, Option<NodeAutoscaling>) {
-    let pod_at = Pointer::root().key("recipe_pod_autoscaling_params");
-    let node_at = Pointer::root().key("recipe_node_autoscaling_params");
-    let original_pod = recipe.recipe_pod_autoscaling_params.as_ref();
-    let node_params = recipe.recipe_node_autoscaling_params.as_ref();
-
+    let written = Written {
+        pod: recipe.recipe_pod_autoscaling_params.as_ref(),
+        node: recipe.recipe_node_autoscaling_params.as_ref(),
+    };
     if matches!(recipe.recipe_mode, Some(mode) if mode != RecipeMode::Service) {
-        for (present, at) in [
-            (original_pod.is_some(), &pod_at),
-            (node_params.is_some(), &node_at),
-        ] {
-            if present {
-                sink.note(Diagnostic::warning(
-                    at,
-                    Code::AutoscalingNotApplicable,
-                    "autoscaling applies to `service` recipes only; it is ignored here",
-                ));
-            }
-        }
+        not_applicable(&written, sink);
         return (None, None);
     }
-
-    let merged = merge_misplaced(original_pod, node_params, sink);
-    let node = resolve_node(recipe, node_params, &node_at, sink);
+    let merged = merge_misplaced(written.pod, written.node, sink);
+    let node = resolve_node(
+        recipe,
+        written.node,
+        &Pointer::root().key("recipe_node_autoscaling_params"),
+        sink,
+    );
     let Some(params) = merged else {
         return (None, node);
     };
+    let (min_replicas, max_replicas) = replica_bounds(recipe, &params, &written, sink);
+    let (query, metric_type, threshold) = query_and_threshold(
+        recipe,
+        &params,
+        &written,
+        max_replicas,
+        scrape_interval_seconds,
+        sink,
+    );
+    let window_seconds = window(&params, &written, scrape_interval_seconds, sink);
+    let timing = timing(&params, &written, min_replicas.value, sink);
+    server_address(&params, sink);
+    if min_replicas.value == 0 && query == QuerySource::DefaultLatency {
+        sink.note(
+            Diagnostic::warning(
+                Pointer::root().key("recipe_pod_autoscaling_params").key("min_replicas"),
+                Code::ReplicaBounds,
+                "with `min_replicas` 0 and the default latency query, no pod serves requests at zero replicas, so the latency query stays empty and KEDA never scales back up",
+            )
+            .with_hint("use `min_replicas` 1, or a query over traffic that exists at zero replicas (e.g. the ingress' request rate)"),
+        );
+    }
+    let pod = PodAutoscaling {
+        min_replicas,
+        max_replicas,
+        window_seconds,
+        threshold,
+        cooldown_seconds: timing.cooldown,
+        polling_interval_seconds: timing.polling,
+        stabilization_window_down_seconds: timing.stabilization_down,
+        scaling_period_down_seconds: timing.period_down,
+        stabilization_window_up_seconds: timing.stabilization_up,
+        scaling_period_up_seconds: timing.period_up,
+        query,
+        metric_type,
+        server_address: params.server_address.clone(),
+    };
+    (Some(pod), node)
+}
 
-    let moved = |key: &str| {
-        node_params.is_some_and(|n| match key {
-            "collect_metrics_timespan" => n.collect_metrics_timespan.is_some(),
-            "scaling_threshold" => n.scaling_threshold.is_some(),
-            "scaling_cooldown" => n.scaling_cooldown.is_some(),
-            "polling_interval" => n.polling_interval.is_some(),
-            "stabilization_window_down" => n.stabilization_window_down.is_some(),
-            "scaling_period_down" => n.scaling_period_down.is_some(),
-            "stabilization_window_up" => n.stabilization_window_up.is_some(),
-            "scaling_period_up" => n.scaling_period_up.is_some(),
-            "query" => n.query.is_some(),
-            _ => false,
-        })
-    };
-    let resolved_u32 = |key: &str, value: Option<u32>, default: u32| Resolved {
-        value: value.unwrap_or(default),
-        source: if value.is_some() {
-            source_of(key, original_pod, moved(key))
-        } else {
-            Source::Default
-        },
-    };
-    // Points at where a value was written, for diagnostics about it.
-    let at_of = |key: &str| {
-        if original_pod.is_some_and(|p| pod_field_present(p, key)) || !moved(key) {
-            pod_at.key(key)
-        } else {
-            node_at.key(key)
+/// Autoscaling on a recipe that is not a service: ignored, with a warning per parameters object.
+fn not_applicable(written: &Written<'_>, sink: &mut Sink) {
+    for (present, key) in [
+        (written.pod.is_some(), "recipe_pod_autoscaling_params"),
+        (written.node.is_some(), "recipe_node_autoscaling_params"),
+    ] {
+        if present {
+            sink.note(Diagnostic::warning(
+                Pointer::root().key(key),
+                Code::AutoscalingNotApplicable,
+                "autoscaling applies to `service` recipes only; it is ignored here",
+            ));
         }
-    };
+    }
+}
 
-    // Replica bounds.
+/// `min_replicas` and `max_replicas`, and the replica count beside them.
+fn replica_bounds(
+    recipe: &Recipe,
+    params: &PodAutoscalingParams,
+    written: &Written<'_>,
+    sink: &mut Sink,
+) -> (Resolved<u32>, u32) {
+    let pod_at = Pointer::root().key("recipe_pod_autoscaling_params");
     let max_replicas = match params.max_replicas {
         Some(0) => {
             sink.note(Diagnostic::error(
@@ -334,7 +437,11 @@ pub fn resolve(
             1
         }
     };
-    let min_replicas = resolved_u32("min_replicas", params.min_replicas, defaults::MIN_REPLICAS);
+    let min_replicas = written.resolve(
+        Param::MinReplicas,
+        params.min_replicas,
+        defaults::MIN_REPLICAS,
+    );
     if params.min_replicas.is_none() && !sink.was_invalid(&pod_at.key("min_replicas")) {
         sink.note(Diagnostic::info(
             pod_at.key("min_replicas"),
@@ -370,13 +477,26 @@ pub fn resolve(
             ),
         ));
     }
+    (min_replicas, max_replicas)
+}
 
-    // Query and threshold.
+/// The query (the recipe's, or the default latency ratio), how KEDA reads it, and the threshold, with the checks
+/// of a custom query.
+#[cfg_attr(not(feature = "promql-check"), allow(unused_variables))]
+fn query_and_threshold(
+    recipe: &Recipe,
+    params: &PodAutoscalingParams,
+    written: &Written<'_>,
+    max_replicas: u32,
+    scrape_interval_seconds: u32,
+    sink: &mut Sink,
+) -> (QuerySource, MetricType, Resolved<f64>) {
+    let pod_at = Pointer::root().key("recipe_pod_autoscaling_params");
     let query = match params.query.as_deref() {
         Some(q) if !q.trim().is_empty() => QuerySource::Custom(q.to_owned()),
         Some(_) => {
             sink.note(Diagnostic::error(
-                at_of("query"),
+                written.at(Param::Query),
                 Code::Query,
                 "the query is empty",
             ));
@@ -388,32 +508,23 @@ pub fn resolve(
         QuerySource::DefaultLatency => MetricType::Value,
         QuerySource::Custom(_) => MetricType::AverageValue,
     };
-    let threshold = Resolved {
-        value: params
-            .scaling_threshold
-            .unwrap_or(defaults::SCALING_THRESHOLD),
-        source: if params.scaling_threshold.is_some() {
-            source_of(
-                "scaling_threshold",
-                original_pod,
-                moved("scaling_threshold"),
-            )
-        } else {
-            Source::Default
-        },
-    };
+    let threshold = written.resolve(
+        Param::ScalingThreshold,
+        params.scaling_threshold,
+        defaults::SCALING_THRESHOLD,
+    );
     check_threshold(
         &threshold,
         &query,
         max_replicas,
-        &at_of("scaling_threshold"),
+        &written.at(Param::ScalingThreshold),
         sink,
     );
     if let QuerySource::Custom(q) = &query {
         #[cfg(feature = "promql-check")]
         sink.diagnostics.extend(promql::check_query(
             q,
-            &at_of("query"),
+            &written.at(Param::Query),
             &promql::QueryContext {
                 scrape_interval_seconds,
                 // Metric renames are judged at the vLLM release the image runs, when its tag says.
@@ -433,7 +544,7 @@ pub fn resolve(
             if cap < u64::from(max_replicas) {
                 sink.note(
                     Diagnostic::warning(
-                        at_of("query"),
+                        written.at(Param::Query),
                         Code::Query,
                         format!(
                             "this query never exceeds {bound}; read as KEDA's AverageValue, the HPA computes ceil(value / {}) and can never run more than {cap} replicas, below `max_replicas` {max_replicas}",
@@ -463,129 +574,152 @@ pub fn resolve(
             .with_hint("write a `query` over that metric to scale on it"),
         );
     }
+    (query, metric_type, threshold)
+}
 
-    // Window.
-    let window_seconds = match &params.collect_metrics_timespan {
-        None => Resolved {
+/// `collect_metrics_timespan`: the default query's range, which must hold a few scrapes.
+fn window(
+    params: &PodAutoscalingParams,
+    written: &Written<'_>,
+    scrape_interval_seconds: u32,
+    sink: &mut Sink,
+) -> Resolved<u64> {
+    let Some(timespan) = &params.collect_metrics_timespan else {
+        return Resolved {
             value: defaults::COLLECT_METRICS_TIMESPAN_SECONDS,
             source: Source::Default,
-        },
-        Some(timespan) => {
-            let at = at_of("collect_metrics_timespan");
-            let seconds = match timespan {
-                Timespan::Seconds(s) => Some(*s),
-                Timespan::Text(text) => {
-                    let parsed = promql::parse_duration_seconds(text.trim());
-                    if parsed.is_none() {
-                        let mut d = Diagnostic::error(
-                            &at,
-                            Code::InvalidDuration,
-                            format!("`{text}` is not a Prometheus duration"),
-                        )
-                        .with_hint("write a duration such as \"2m\", \"90s\" or \"1h30m\"");
-                        if let Ok(n) = text.trim().parse::<u64>() {
-                            d = d.with_hint(format!("write \"{n}s\" for {n} seconds"));
-                        }
-                        sink.note(d);
-                    }
-                    parsed
+        };
+    };
+    let at = written.at(Param::CollectMetricsTimespan);
+    let seconds = match timespan {
+        Timespan::Seconds(s) => Some(*s),
+        Timespan::Text(text) => {
+            let parsed = promql::parse_duration_seconds(text.trim());
+            if parsed.is_none() {
+                let mut d = Diagnostic::error(
+                    &at,
+                    Code::InvalidDuration,
+                    format!("`{text}` is not a Prometheus duration"),
+                )
+                .with_hint("write a duration such as \"2m\", \"90s\" or \"1h30m\"");
+                if let Ok(n) = text.trim().parse::<u64>() {
+                    d = d.with_hint(format!("write \"{n}s\" for {n} seconds"));
                 }
-            };
-            if let Some(s) = seconds {
-                if s == 0 {
-                    sink.note(Diagnostic::error(
-                        &at,
-                        Code::InvalidDuration,
-                        "the query window must be longer than zero",
-                    ));
-                } else if s < 2 * u64::from(scrape_interval_seconds) {
-                    sink.note(Diagnostic::warning(
-                        &at,
-                        Code::InvalidDuration,
-                        format!(
-                            "a {s} s window holds fewer than two scrapes at Prometheus' {scrape_interval_seconds} s interval, so rate() returns nothing"
-                        ),
-                    ).with_hint(format!("use at least {}", promql::format_duration(4 * u64::from(scrape_interval_seconds)))));
-                }
+                sink.note(d);
             }
-            Resolved {
-                value: seconds.unwrap_or(defaults::COLLECT_METRICS_TIMESPAN_SECONDS),
-                source: source_of(
-                    "collect_metrics_timespan",
-                    original_pod,
-                    moved("collect_metrics_timespan"),
-                ),
-            }
+            parsed
         }
     };
+    if let Some(s) = seconds {
+        if s == 0 {
+            sink.note(Diagnostic::error(
+                &at,
+                Code::InvalidDuration,
+                "the query window must be longer than zero",
+            ));
+        } else if s < 2 * u64::from(scrape_interval_seconds) {
+            sink.note(Diagnostic::warning(
+                &at,
+                Code::InvalidDuration,
+                format!(
+                    "a {s} s window holds fewer than two scrapes at Prometheus' {scrape_interval_seconds} s interval, so rate() returns nothing"
+                ),
+            ).with_hint(format!("use at least {}", promql::format_duration(4 * u64::from(scrape_interval_seconds)))));
+        }
+    }
+    Resolved {
+        value: seconds.unwrap_or(defaults::COLLECT_METRICS_TIMESPAN_SECONDS),
+        source: written.source(Param::CollectMetricsTimespan),
+    }
+}
 
-    // Timing.
-    let polling = resolved_u32(
-        "polling_interval",
+/// KEDA's polling and cooldown, and the HPA's stabilization windows and policy periods.
+struct Timing {
+    polling: Resolved<u32>,
+    cooldown: Resolved<u32>,
+    stabilization_down: Resolved<u32>,
+    stabilization_up: Resolved<u32>,
+    period_down: Resolved<u32>,
+    period_up: Resolved<u32>,
+}
+
+fn timing(
+    params: &PodAutoscalingParams,
+    written: &Written<'_>,
+    min_replicas: u32,
+    sink: &mut Sink,
+) -> Timing {
+    let polling = written.resolve(
+        Param::PollingInterval,
         params.polling_interval,
         defaults::POLLING_INTERVAL,
     );
     if polling.value == 0 {
         sink.note(Diagnostic::error(
-            at_of("polling_interval"),
+            written.at(Param::PollingInterval),
             Code::InvalidValue,
             "`polling_interval` must be at least 1 second (KEDA's minimum)",
         ));
     }
-    let cooldown = resolved_u32(
-        "scaling_cooldown",
+    let cooldown = written.resolve(
+        Param::ScalingCooldown,
         params.scaling_cooldown,
         defaults::SCALING_COOLDOWN,
     );
-    if params.scaling_cooldown.is_some() && min_replicas.value >= 1 {
+    if params.scaling_cooldown.is_some() && min_replicas >= 1 {
         sink.note(
             Diagnostic::info(
-                at_of("scaling_cooldown"),
+                written.at(Param::ScalingCooldown),
                 Code::CooldownNoEffect,
                 "`scaling_cooldown` becomes KEDA's cooldownPeriod, which only delays scaling to zero; with `min_replicas` ≥ 1 it has no effect",
             )
             .with_hint("`stabilization_window_down` and `scaling_period_down` govern how fast pods are removed"),
         );
     }
-    let mut window = |key: &str, value: Option<u32>, default: u32| {
-        let r = resolved_u32(key, value, default);
+    let mut stabilization = |param: Param, value: Option<u32>, default: u32| {
+        let r = written.resolve(param, value, default);
         if r.value > 3600 {
             sink.note(Diagnostic::error(
-                at_of(key),
+                written.at(param),
                 Code::InvalidValue,
-                format!("`{key}` is {} s; the HPA allows at most 3600", r.value),
+                format!(
+                    "`{}` is {} s; the HPA allows at most 3600",
+                    param.key(),
+                    r.value
+                ),
             ));
         }
         r
     };
-    let stab_down = window(
-        "stabilization_window_down",
+    let stabilization_down = stabilization(
+        Param::StabilizationWindowDown,
         params.stabilization_window_down,
         defaults::STABILIZATION_WINDOW_DOWN,
     );
-    let stab_up = window(
-        "stabilization_window_up",
+    let stabilization_up = stabilization(
+        Param::StabilizationWindowUp,
         params.stabilization_window_up,
         defaults::STABILIZATION_WINDOW_UP,
     );
     check_polling(
         &polling,
-        min_replicas.value,
+        min_replicas,
         [
-            ("stabilization_window_up", &stab_up),
-            ("stabilization_window_down", &stab_down),
+            ("stabilization_window_up", &stabilization_up),
+            ("stabilization_window_down", &stabilization_down),
         ],
-        &at_of("polling_interval"),
+        &written.at(Param::PollingInterval),
         sink,
     );
-    let mut period = |key: &str, value: Option<u32>, default: u32| {
-        let r = resolved_u32(key, value, default);
+    let mut period = |param: Param, value: Option<u32>, default: u32| {
+        let r = written.resolve(param, value, default);
         if r.value == 0 || r.value > 1800 {
             sink.note(Diagnostic::error(
-                at_of(key),
+                written.at(param),
                 Code::InvalidValue,
                 format!(
-                    "`{key}` is {} s; an HPA policy period must be 1–1800 s",
+                    "`{}` is {} s; an HPA policy period must be 1–1800 s",
+                    param.key(),
                     r.value
                 ),
             ));
@@ -593,22 +727,35 @@ pub fn resolve(
         r
     };
     let period_down = period(
-        "scaling_period_down",
+        Param::ScalingPeriodDown,
         params.scaling_period_down,
         defaults::SCALING_PERIOD_DOWN,
     );
     let period_up = period(
-        "scaling_period_up",
+        Param::ScalingPeriodUp,
         params.scaling_period_up,
         defaults::SCALING_PERIOD_UP,
     );
+    Timing {
+        polling,
+        cooldown,
+        stabilization_down,
+        stabilization_up,
+        period_down,
+        period_up,
+    }
+}
 
+/// The recipe's Prometheus URL, when it names one.
+fn server_address(params: &PodAutoscalingParams, sink: &mut Sink) {
     if let Some(address) = &params.server_address
         && !(address.starts_with("http://") || address.starts_with("https://"))
     {
         sink.note(
             Diagnostic::error(
-                pod_at.key("server_address"),
+                Pointer::root()
+                    .key("recipe_pod_autoscaling_params")
+                    .key("server_address"),
                 Code::InvalidValue,
                 format!("`{address}` is not an http:// or https:// URL"),
             )
@@ -618,34 +765,6 @@ pub fn resolve(
             )),
         );
     }
-
-    if min_replicas.value == 0 && query == QuerySource::DefaultLatency {
-        sink.note(
-            Diagnostic::warning(
-                pod_at.key("min_replicas"),
-                Code::ReplicaBounds,
-                "with `min_replicas` 0 and the default latency query, no pod serves requests at zero replicas, so the latency query stays empty and KEDA never scales back up",
-            )
-            .with_hint("use `min_replicas` 1, or a query over traffic that exists at zero replicas (e.g. the ingress' request rate)"),
-        );
-    }
-
-    let pod = PodAutoscaling {
-        min_replicas,
-        max_replicas,
-        window_seconds,
-        threshold,
-        cooldown_seconds: cooldown,
-        polling_interval_seconds: polling,
-        stabilization_window_down_seconds: stab_down,
-        scaling_period_down_seconds: period_down,
-        stabilization_window_up_seconds: stab_up,
-        scaling_period_up_seconds: period_up,
-        query,
-        metric_type,
-        server_address: params.server_address.clone(),
-    };
-    (Some(pod), node)
 }
 
 /// The largest value a bounded query (a ratio, a percentage gauge) can return, when it has one.
@@ -761,7 +880,11 @@ fn check_threshold(
             sink.note(Diagnostic::info(
                 at,
                 Code::Threshold,
-                format!("a threshold of {shown} scales up as soon as {:.0} % of requests take longer than 5 s", t * 100.0),
+                format!(
+                    "a threshold of {shown} scales up as soon as {:.0} % of requests take longer than {} s",
+                    t * 100.0,
+                    promql::LATENCY_BOUND_SECONDS
+                ),
             ));
         }
     }

@@ -8,6 +8,7 @@
 //! Codes are an API: once shipped, a code keeps its name and meaning. The table in `docs/diagnostics.md` lists them.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -199,6 +200,14 @@ codes! {
     PollingInterval = "polling-interval",
     /// A custom query that cannot work as written.
     Query = "query",
+    /// A `scaling_threshold` that the target's KEDA passes to the HPA as another number (it keeps thousandths):
+    /// an error when that number is 0 or less, which the API server refuses as an HPA target.
+    ThresholdPrecision = "threshold-precision",
+    /// The target's KEDA admission webhook refuses the ScaledObject corrino would render.
+    KedaAdmissionRefused = "keda-admission-refused",
+    /// The target's KEDA admission webhook warns about the ScaledObject corrino would render (KEDA 2.20: timing
+    /// fields that have no effect).
+    KedaAdmissionWarning = "keda-admission-warning",
     /// A job's team that the recipe (or its deployment group) does not create: it must exist before the job runs.
     TeamNotCreated = "team-not-created",
     /// Autoscaling fields on a recipe that cannot autoscale (a job, a pool).
@@ -250,6 +259,25 @@ codes! {
     /// Points of a rate table or metric trace at or after the end of the scenario: the simulation never reaches
     /// them.
     PointsPastEnd = "points-past-end",
+
+    // Simulating Kubernetes objects.
+    /// What an input was read as (a recipe, or Kubernetes objects), when it holds the marks of both.
+    InputKind = "input-kind",
+    /// Kubernetes input with no KEDA ScaledObject and no `autoscaling/v2` HorizontalPodAutoscaler.
+    NoAutoscaler = "no-autoscaler",
+    /// Kubernetes input with more than one autoscaler: the simulator runs one.
+    SeveralAutoscalers = "several-autoscalers",
+    /// The workload an autoscaler scales is not in the input.
+    ScaleTargetMissing = "scale-target-missing",
+    /// An autoscaler that scales a kind of workload the simulator does not run (it runs Deployments,
+    /// StatefulSets and LeaderWorkerSets).
+    UnsupportedTarget = "unsupported-target",
+    /// Autoscaling the simulator does not model: several triggers or metrics, `scalingModifiers`, a CPU
+    /// `Utilization` trigger, an HPA of another API version.
+    UnsupportedAutoscaling = "unsupported-autoscaling",
+    /// A trigger or metric whose value the simulator cannot compute (another scaler than Prometheus, a query outside
+    /// what it evaluates, an HPA metric): it needs a recorded metric trace.
+    MetricTraceNeeded = "metric-trace-needed",
 
     // corrino itself.
     /// A recipe that passed every rule but could not be planned: a bug in corrino, reported rather than rendered
@@ -397,10 +425,38 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem found in one recipe, in the order they were found (which is deterministic).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct Diagnostics(Vec<Diagnostic>);
+///
+/// Shared on clone and copied on the first change after it: planning hands the same list to the preview and to
+/// its caller, and a hostile recipe can carry a hundred thousand problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Arc<Vec<Diagnostic>>);
+
+impl Serialize for Diagnostics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Diagnostics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Diagnostic>::deserialize(deserializer).map(Diagnostics::from)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Diagnostics {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Diagnostics".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let items = generator.subschema_for::<Diagnostic>();
+        schemars::json_schema!({
+            "description": "Every problem found in one recipe, in the order they were found (which is deterministic).",
+            "type": "array",
+            "items": items,
+        })
+    }
+}
 
 impl Diagnostics {
     /// An empty list.
@@ -411,12 +467,12 @@ impl Diagnostics {
 
     /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        Arc::make_mut(&mut self.0).push(diagnostic);
     }
 
     /// Adds every problem of `other`, in order.
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.0.extend(other);
+        Arc::make_mut(&mut self.0).extend(other);
     }
 
     /// Whether any problem is an error.
@@ -459,10 +515,10 @@ impl Diagnostics {
         self.0.iter().any(|d| d.code == code)
     }
 
-    /// The problems as a vector.
+    /// The problems as a vector (a copy only while the list is shared).
     #[must_use]
     pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
+        Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone())
     }
 
     /// The problems as a slice.
@@ -474,7 +530,7 @@ impl Diagnostics {
 
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(v: Vec<Diagnostic>) -> Self {
-        Diagnostics(v)
+        Diagnostics(Arc::new(v))
     }
 }
 
@@ -482,7 +538,7 @@ impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.into_vec().into_iter()
     }
 }
 
@@ -496,7 +552,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
+        for d in self.0.iter() {
             writeln!(f, "{d}")?;
         }
         Ok(())

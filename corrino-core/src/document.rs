@@ -5,6 +5,9 @@
 //! the stack: input is capped at [`MAX_INPUT_BYTES`], and so is the tree once YAML aliases are expanded; nesting is
 //! capped at [`MAX_DEPTH`]. Duplicate keys are kept (the last one wins, as upstream's Python parser does) and
 //! reported.
+//!
+//! Values a program already holds (a binding's dicts) are built into the same tree by [`TreeBuilder`], refused
+//! where their JSON text would be.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -21,6 +24,11 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 
 /// The deepest nesting of arrays and objects accepted. Real recipes nest four levels.
 pub const MAX_DEPTH: usize = 64;
+
+const TOO_LARGE_HINT: &str = "a recipe is a few kilobytes: check that the right file was given";
+
+mod builder;
+pub use builder::{TooLarge, TreeBuilder};
 
 /// A JSON/YAML value, with object members kept in document order (duplicates included).
 ///
@@ -153,6 +161,48 @@ pub enum Format {
 /// input could not be read at all. Non-fatal findings (duplicate keys) come with a tree.
 #[must_use]
 pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
+    let (documents, diagnostics) = read_with(input, format, &Reading::RECIPE);
+    (documents.and_then(|mut d| d.pop()), diagnostics)
+}
+
+/// Reads a stream of documents: JSON (one document), or YAML with any number of documents separated by `---`, as
+/// `kubectl apply -f` and `kubectl get -o yaml` write them. Empty documents are left out. The same limits hold as for
+/// [`read`], for the whole stream: [`MAX_INPUT_BYTES`] of input and of values once aliases are expanded, and
+/// [`MAX_DEPTH`] of nesting. Messages speak of "the input" rather than of a recipe.
+#[must_use]
+pub fn read_stream(input: &[u8]) -> (Option<Vec<Node<'_>>>, Diagnostics) {
+    read_with(input, Format::Auto, &Reading::STREAM)
+}
+
+/// How a read words its messages, and whether it takes several documents.
+struct Reading {
+    /// What the input is called: "the recipe", "the input".
+    noun: &'static str,
+    /// The limit's name: "one recipe", "one input".
+    one: &'static str,
+    /// Whether a YAML input may hold several documents.
+    stream: bool,
+}
+
+impl Reading {
+    const RECIPE: Reading = Reading {
+        noun: "the recipe",
+        one: "one recipe",
+        stream: false,
+    };
+    const STREAM: Reading = Reading {
+        noun: "the input",
+        one: "one input",
+        stream: true,
+    };
+}
+
+fn read_with<'a>(
+    input: &'a [u8],
+    format: Format,
+    reading: &Reading,
+) -> (Option<Vec<Node<'a>>>, Diagnostics) {
+    let Reading { noun, one, .. } = *reading;
     let mut diagnostics = Diagnostics::new();
     if input.len() > MAX_INPUT_BYTES {
         diagnostics.push(
@@ -160,11 +210,11 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
                 "",
                 Code::InputTooLarge,
                 format!(
-                    "the recipe is {} bytes, more than {MAX_INPUT_BYTES} bytes (1 MiB), the limit for one recipe",
+                    "{noun} is {} bytes, more than {MAX_INPUT_BYTES} bytes (1 MiB), the limit for {one}",
                     input.len()
                 ),
             )
-            .with_hint("a recipe is a few kilobytes: check that the right file was given"),
+            .with_hint(TOO_LARGE_HINT),
         );
         return (None, diagnostics);
     }
@@ -176,7 +226,7 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
                 "",
                 Code::InvalidUtf8,
                 format!(
-                    "the recipe is not valid UTF-8: bad byte at line {line}, column {column} (offset {})",
+                    "{noun} is not valid UTF-8: bad byte at line {line}, column {column} (offset {})",
                     e.valid_up_to()
                 ),
             ));
@@ -188,7 +238,7 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
         diagnostics.push(Diagnostic::error(
             "",
             Code::EmptyInput,
-            "the recipe is empty",
+            format!("{noun} is empty"),
         ));
         return (None, diagnostics);
     }
@@ -210,26 +260,37 @@ pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Diagnostics) {
         limits: &limits,
     };
     let result = if json {
-        read_json(text, seed)
+        read_json(text, seed).map(|node| vec![node])
     } else {
-        read_yaml(text, seed)
+        read_yaml(text, seed, reading.stream)
     };
     match result {
-        Ok(mut node) => {
-            if let Some(numbers) = &limits.numbers {
-                numbers.borrow().write_texts(text, &mut node);
+        Ok(mut nodes) => {
+            if let Some(numbers) = &limits.numbers
+                && let Some(node) = nodes.first_mut()
+            {
+                numbers.borrow().write_texts(text, node);
             }
-            report_duplicates(&node, &At::Pointer(&Pointer::root()), &mut diagnostics);
-            (Some(node), diagnostics)
+            let several = nodes.len() > 1;
+            for (i, node) in nodes.iter().enumerate() {
+                let root = if several {
+                    Pointer::root().index(i)
+                } else {
+                    Pointer::root()
+                };
+                report_duplicates(node, &At::Pointer(&root), &mut diagnostics);
+            }
+            (Some(nodes), diagnostics)
         }
         Err(error) => {
-            diagnostics.push(read_error(&error, text, json, &limits));
+            diagnostics.push(read_error(&error, text, json, &limits, reading));
             (None, diagnostics)
         }
     }
 }
 
 /// Why reading failed: the message of the JSON or YAML reader (which ends with where), and where.
+#[derive(Debug)]
 struct ReadError {
     message: String,
     /// Line and column (1-based), when the reader tells.
@@ -237,7 +298,14 @@ struct ReadError {
 }
 
 /// The diagnostic of a failed read.
-fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Diagnostic {
+fn read_error(
+    error: &ReadError,
+    text: &str,
+    json: bool,
+    limits: &Limits,
+    reading: &Reading,
+) -> Diagnostic {
+    let Reading { noun, one, .. } = *reading;
     let at = error
         .location
         .map(|(line, column)| format!(" at line {line}, column {column}"))
@@ -247,7 +315,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
             "",
             Code::TooDeep,
             format!(
-                "the recipe nests arrays or objects more than {MAX_DEPTH} levels deep ({})",
+                "{noun} nests arrays or objects more than {MAX_DEPTH} levels deep ({})",
                 error
                     .message
                     .trim_start_matches(&format!("nesting deeper than {MAX_DEPTH} levels "))
@@ -261,7 +329,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
             "",
             Code::InputTooLarge,
             format!(
-                "the recipe's YAML aliases (`*name`) nest so that expanding its {} bytes follows more than 100 aliases for each value written in it, the YAML reader's limit{at}",
+                "{noun}'s YAML aliases (`*name`) nest so that expanding its {} bytes follows more than 100 aliases for each value written in it, the YAML reader's limit{at}",
                 text.len()
             ),
         )
@@ -272,7 +340,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
             "",
             Code::InputTooLarge,
             format!(
-                "the recipe's YAML aliases (`*name`) make its {} bytes hold more than {MAX_INPUT_BYTES} bytes (1 MiB) of values, the limit for one recipe (reached at the value{at})",
+                "{noun}'s YAML aliases (`*name`) make its {} bytes hold more than {MAX_INPUT_BYTES} bytes (1 MiB) of values, the limit for {one} (reached at the value{at})",
                 text.len()
             ),
         )
@@ -282,7 +350,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
         return Diagnostic::error(
             "",
             Code::Syntax,
-            format!("the recipe uses the YAML tag `!{tag}`{at}; corrino reads no tags"),
+            format!("{noun} uses the YAML tag `!{tag}`{at}; corrino reads no tags"),
         )
         .with_hint(
             "a recipe holds plain strings, numbers, booleans, lists and objects: remove the tag",
@@ -300,7 +368,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
             return Diagnostic::error(
                 "",
                 Code::Syntax,
-                format!("the recipe is JSON with a comment at line {line}: JSON has no comments"),
+                format!("{noun} is JSON with a comment at line {line}: JSON has no comments"),
             )
             .with_hint(
                 "remove the comment, or write the recipe as YAML, where comments start with `#`",
@@ -311,7 +379,7 @@ fn read_error(error: &ReadError, text: &str, json: bool, limits: &Limits) -> Dia
     Diagnostic::error(
         "",
         Code::Syntax,
-        format!("the recipe is not valid {what}: {}", error.message),
+        format!("{noun} is not valid {what}: {}", error.message),
     )
 }
 
@@ -340,12 +408,32 @@ fn read_json<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, ReadErro
     Ok(node)
 }
 
-fn read_yaml<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, ReadError> {
+fn read_yaml<'a>(
+    text: &'a str,
+    seed: NodeSeed<'_>,
+    stream: bool,
+) -> Result<Vec<Node<'a>>, ReadError> {
     let error = |e: yaml_serde::Error| ReadError {
         message: e.to_string(),
         location: e.location().map(|l| (l.line(), l.column())),
     };
     let mut documents = yaml_serde::Deserializer::from_str(text);
+    if stream {
+        let mut nodes = Vec::new();
+        for document in documents {
+            let node = seed.deserialize(document).map_err(error)?;
+            if node != Node::Null {
+                nodes.push(node);
+            }
+        }
+        if nodes.is_empty() {
+            return Err(ReadError {
+                message: "no YAML document holds anything".to_owned(),
+                location: None,
+            });
+        }
+        return Ok(nodes);
+    }
     let Some(first) = documents.next() else {
         return Err(ReadError {
             message: "no YAML document".to_owned(),
@@ -360,7 +448,7 @@ fn read_yaml<'a>(text: &'a str, seed: NodeSeed<'_>) -> Result<Node<'a>, ReadErro
             location: None,
         });
     }
-    Ok(node)
+    Ok(vec![node])
 }
 
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {

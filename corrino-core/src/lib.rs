@@ -27,6 +27,7 @@
 pub mod apply;
 pub mod autoscaling;
 pub mod capacity;
+pub mod deployed;
 pub mod diagnostic;
 pub mod document;
 pub mod group;
@@ -42,6 +43,7 @@ pub mod recipe;
 pub mod schema;
 pub mod shape;
 pub mod sim;
+pub mod target;
 pub mod tune;
 pub mod validate;
 pub mod vllm;
@@ -55,3 +57,4 @@ pub use plan::{
 };
 pub use recipe::{CanonicalName, Recipe, RecipeMode};
 pub use shape::{Shape, ShapeCatalog};
+pub use target::{KedaVersion, KubernetesVersion, Target};

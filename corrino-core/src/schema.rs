@@ -14,6 +14,7 @@ use crate::plan::Preview;
 use crate::recipe::Recipe;
 use crate::shape::Shape;
 use crate::sim::{Scenario, ScenarioError, Simulation};
+use crate::target::Target;
 use crate::tune::{SearchSpace, TuneResult};
 
 /// The schema's `$id`.
@@ -79,8 +80,8 @@ pub fn recipe_schema_text() -> String {
 pub const API_SCHEMA_ID: &str = "https://corrino.invalid/api.schema.json";
 
 /// The values of the library's API, each a definition of one schema (`$defs`) named as the faces name it: `Plan` is
-/// a plan as `corrino plan` prints it (a [`Preview`]), `RenderOptions` the options of every render function,
-/// `Scenario` and `SearchSpace` what a simulation and a search take, `Simulation` and `TuneResult` what they give,
+/// a plan as `corrino plan` prints it (a [`Preview`]), `RenderOptions` the options of every render function, `Target`
+/// the releases that planning and simulation take, `Scenario` and `SearchSpace` what a simulation and a search take, `Simulation` and `TuneResult` what they give,
 /// `ScenarioError` why a scenario is refused.
 ///
 /// What the library takes is described as serde reads it (a field with a default may be left out); what it gives,
@@ -174,6 +175,7 @@ fn api_definitions() -> (serde_json::Map<String, serde_json::Value>, ApiDefiniti
         ("RenderOptions", read.subschema_for::<RenderOptions>()),
         ("Scenario", read.subschema_for::<Scenario>()),
         ("SearchSpace", read.subschema_for::<SearchSpace>()),
+        ("Target", read.subschema_for::<Target>()),
         ("Plan", written.subschema_for::<Preview>()),
         ("Diagnostic", written.subschema_for::<Diagnostic>()),
         ("Shape", written.subschema_for::<Shape>()),

@@ -7,16 +7,19 @@
 mod common;
 use common::{golden, json_recipes, workspace};
 
+use corrino_core::manifest;
 use corrino_core::sim::{self, Scenario, SimError};
 use corrino_core::{Plan, PlanOptions, plan_bytes};
 
 /// The fixtures whose whole simulation is pinned: the seed example (one node, then a second), a custom query,
-/// node autoscaling over four A10 nodes, and two GPUs per replica on H100.
-const GOLDEN: [&str; 4] = [
+/// node autoscaling over four A10 nodes, two GPUs per replica on H100, and a multinode LeaderWorkerSet whose replicas
+/// are groups of two whole H100 nodes.
+const GOLDEN: [&str; 5] = [
     "autoscaling-example",
     "autoscaling-custom-query",
     "node-autoscaling-a10-four-nodes",
     "pod-autoscaling-h100-two-gpus-per-replica",
+    "multinode-rdma-autoscaling",
 ];
 
 /// Pretty JSON, except that the elements of a top-level array sit one per line: a timeline stays reviewable in a
@@ -95,4 +98,70 @@ fn fixtures_with_pod_autoscaling_simulate_to_their_goldens() {
         );
     }
     assert!(simulated.len() >= 10, "{simulated:?}");
+}
+
+/// The YAML stream `kubectl apply -f` takes, with the OCI documents after it as documents of their own: what a user
+/// who rendered a recipe holds.
+fn deployed_yaml(manifests: &[manifest::Manifest]) -> String {
+    let mut yaml = manifest::to_yaml(manifests).expect("yaml");
+    for (_, json) in manifest::oci_documents(manifests).expect("json") {
+        yaml.push_str("---\n");
+        yaml.push_str(&json);
+    }
+    yaml
+}
+
+/// The simulator reads what is deployed: every fixture with pod autoscaling, rendered to YAML and read back,
+/// simulates to exactly the bytes the recipe does, under a load that serves (the default) and a replayed trace.
+#[test]
+fn rendered_yaml_read_back_simulates_exactly_as_the_recipe() {
+    let trace = Scenario {
+        duration_seconds: 1800,
+        load: sim::Load::MetricTrace {
+            trace: sim::MetricTrace::parse_csv("0,0.01\n300,1.0\n900,0\n").expect("trace"),
+        },
+        ..Scenario::default()
+    };
+    let mut compared = Vec::new();
+    for path in json_recipes() {
+        let bytes = std::fs::read(&path).expect("read");
+        let Some(plan) = plan_bytes(&bytes, &PlanOptions::default()).plan else {
+            continue;
+        };
+        let Plan::Service(service) = &plan else {
+            continue;
+        };
+        if service.pod_autoscaling.is_none() || service.capacity.is_none() {
+            continue;
+        }
+        let name = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        for scenario in [Scenario::default(), trace.clone()] {
+            let manifests = sim::render_for_simulation(service, &scenario).expect("renders");
+            let yaml = deployed_yaml(&manifests);
+            let from_recipe = sim::simulate(&plan, &scenario).expect("the recipe simulates");
+            let from_yaml =
+                sim::simulate_bytes(yaml.as_bytes(), &PlanOptions::default(), &scenario)
+                    .unwrap_or_else(|e| panic!("{name}: the YAML does not simulate: {e:?}"));
+            assert!(
+                !from_yaml.diagnostics.has_errors(),
+                "{name}: {}",
+                from_yaml.diagnostics
+            );
+            assert_eq!(
+                serde_json::to_string(&from_yaml.simulation).expect("json"),
+                serde_json::to_string(&from_recipe).expect("json"),
+                "{name}: the YAML and the recipe differ"
+            );
+        }
+        compared.push(name);
+    }
+    assert!(compared.len() >= 10, "{compared:?}");
+    assert!(
+        compared.iter().any(|n| n == "multinode-rdma-autoscaling"),
+        "{compared:?}"
+    );
 }

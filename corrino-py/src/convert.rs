@@ -1,14 +1,15 @@
-//! Values across the boundary: recipe arguments into bytes, scenario arguments into the core's `Scenario`, Rust
-//! values into plain Python data, diagnostics into `Diagnostics` lists, and failures into Python exceptions.
+//! Values across the boundary: recipe arguments into bytes or trees, scenario arguments into the core's `Scenario`,
+//! Rust values into plain Python data, diagnostics into `Diagnostics` lists, and failures into Python exceptions.
 
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use corrino_core::document::MAX_INPUT_BYTES;
-use corrino_core::manifest::RenderOptions;
+use corrino_core::document::{MAX_INPUT_BYTES, Node};
+use corrino_core::manifest::{self, RenderOptions, Rendered};
+use corrino_core::plan::{self, PlanOptions, Planning};
 use corrino_core::sim::{Scenario, ScenarioError};
-use corrino_core::{Diagnostics, Severity};
+use corrino_core::{Diagnostics, Severity, Target};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -17,45 +18,124 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyString, PyT
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 
+use crate::tree;
 use crate::types::Diagnostic;
 
-/// The bytes of a recipe argument, which corrino-core reads as it reads a file.
+/// A recipe argument, ready for corrino-core: the bytes of a file or text, or the tree of a mapping.
+pub enum RecipeInput<'a> {
+    /// JSON or YAML bytes.
+    Bytes(Vec<u8>),
+    /// A mapping read into a tree (see [`tree`]), or the diagnostics of why it has none.
+    Tree((Option<Node<'a>>, Diagnostics)),
+}
+
+impl RecipeInput<'_> {
+    pub fn validate(self, options: &PlanOptions) -> Diagnostics {
+        match self {
+            RecipeInput::Bytes(bytes) => corrino_core::validate_bytes(&bytes, options),
+            RecipeInput::Tree(tree) => plan::validate_tree(tree, options),
+        }
+    }
+
+    pub fn plan(self, options: &PlanOptions) -> Planning {
+        match self {
+            RecipeInput::Bytes(bytes) => plan::plan_bytes(&bytes, options),
+            RecipeInput::Tree(tree) => plan::plan_tree(tree, options),
+        }
+    }
+
+    pub fn render(
+        self,
+        plan_options: &PlanOptions,
+        options: &RenderOptions,
+    ) -> Result<Rendered, Diagnostics> {
+        match self {
+            RecipeInput::Bytes(bytes) => manifest::render_bytes(&bytes, plan_options, options),
+            RecipeInput::Tree(tree) => manifest::render_tree(tree, plan_options, options),
+        }
+    }
+}
+
+/// A recipe argument as corrino-core reads it:
 ///
-/// - a mapping is written as JSON text, so that it is read in its key order and meets the same size and depth limits
-///   as a file;
+/// - a mapping is read into a tree ([`tree::read`]) as its JSON text would be read: in its key order, within the same
+///   size and depth limits. A `dict` (subclasses included) is read as it is; another mapping through `dict(...)`.
+///   The tree borrows its strings from `held`;
 /// - `bytes` and `bytearray` are the content of a file (JSON or YAML);
 /// - a `str` is the recipe's text when it is blank, spans several lines or starts with `{` or `[`; any other `str`
 ///   names a file, as any `os.PathLike` does. Files are read up to one byte past the size limit, so that an
 ///   oversized file is reported without being held whole.
-pub fn recipe_bytes(recipe: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub fn recipe<'a, 'py>(
+    recipe: &Bound<'py, PyAny>,
+    held: &'a tree::Held<'py>,
+) -> PyResult<RecipeInput<'a>> {
     let py = recipe.py();
     if recipe.cast::<PyDict>().is_ok() {
-        return crate::json::to_json(recipe);
+        return Ok(RecipeInput::Tree(tree::read(recipe, held)?));
     }
-    if let Ok(text) = recipe.cast::<PyString>() {
-        let text = text.to_cow()?;
-        return if is_recipe_text(&text) {
-            Ok(text.into_owned().into_bytes())
-        } else {
-            read_file(py, Path::new(&*text))
-        };
-    }
-    if let Ok(bytes) = recipe.cast::<PyBytes>() {
-        return Ok(bytes.as_bytes().to_vec());
-    }
-    if let Ok(bytes) = recipe.cast::<PyByteArray>() {
-        return Ok(bytes.to_vec());
+    if let Some(bytes) = file_bytes(recipe)? {
+        return Ok(RecipeInput::Bytes(bytes));
     }
     if recipe.cast::<PyMapping>().is_ok() {
-        return crate::json::to_json(&py.get_type::<PyDict>().call1((recipe,))?);
+        let dict = py.get_type::<PyDict>().call1((recipe,))?;
+        return Ok(RecipeInput::Tree(tree::read(&dict, held)?));
     }
-    if recipe.hasattr(intern!(py, "__fspath__"))? {
-        return read_file(py, &recipe.extract::<PathBuf>()?);
+    Err(not_an_input(recipe)?)
+}
+
+/// The bytes of an argument that holds or names a file: `str` (its text, or a path), `bytes`, `bytearray`, or an
+/// `os.PathLike`; `None` for anything else.
+fn file_bytes(input: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
+    let py = input.py();
+    if let Ok(text) = input.cast::<PyString>() {
+        let text = text.to_cow()?;
+        return Ok(Some(if is_recipe_text(&text) {
+            text.into_owned().into_bytes()
+        } else {
+            read_file(py, Path::new(&*text))?
+        }));
     }
-    Err(PyTypeError::new_err(format!(
+    if let Ok(bytes) = input.cast::<PyBytes>() {
+        return Ok(Some(bytes.as_bytes().to_vec()));
+    }
+    if let Ok(bytes) = input.cast::<PyByteArray>() {
+        return Ok(Some(bytes.to_vec()));
+    }
+    if input.cast::<PyMapping>().is_err() && input.hasattr(intern!(py, "__fspath__"))? {
+        return Ok(Some(read_file(py, &input.extract::<PathBuf>()?)?));
+    }
+    Ok(None)
+}
+
+fn not_an_input(input: &Bound<'_, PyAny>) -> PyResult<PyErr> {
+    Ok(PyTypeError::new_err(format!(
         "a recipe is a dict, its JSON or YAML text (str or bytes), or a path; got {}",
-        recipe.get_type().name()?
+        input.get_type().name()?
     )))
+}
+
+/// What the simulator takes, as bytes: what [`recipe`] takes, or a list of Kubernetes objects as dicts (what
+/// `render` returns), read as a `List`. A mapping is read as its JSON text, in which corrino-core tells a recipe
+/// from a Kubernetes object.
+pub fn simulation_bytes(input: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let py = input.py();
+    if input.cast::<pyo3::types::PyList>().is_ok() || input.cast::<pyo3::types::PyTuple>().is_ok() {
+        let list = PyDict::new(py);
+        list.set_item("apiVersion", "v1")?;
+        list.set_item("kind", "List")?;
+        list.set_item("items", input)?;
+        return crate::json::to_json(list.as_any());
+    }
+    if input.cast::<PyDict>().is_ok() {
+        return crate::json::to_json(input);
+    }
+    if let Some(bytes) = file_bytes(input)? {
+        return Ok(bytes);
+    }
+    if input.cast::<PyMapping>().is_ok() {
+        return crate::json::to_json(&py.get_type::<PyDict>().call1((input,))?);
+    }
+    Err(not_an_input(input)?)
 }
 
 fn is_recipe_text(text: &str) -> bool {
@@ -168,14 +248,39 @@ pub fn render_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<RenderOpt
             given.set_item(key, value)?;
         }
     }
-    pythonize::depythonize::<RenderOptions>(given.as_any()).map_err(|e| {
-        let message = format!("invalid render options: {e}");
-        if message.contains("unknown variant") {
-            PyValueError::new_err(message)
-        } else {
-            PyTypeError::new_err(message)
-        }
-    })
+    pythonize::depythonize::<RenderOptions>(given.as_any())
+        .map_err(|e| option_error(&format!("invalid render options: {e}")))
+}
+
+/// A failure to read options: `ValueError` for a name that is not one of the choices (a scrape mode, a KEDA
+/// release), `TypeError` for the rest (an unknown keyword, a value of the wrong type).
+fn option_error(message: &str) -> PyErr {
+    if message.contains("unknown variant") || message.contains("release corrino knows") {
+        PyValueError::new_err(message.to_owned())
+    } else {
+        PyTypeError::new_err(message.to_owned())
+    }
+}
+
+/// The target from the `keda` and `kubernetes` keywords, read with serde into the core's `Target` as the render
+/// options read the same keywords; `None` keeps the default.
+pub fn target(
+    keda: Option<&Bound<'_, PyAny>>,
+    kubernetes: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Target> {
+    let given: Vec<(&str, &Bound<'_, PyAny>)> = [("keda", keda), ("kubernetes", kubernetes)]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.filter(|v| !v.is_none())?)))
+        .collect();
+    let Some((_, first)) = given.first() else {
+        return Ok(Target::default());
+    };
+    let keywords = PyDict::new(first.py());
+    for (key, value) in given {
+        keywords.set_item(key, value)?;
+    }
+    pythonize::depythonize::<Target>(keywords.as_any())
+        .map_err(|e| option_error(&format!("invalid target: {e}")))
 }
 
 /// The core's diagnostics as a `corrino.Diagnostics` list of `Diagnostic` objects.

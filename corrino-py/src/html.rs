@@ -8,21 +8,8 @@ use corrino_core::autoscaling::{Resolved, Source};
 use corrino_core::sim::{self, Simulation};
 use corrino_core::{Diagnostic, Preview, Severity};
 
-/// Text with `&`, `<`, `>`, `"` and `'` written as character references.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text with `&`, `<`, `>`, `"` and `'` written as character references (as the simulation chart escapes its text).
+pub use html_escape::encode_quoted_attribute as escape;
 
 fn colour(severity: Severity) -> &'static str {
     match severity {

@@ -1,5 +1,6 @@
-//! Python data as JSON text, so that a recipe given as a dict is read exactly as its file would be: in its key
-//! order, through the same size and depth limits.
+//! Python data as JSON text, for the arguments read with serde as their files are (a scenario, a search space), so
+//! that a dict is read in its key order with the file's messages. (A recipe dict is read without text: see
+//! `tree.rs`.)
 //!
 //! The plain JSON types (dict with `str` keys, list, tuple, str, int, finite float, bool, None) are written here,
 //! which takes a fraction of the standard library encoder's time. Anything else (other key types, NaN, sets,

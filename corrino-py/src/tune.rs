@@ -1,9 +1,9 @@
 //! `corrino.tune`: corrino-core's search of a recipe's autoscaling settings, on one thread with the interpreter
 //! released.
 
+use corrino_core::PlanOptions;
 use corrino_core::sim::Scenario;
 use corrino_core::tune::{SearchSpace, Slo, TuneError};
-use corrino_core::{PlanOptions, plan_bytes};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -15,15 +15,22 @@ use crate::convert;
 /// for an objective or space out of bounds, `RecipeError` for a recipe with errors, `SimulationError` when the
 /// scenario cannot run or the recipe has no pod autoscaling.
 #[pyfunction]
-#[pyo3(signature = (recipe, /, slo = "p95<5s", scenario = None, space = None))]
+#[pyo3(signature = (recipe, /, slo = "p95<5s", scenario = None, space = None, *, keda = None, kubernetes = None))]
 pub fn tune<'py>(
     py: Python<'py>,
     recipe: &Bound<'py, PyAny>,
     slo: &str,
     scenario: Option<&Bound<'py, PyAny>>,
     space: Option<&Bound<'py, PyAny>>,
+    keda: Option<&Bound<'py, PyAny>>,
+    kubernetes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = convert::recipe_bytes(recipe)?;
+    let held = crate::tree::Held::new();
+    let input = convert::recipe(recipe, &held)?;
+    let plan_options = PlanOptions {
+        target: convert::target(keda, kubernetes)?,
+        ..PlanOptions::default()
+    };
     let slo = Slo::parse(slo).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let scenario = match scenario {
         Some(scenario) => convert::scenario(scenario)?,
@@ -40,7 +47,7 @@ pub fn tune<'py>(
         }
         None => SearchSpace::default(),
     };
-    let planning = py.detach(|| plan_bytes(&bytes, &PlanOptions::default()));
+    let planning = py.detach(|| input.plan(&plan_options));
     let (plan, _) = planning.into_plan().map_err(|diagnostics| {
         convert::recipe_error(py, "the recipe cannot be tuned", diagnostics)
     })?;

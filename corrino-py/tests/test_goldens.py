@@ -69,6 +69,7 @@ def test_every_fixture_is_covered() -> None:
     assert [p.stem for p in SIMULATED] == [
         "autoscaling-custom-query",
         "autoscaling-example",
+        "multinode-rdma-autoscaling",
         "node-autoscaling-a10-four-nodes",
         "pod-autoscaling-h100-two-gpus-per-replica",
     ]

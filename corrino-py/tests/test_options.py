@@ -69,3 +69,38 @@ def test_values_the_server_refuses_are_diagnostics_of_the_options() -> None:
     assert len(errors) == 2
     assert errors[0].startswith("render option `base_domain`")
     assert errors[1].startswith("render option `ingress_class`")
+
+
+def _scaled_object(objects: list[corrino.JsonObject]) -> corrino.JsonObject:
+    return next(o for o in objects if o["kind"] == "ScaledObject")
+
+
+def codes(diagnostics: corrino.Diagnostics) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+def test_the_target_is_two_keywords_read_into_the_same_struct_everywhere() -> None:
+    # Upstream's defaults, unwritten, draw KEDA 2.20's admission warning with min_replicas 1: left out for it.
+    assert _scaled_object(corrino.render(EXAMPLE))["spec"]["pollingInterval"] == 15
+    newer = _scaled_object(corrino.render(EXAMPLE, keda="2.20", kubernetes="1.35"))
+    assert "pollingInterval" not in newer["spec"] and "cooldownPeriod" not in newer["spec"]
+    recipe = json.loads(EXAMPLE.read_text())
+    recipe["recipe_pod_autoscaling_params"]["polling_interval"] = 20
+    assert "keda-admission-warning" not in codes(corrino.validate(recipe))
+    assert "keda-admission-warning" in codes(corrino.validate(recipe, keda="2.20.2"))
+    assert "keda-admission-warning" in codes(corrino.plan(recipe, keda="2.20.0").diagnostics)
+    run = corrino.simulate(EXAMPLE, {"duration_seconds": 600}, keda="2.20.2", kubernetes="1.37")
+    assert run.settings["target"] == {"keda": "2.20.2", "kubernetes": "1.37"}
+    assert corrino.simulate(EXAMPLE, {"duration_seconds": 600}).settings["target"] == {
+        "keda": "2.17.0",
+        "kubernetes": "1.34",
+    }
+
+
+def test_releases_are_text_and_unknown_ones_a_value_error() -> None:
+    with pytest.raises(TypeError, match="write it as text"):
+        corrino.validate(EXAMPLE, keda=2.2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is not a KEDA release corrino knows"):
+        corrino.validate(EXAMPLE, keda="2.16")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="is not a Kubernetes release corrino knows"):
+        corrino.render(EXAMPLE, kubernetes="1.32")  # type: ignore[arg-type]

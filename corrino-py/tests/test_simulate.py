@@ -258,3 +258,40 @@ def test_the_notebook_view_escapes_the_query() -> None:
     reader = read(view)
     assert "b" not in reader.tags
     assert query in "".join(reader.text)
+
+
+def test_rendered_objects_simulate_as_their_recipe() -> None:
+    scenario = {"duration_seconds": 1200}
+    objects = corrino.render(EXAMPLE)
+    yaml = corrino.render_yaml(EXAMPLE)
+    from_recipe = corrino.simulate(EXAMPLE, scenario).to_dict()
+    # Without the OCI documents, the pool is the nodes maxReplicas needs; with the scenario's bounds it scales.
+    bounded = dict(scenario, min_nodes=1, max_nodes=2)
+    assert corrino.simulate(objects, bounded).to_dict() == corrino.simulate(yaml, bounded).to_dict()
+    assert corrino.simulate(yaml, bounded).to_dict()["settings"] == from_recipe["settings"]
+
+
+def test_a_trigger_without_a_computable_value_needs_a_trace() -> None:
+    objects = corrino.render(EXAMPLE)
+    for item in objects:
+        if item["kind"] == "ScaledObject":
+            item["spec"]["triggers"][0]["type"] = "kafka"
+    with pytest.raises(corrino.RecipeError) as raised:
+        corrino.simulate(objects)
+    at = next(i for i, item in enumerate(objects) if item["kind"] == "ScaledObject")
+    codes = [(d.code, d.path) for d in raised.value.diagnostics]
+    assert codes == [("metric-trace-needed", f"/items/{at}/spec/triggers/0")]
+    trace = {"kind": "metric-trace", "trace": {"points": [{"t": 0, "value": 0.5}]}}
+    run = corrino.simulate(objects, {"duration_seconds": 600, "load": trace})
+    assert run.to_dict()["settings"]["query"] == "the `kafka` trigger's value"
+
+
+def test_two_inputs_compare_figure_by_figure_as_the_golden_says() -> None:
+    golden = json.loads((FIXTURES / "expected" / "autoscaling-example.compare.json").read_text())
+    names = (golden["first"], golden["second"])
+    second = FIXTURES / "recipes" / "node-autoscaling-a10-four-nodes.json"
+    rows = corrino.compare(EXAMPLE, second, names=names)
+    assert rows == golden["figures"]
+    assert {row["figure"] for row in rows} >= {"first_scale_up_at", "peak_nodes", "gpu_hours", "flapping_count"}
+    with pytest.raises(corrino.RecipeError, match="second cannot be simulated"):
+        corrino.compare(EXAMPLE, "{}")

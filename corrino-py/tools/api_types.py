@@ -40,7 +40,15 @@ class Module(NamedTuple):
 
 OPTIONS = Module(
     path=OUT,
-    roots=["ScrapeMode", "NodeGroupDiscovery", "FileSystemExport", "AutoscalerTiming", "RenderOptions"],
+    roots=[
+        "ScrapeMode",
+        "NodeGroupDiscovery",
+        "FileSystemExport",
+        "AutoscalerTiming",
+        "KedaVersion",
+        "KubernetesVersion",
+        "RenderOptions",
+    ],
     docstring=[
         "The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``.",
         "",

@@ -17,19 +17,20 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use corrino_wasm_common::convert::{
-    from_json_text, into_error, invalid_argument, optional, recipe_bytes, to_js,
+    from_json_text, into_error, invalid_argument, optional, plan_options, recipe_bytes, to_js,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 import type { Recipe, RecipeMode } from "../types/recipe.js";
 import type {
-  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, MetricType, NodeAutoscaling, Plan,
-  PodAutoscaling, QuerySource, RenderOptions, ScrapeMode, Severity, Shape, Source,
+  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, KedaVersion, KubernetesVersion, MetricType,
+  NodeAutoscaling, Plan, PodAutoscaling, QuerySource, RenderOptions, ScrapeMode, Severity, Shape, Source, Target,
 } from "../types/api.js";
 export type {
-  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, MetricType, NodeAutoscaling, Plan,
-  PodAutoscaling, QuerySource, Recipe, RecipeMode, RenderOptions, ScrapeMode, Severity, Shape, Source,
+  AutoscalerTiming, Capacity, Code, Diagnostic, FileSystemExport, KedaVersion, KubernetesVersion, MetricType,
+  NodeAutoscaling, Plan, PodAutoscaling, QuerySource, Recipe, RecipeMode, RenderOptions, ScrapeMode, Severity, Shape,
+  Source, Target,
 };
 
 /** A recipe: a parsed object, its JSON or YAML text, or the bytes of a file. */
@@ -77,6 +78,9 @@ extern "C" {
     /// A scrape mode.
     #[wasm_bindgen(typescript_type = "ScrapeMode")]
     pub type ScrapeModeInput;
+    /// The cluster's releases.
+    #[wasm_bindgen(typescript_type = "Target")]
+    pub type TargetInput;
     /// A list of diagnostics.
     #[wasm_bindgen(typescript_type = "Diagnostic[]")]
     pub type DiagnosticList;
@@ -103,19 +107,23 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Every problem of a recipe: reading, structure and rules (custom PromQL queries are checked by the query module).
+/// Every problem of a recipe: reading, structure and rules (custom PromQL queries are checked by the query module),
+/// for the cluster's releases (`{keda, kubernetes}`; by default KEDA 2.17.0, as OCI AI Blueprints installs it, and
+/// Kubernetes 1.34). Throws for a target that is not one.
 #[wasm_bindgen]
-pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
-    let diagnostics =
-        corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+pub fn validate(recipe: RecipeInput, target: Option<TargetInput>) -> Result<DiagnosticList, Error> {
+    let options = plan_options(target.as_deref())?;
+    let diagnostics = corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &options);
     Ok(to_js(&diagnostics)?.unchecked_into())
 }
 
-/// The recipe resolved: capacity, autoscaling values and their sources, and every problem found. `null` when the
-/// input is not a recipe at all (unreadable, or not an object); `validate` says why.
+/// The recipe resolved: capacity, autoscaling values and their sources, and every problem found, for the target
+/// (as `validate` takes it). `null` when the input is not a recipe at all (unreadable, or not an object); `validate`
+/// says why.
 #[wasm_bindgen]
-pub fn plan(recipe: RecipeInput) -> Result<PlanOrNull, Error> {
-    let planning = corrino_core::plan_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+pub fn plan(recipe: RecipeInput, target: Option<TargetInput>) -> Result<PlanOrNull, Error> {
+    let options = plan_options(target.as_deref())?;
+    let planning = corrino_core::plan_bytes(&recipe_bytes(&recipe)?, &options);
     Ok(to_js(&planning.preview)?.unchecked_into())
 }
 
@@ -186,13 +194,13 @@ pub fn default_query(
     window: Option<String>,
     scrape: Option<ScrapeModeInput>,
 ) -> Result<String, Error> {
-    let window = window.as_deref().unwrap_or(promql::DEFAULT_WINDOW);
+    let window = window.unwrap_or_else(promql::default_window);
     let scrape: ScrapeMode = match scrape {
         Some(s) => serde_wasm_bindgen::from_value(s.into())
             .map_err(|e| invalid_argument("scrape mode", e))?,
         None => ScrapeMode::default(),
     };
-    promql::DefaultQuery::from_text(name, namespace, window, scrape)
+    promql::DefaultQuery::from_text(name, namespace, &window, scrape)
         .map(|q| q.to_string())
         .map_err(|e| into_error(e.to_string()))
 }
@@ -226,7 +234,8 @@ struct RenderedText {
 }
 
 /// Reads, plans and renders, as `corrino render` does: the manifests and the plan's diagnostics, or the reasons the
-/// recipe cannot be rendered. The outer error is a failure of the call.
+/// recipe cannot be rendered. The recipe is planned for the options' `keda` and `kubernetes`. The outer error is a
+/// failure of the call.
 #[allow(clippy::type_complexity)]
 fn rendered(
     recipe: &JsValue,

@@ -265,6 +265,34 @@ test('defaultQuery gives the query of the rendered ScaledObject, in every scrape
   );
 });
 
+test('the target is an argument of validate and plan, and two render options', () => {
+  const recipe = JSON.parse(read(recipesDir, 'autoscaling-example.json'));
+  recipe.recipe_pod_autoscaling_params.polling_interval = 20;
+  const warned = (diagnostics) => diagnostics.filter((d) => d.code === 'keda-admission-warning').length;
+  assert.equal(warned(corrino.validate(recipe)), 0);
+  assert.equal(warned(corrino.validate(recipe, { keda: '2.20' })), 1);
+  assert.equal(warned(corrino.plan(recipe, { keda: '2.20.2', kubernetes: '1.36' }).diagnostics), 1);
+  assert.equal(warned(query.validate(recipe, { keda: '2.20' })), 1);
+  // The same target as CLI flags gives the same diagnostics.
+  const file = join(recipesDir, 'autoscaling-custom-query.json');
+  const flags = ['--keda', '2.20.2', '--kubernetes', '1.37'];
+  assert.deepStrictEqual(
+    query.validate(readFileSync(file), { keda: '2.20.2', kubernetes: '1.37' }),
+    JSON.parse(cli(['validate', '--format', 'json', ...flags, file])).diagnostics,
+  );
+  const scaled = (options) =>
+    corrino.render(read(recipesDir, 'autoscaling-example.json'), options).objects.find((o) => o.kind === 'ScaledObject');
+  assert.equal(scaled(renderOptions()).spec.pollingInterval, 15);
+  assert.equal(scaled({ ...renderOptions(), keda: '2.20' }).spec.pollingInterval, undefined);
+  assert.deepStrictEqual(
+    { keda: corrino.defaultRenderOptions().keda, kubernetes: corrino.defaultRenderOptions().kubernetes },
+    { keda: '2.17.0', kubernetes: '1.34' },
+  );
+  assert.throws(() => corrino.validate(recipe, { keda: '2.16' }), /invalid target: `2.16` is not a KEDA release/);
+  assert.throws(() => corrino.plan(recipe, { kedda: '2.17' }), /unknown field `kedda`, expected `keda` or `kubernetes`/);
+  assert.throws(() => corrino.validate(recipe, { kubernetes: 1.34 }), /write it as text/);
+});
+
 test('shapes() lists the built-in catalog', () => {
   const shapes = corrino.shapes();
   const names = shapes.map((s) => s.name);

@@ -337,3 +337,30 @@ test('the chart is inserted as drawing only: no script, handler, link or fetch s
   assert.ok(!requested.some((p) => p.startsWith('/hostile')), `fetched: ${requested.filter((p) => p.startsWith('/hostile'))}`);
   await page.close();
 });
+
+test('the page compares the recipe with Kubernetes YAML on the same load (screenshot)', async () => {
+  const { page, problems } = await openPage();
+  // What the example renders to, as `kubectl apply -f` takes it: the same autoscaling, so the same figures.
+  const yaml = await page.evaluate(async () => {
+    const corrino = await import('../pkg/corrino_wasm.js');
+    return corrino.renderYaml(document.getElementById('recipe').value).yaml;
+  });
+  await page.click('#compare-card summary');
+  await page.fill('#compare-input', yaml);
+  await page.click('#compare-button');
+  await page.waitForFunction(() => document.getElementById('compare-card').dataset.state !== 'none', null, {
+    timeout: 60_000,
+  });
+  assert.equal(await page.getAttribute('#compare-card', 'data-state'), 'compared');
+  const scaleUp = page.locator('#compare tr[data-figure="first_scale_up_at"] td');
+  assert.equal(await scaleUp.nth(0).textContent(), await scaleUp.nth(1).textContent());
+  assert.equal(await page.locator('#compare-chart svg polyline').count() > 0, true);
+  await page.screenshot({ path: join(targetDir, 'corrino-wasm-validator-compare.png'), fullPage: true });
+  // An input the simulator cannot read is refused with its diagnostics.
+  await page.fill('#compare-input', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n');
+  await page.click('#compare-button');
+  await page.waitForFunction(() => document.getElementById('compare-card').dataset.state === 'error');
+  assert.match(await page.textContent('#compare'), /no KEDA ScaledObject/);
+  assert.deepStrictEqual(problems, []);
+  await page.close();
+});

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scan, escapeSegment, parentPointer } from '../www/pointer.js';
 import { describe } from '../www/schema.js';
+import { comparisonTable } from '../www/compare.js';
 
 const require = createRequire(import.meta.url);
 const corrino = require('../pkg-node/corrino_wasm.js');
@@ -124,4 +125,13 @@ test('the fields that diagnostics name are documented in the schema', () => {
     }
   }
   assert.ok(documented > 50, `${documented} documented paths`);
+});
+
+test('the comparison table shows every figure of the golden, signed differences and escaped names', () => {
+  const golden = JSON.parse(readFileSync(join(fixtures, 'expected/autoscaling-example.compare.json'), 'utf8'));
+  const html = comparisonTable({ ...golden, first: '<a>' });
+  assert.equal((html.match(/<tr data-figure=/g) ?? []).length, golden.figures.length);
+  assert.match(html, /<th>&lt;a&gt;<\/th>/);
+  assert.match(html, /data-figure="first_node_requested_at"><th scope="row">first node requested <span class="muted">\(s\)<\/span><\/th><td>200<\/td><td>390<\/td><td>\+190<\/td>/);
+  assert.match(html, /data-figure="latency_p95">.*<td>-2.5<\/td>/);
 });

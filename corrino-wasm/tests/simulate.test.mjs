@@ -25,6 +25,7 @@ const GOLDEN = [
   'autoscaling-custom-query',
   'node-autoscaling-a10-four-nodes',
   'pod-autoscaling-h100-two-gpus-per-replica',
+  'multinode-rdma-autoscaling',
 ];
 
 test('the pinned fixtures simulate to their goldens; a custom query needs the query module', () => {
@@ -180,4 +181,28 @@ test('a recipe without pod autoscaling cannot be simulated; one with errors give
   assert.ok(out.diagnostics.some((d) => d.severity === 'error'));
   assert.deepStrictEqual(sim.simulate('').diagnostics, corrino.validate(''));
   assert.throws(() => sim.simulate(undefined), Error);
+});
+
+test('Kubernetes YAML simulates as its recipe, and two inputs compare as the golden says', () => {
+  // The rendered objects (an array, as the main module's render gives them) without node pool documents: the
+  // scenario's node bounds stand for them.
+  const scenario = { duration_seconds: 1200, min_nodes: 1, max_nodes: 2 };
+  const fromRecipe = sim.simulate(recipe('autoscaling-example'), scenario).simulation;
+  const { yaml } = corrino.renderYaml(recipe('autoscaling-example'));
+  assert.deepStrictEqual(sim.simulate(yaml, scenario).simulation, fromRecipe);
+  const { objects } = corrino.render(recipe('autoscaling-example'));
+  assert.deepStrictEqual(sim.simulate(objects, scenario).simulation, fromRecipe);
+  const golden = JSON.parse(readFileSync(join(root, 'fixtures/expected/autoscaling-example.compare.json'), 'utf8'));
+  const out = sim.compare(
+    recipe('autoscaling-example'),
+    recipe('node-autoscaling-a10-four-nodes'),
+    undefined,
+    [golden.first, golden.second],
+  );
+  assert.deepStrictEqual(out.comparison, golden);
+  assert.ok(out.chart.startsWith('<svg'));
+  assert.throws(
+    () => sim.compare(recipe('autoscaling-example'), '{}'),
+    (e) => /^cannot compare: the second input/.test(e.message) && Array.isArray(e.diagnostics),
+  );
 });

@@ -16,12 +16,13 @@ export async function apiTypes() {
   const defs = schema.$defs;
   // Each root value becomes an interface named after its property; the root object itself is not exported.
   schema.title = 'CorrinoApi';
-  // A `$ref` with a description or a default beside it would become a copy of the referenced type: keep the
-  // reference alone.
+  // A `$ref` with a description or a default beside it would become a copy of the referenced type (named `Type1`
+  // where two fields refer to it): keep the reference alone.
   const bareRefs = (node) => {
     if (Array.isArray(node)) return node.forEach(bareRefs);
     if (node === null || typeof node !== 'object') return;
-    if (typeof node.$ref === 'string' && Object.keys(node).every((k) => ['$ref', 'description', 'default'].includes(k))) {
+    const beside = ['$ref', 'description', 'default'];
+    if (typeof node.$ref === 'string' && Object.keys(node).every((k) => beside.includes(k))) {
       delete node.description;
       delete node.default;
     }

@@ -3,6 +3,7 @@
 // this file only displays them.
 import init, * as corrino from '../pkg/corrino_wasm.js';
 import { chartElement, tuneChart } from './chart.js';
+import { installCompare } from './compare.js';
 import { scan } from './pointer.js';
 import { describe } from './schema.js';
 
@@ -563,4 +564,9 @@ if (first) {
   editor.value = first.text;
 }
 await update();
+installCompare($('simulation-card'), {
+  recipe: () => editor.value,
+  scenario: scenarioFromForm,
+  modules: { sim: loadSimModule, query: loadQueryModule },
+});
 document.body.dataset.ready = 'true';

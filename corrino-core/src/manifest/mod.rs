@@ -156,12 +156,29 @@ impl Manifest {
     }
 }
 
-/// Renders a checked plan. Render options that are invalid, or missing for this recipe, give every problem instead.
+/// Renders a checked plan. Render options that are invalid, or missing for this recipe, give every problem instead;
+/// so do options whose target (`keda`, `kubernetes`) is not the one the plan was checked for, since the plan's
+/// diagnostics would not hold for the objects.
 ///
 /// # Errors
 /// The problems of the render options, or of a mode corrino does not render.
 pub fn render(plan: &Plan, options: &RenderOptions) -> Result<Vec<Manifest>, Diagnostics> {
-    let problems = options.problems();
+    let mut problems = options.problems();
+    if let Some(planned) = plan.target()
+        && planned != options.target()
+    {
+        problems.push(
+            crate::diagnostic::Diagnostic::error(
+                "",
+                crate::diagnostic::Code::RenderOption,
+                format!(
+                    "render options `keda` and `kubernetes`: the plan was checked for {planned}, the options ask for {}",
+                    options.target()
+                ),
+            )
+            .with_hint("plan with the same target (`PlanOptions::target`), or render with `render_bytes`, which plans for the options' target"),
+        );
+    }
     if problems.has_errors() {
         return Err(problems);
     }
@@ -241,7 +258,8 @@ pub struct Rendered {
     pub diagnostics: Diagnostics,
 }
 
-/// Reads, plans and renders recipe bytes: what every face does, written once.
+/// Reads, plans and renders recipe bytes: what every face does, written once. The recipe is planned for the render
+/// options' target, whatever `plan_options.target` says.
 ///
 /// # Errors
 /// Every diagnostic of the recipe (its warnings and notes included) when it has errors or cannot be rendered with
@@ -251,7 +269,35 @@ pub fn render_bytes(
     plan_options: &PlanOptions,
     options: &RenderOptions,
 ) -> Result<Rendered, Diagnostics> {
-    rendered(crate::plan::plan_bytes(input, plan_options), options)
+    let plan_options = for_target(plan_options, options);
+    rendered(crate::plan::plan_bytes(input, &plan_options), options)
+}
+
+/// The plan options with the render options' target (borrowed when they already agree: the catalogs are large).
+fn for_target<'a>(
+    plan_options: &'a PlanOptions,
+    options: &RenderOptions,
+) -> std::borrow::Cow<'a, PlanOptions> {
+    if plan_options.target == options.target() {
+        std::borrow::Cow::Borrowed(plan_options)
+    } else {
+        std::borrow::Cow::Owned(PlanOptions {
+            target: options.target(),
+            ..plan_options.clone()
+        })
+    }
+}
+
+/// [`render_bytes`] of a tree (see [`plan_tree`](crate::plan::plan_tree)).
+///
+/// # Errors
+/// As [`render_bytes`].
+pub fn render_tree(
+    tree: (Option<crate::document::Node<'_>>, Diagnostics),
+    plan_options: &PlanOptions,
+    options: &RenderOptions,
+) -> Result<Rendered, Diagnostics> {
+    rendered(crate::plan::plan_tree(tree, plan_options), options)
 }
 
 /// [`render_bytes`] for a recipe already held as JSON.
@@ -263,7 +309,8 @@ pub fn render_json(
     plan_options: &PlanOptions,
     options: &RenderOptions,
 ) -> Result<Rendered, Diagnostics> {
-    rendered(crate::plan::plan_json(value, plan_options), options)
+    let plan_options = for_target(plan_options, options);
+    rendered(crate::plan::plan_json(value, &plan_options), options)
 }
 
 fn rendered(planning: Planning, options: &RenderOptions) -> Result<Rendered, Diagnostics> {
@@ -281,8 +328,9 @@ fn rendered(planning: Planning, options: &RenderOptions) -> Result<Rendered, Dia
     }
 }
 
-/// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents.
-fn render_service(
+/// A `service` recipe: its workload, scaling and, when it has its own pool, the OCI documents. The options are
+/// taken as valid (see [`render`], which checks them first).
+pub(crate) fn render_service(
     plan: &ServicePlan,
     options: &RenderOptions,
 ) -> Result<Vec<Manifest>, Diagnostics> {

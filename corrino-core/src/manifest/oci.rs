@@ -104,13 +104,13 @@ pub struct PodNetworkOptions {
     /// `OCI_VCN_IP_NATIVE`.
     pub cni_type: String,
     /// The pod subnets.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pod_subnet_ids: Vec<String>,
     /// The most pods per node.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pods_per_node: Option<u32>,
     /// Network security groups of the pods.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pod_nsg_ids: Vec<String>,
 }
 
@@ -123,7 +123,7 @@ pub struct NodeConfigDetails {
     /// Where the nodes go.
     pub placement_configs: Vec<PlacementConfig>,
     /// Network security groups of the nodes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nsg_ids: Vec<String>,
     /// Pod networking.
     #[serde(skip_serializing_if = "Option::is_none")]

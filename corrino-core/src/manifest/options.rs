@@ -14,6 +14,7 @@ use super::oci::AutoscalerTiming;
 use crate::autoscaling::defaults;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::names::{dns_label_problem, label_key_problem, label_value_problem, subdomain_problem};
+use crate::target::{KedaVersion, KubernetesVersion, Target};
 
 /// How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +97,12 @@ pub struct RenderOptions {
     /// How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
     /// [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
     pub job_ttl_seconds_after_finished: Option<u32>,
+    /// The cluster's KEDA release (2.17.0, as OCI AI Blueprints installs it): the recipe is planned for it, and the
+    /// ScaledObject holds only what it admits. With `kubernetes`, the target, written flat so that every face names
+    /// it `keda`.
+    pub keda: KedaVersion,
+    /// The cluster's Kubernetes minor release (1.34, the newest OKE offers).
+    pub kubernetes: KubernetesVersion,
 }
 
 /// The most retries of a job's pod: a GPU job that failed this often will not succeed by retrying.
@@ -126,6 +133,8 @@ impl Default for RenderOptions {
             storage_class: "oci-bv".into(),
             job_backoff_limit: 2,
             job_ttl_seconds_after_finished: None,
+            keda: KedaVersion::default(),
+            kubernetes: KubernetesVersion::default(),
         }
     }
 }
@@ -145,6 +154,15 @@ pub const RESERVED_LABELS: [&str; 6] = [
 pub const MAX_OPTION_BYTES: usize = 4096;
 
 impl RenderOptions {
+    /// The releases rendered for.
+    #[must_use]
+    pub fn target(&self) -> Target {
+        Target {
+            keda: self.keda,
+            kubernetes: self.kubernetes,
+        }
+    }
+
     /// Every problem of the options themselves, whatever the recipe: values the API server or OCI would refuse
     /// (errors), and values that would be ignored (warnings). Each names the option.
     #[must_use]
@@ -652,5 +670,15 @@ mod tests {
         assert_eq!(options.autoscaler_timing.scan_interval, "20s");
         assert_eq!(options.autoscaler_timing.scale_down_unneeded_time, "10m");
         assert!(serde_json::from_str::<RenderOptions>(r#"{"baseDomain": "x"}"#).is_err());
+        let targeted: RenderOptions =
+            serde_json::from_str(r#"{"keda": "2.20", "kubernetes": "1.36"}"#).expect("a target");
+        assert_eq!(
+            targeted.target(),
+            Target {
+                keda: KedaVersion::V2_20_0,
+                kubernetes: KubernetesVersion::V1_36
+            }
+        );
+        assert!(serde_json::from_str::<RenderOptions>(r#"{"keda": "2.16"}"#).is_err());
     }
 }

@@ -26,10 +26,11 @@ use super::monitoring::{
 };
 use super::pod::HTTP_PORT_NAME;
 use super::{Manifest, RenderOptions, ScrapeMode};
-use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource};
+use crate::autoscaling::{MetricType, PodAutoscaling, QuerySource, Source};
 use crate::plan::ServicePlan;
 use crate::promql::DefaultQuery;
 use crate::recipe::CanonicalName;
+use crate::target::{KedaVersion, admission};
 
 /// The query KEDA runs for a plan's pod autoscaling.
 #[must_use]
@@ -70,11 +71,60 @@ fn rules(window: u32, period: u32) -> HPAScalingRules {
     }
 }
 
-/// The ScaledObject of a plan with pod autoscaling.
+/// The ScaledObject of a plan with pod autoscaling, for the KEDA release the plan was checked for.
 #[must_use]
 pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<ScaledObject> {
     let pod = plan.pod_autoscaling.as_ref()?;
-    let name = &plan.workload.name;
+    Some(scaled_object_for(
+        &plan.workload.name,
+        plan.workload.recipe.recipe_id.as_deref(),
+        pod,
+        plan.multinode.is_some(),
+        plan.target.keda,
+        options,
+    ))
+}
+
+/// `pollingInterval` as rendered for `keda`: the recipe's, or upstream's default, except that the default is left
+/// out where the release's admission webhook would warn that it does nothing (KEDA 2.20 with `min_replicas` ≥ 1:
+/// [`admission::polling_interval_relevant`]). KEDA then uses its own default, 30 s, for a loop that moves nothing.
+/// A value the recipe writes is kept, and planning warns about it (`keda-admission-warning`).
+#[must_use]
+pub fn polling_interval(pod: &PodAutoscaling, keda: KedaVersion) -> Option<u32> {
+    let pointless = keda.admission_warns_irrelevant_timing()
+        && !admission::polling_interval_relevant(Some(min_replica_count(pod)), None, false);
+    let unwritten = pod.polling_interval_seconds.source == Source::Default;
+    (!(pointless && unwritten)).then_some(pod.polling_interval_seconds.value)
+}
+
+/// `cooldownPeriod` as rendered for `keda`, left out on the same terms as [`polling_interval`] (KEDA then uses
+/// 300 s, for a scale to zero that never comes).
+#[must_use]
+pub fn cooldown_period(pod: &PodAutoscaling, keda: KedaVersion) -> Option<u32> {
+    let pointless = keda.admission_warns_irrelevant_timing()
+        && !admission::cooldown_period_relevant(Some(min_replica_count(pod)), None);
+    let unwritten = pod.cooldown_seconds.source == Source::Default;
+    (!(pointless && unwritten)).then_some(pod.cooldown_seconds.value)
+}
+
+fn min_replica_count(pod: &PodAutoscaling) -> i32 {
+    i32::try_from(pod.min_replicas.value).unwrap_or(i32::MAX)
+}
+
+/// The ScaledObject of a service's pod autoscaling, from its parts: planning builds it too, before there is a
+/// checked plan, to check it against the target's admission webhook.
+///
+/// The fields written are those of KEDA 2.17's CRD, which every later release keeps; the HPA behavior has no
+/// `tolerance`, which 2.17's CRD would prune (the test `tests/tests/target_crds.rs` walks each release's CRD).
+#[must_use]
+pub fn scaled_object_for(
+    name: &CanonicalName,
+    recipe_id: Option<&str>,
+    pod: &PodAutoscaling,
+    multinode: bool,
+    keda: KedaVersion,
+    options: &RenderOptions,
+) -> ScaledObject {
     let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let server = pod
         .server_address
@@ -85,14 +135,14 @@ pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<Scal
         ("query".to_owned(), query(pod, name, options)),
         ("threshold".to_owned(), threshold_text(pod.threshold.value)),
     ]);
-    Some(ScaledObject {
+    ScaledObject {
         metadata: ObjectMeta {
             name: Some(name.as_str().to_owned()),
             namespace: Some(options.namespace.clone()),
             labels: Some(object_labels(
                 name,
                 "autoscaling",
-                plan.workload.recipe.recipe_id.as_deref(),
+                recipe_id,
                 &options.labels,
             )),
             annotations: (!options.annotations.is_empty()).then(|| options.annotations.clone()),
@@ -100,7 +150,7 @@ pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<Scal
         },
         spec: ScaledObjectSpec {
             // A multinode service scales its LeaderWorkerSet, whose scale subresource counts groups.
-            scale_target_ref: if plan.multinode.is_some() {
+            scale_target_ref: if multinode {
                 ScaleTarget {
                     api_version: Some("leaderworkerset.x-k8s.io/v1".into()),
                     kind: Some("LeaderWorkerSet".into()),
@@ -115,8 +165,8 @@ pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<Scal
                     env_source_container_name: None,
                 }
             },
-            polling_interval: Some(int(pod.polling_interval_seconds.value)),
-            cooldown_period: Some(int(pod.cooldown_seconds.value)),
+            polling_interval: polling_interval(pod, keda).map(int),
+            cooldown_period: cooldown_period(pod, keda).map(int),
             min_replica_count: Some(int(pod.min_replicas.value)),
             max_replica_count: Some(int(pod.max_replicas)),
             advanced: Some(AdvancedConfig {
@@ -147,7 +197,7 @@ pub fn scaled_object(plan: &ServicePlan, options: &RenderOptions) -> Option<Scal
             }],
             ..ScaledObjectSpec::default()
         },
-    })
+    }
 }
 
 /// The Prometheus Operator monitor of the chosen scrape mode, if it needs one.

@@ -82,10 +82,11 @@ pub struct ServingArgs {
 
 /// One word of the container's command line, with the element it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Word {
+pub(crate) struct Word<'a> {
     pub(crate) text: String,
     pub(crate) path: Pointer,
-    pub(crate) written: String,
+    /// The recipe's element, borrowed: a shell line splits into many words, which must not each copy it.
+    pub(crate) written: &'a str,
 }
 
 /// The container's environment as the kubelet builds it: each value with the `$(VAR)` references to earlier
@@ -108,15 +109,23 @@ pub fn environment(recipe: &Recipe) -> BTreeMap<String, String> {
 pub fn expand_references(text: &str, env: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    // Once a `$(` finds no `)`, no later one does: remembering it keeps the expansion linear where the kubelet's
+    // is quadratic, with the same result.
+    let mut unclosed = false;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         if let Some(tail) = after.strip_prefix('$') {
             out.push('$');
             rest = tail;
-        } else if let Some(inner) = after.strip_prefix('(')
-            && let Some(end) = inner.find(')')
-        {
+        } else if let Some(inner) = after.strip_prefix('(') {
+            let Some(end) = (!unclosed).then(|| inner.find(')')).flatten() else {
+                // An incomplete reference stays as written, and the scan goes on after its `$(`.
+                unclosed = true;
+                out.push_str("$(");
+                rest = inner;
+                continue;
+            };
             let name = &inner[..end];
             match env.get(name) {
                 Some(value) => out.push_str(value),
@@ -218,7 +227,7 @@ fn shell_words(line: &str, env: &BTreeMap<String, String>) -> Vec<String> {
 
 /// The words of the container's command line (command, then arguments), expanded as the kubelet and, in shell
 /// mode, the shell would.
-pub(crate) fn words(recipe: &Recipe, env: &BTreeMap<String, String>) -> Vec<Word> {
+pub(crate) fn words<'a>(recipe: &'a Recipe, env: &BTreeMap<String, String>) -> Vec<Word<'a>> {
     let shell = recipe.recipe_container_command_use_shell == Some(true);
     let mut out = Vec::new();
     for (key, list) in [
@@ -236,14 +245,14 @@ pub(crate) fn words(recipe: &Recipe, env: &BTreeMap<String, String>) -> Vec<Word
                     out.push(Word {
                         text,
                         path: path.clone(),
-                        written: element.clone(),
+                        written: element,
                     });
                 }
             } else {
                 out.push(Word {
                     text: expanded,
                     path: path.clone(),
-                    written: element.clone(),
+                    written: element,
                 });
             }
         }
@@ -383,7 +392,7 @@ fn arg<T>(value: T, word: &Word) -> Arg<T> {
     Arg {
         value,
         path: word.path.as_str().to_owned(),
-        written: (word.written != word.text).then(|| word.written.clone()),
+        written: (word.written != word.text).then(|| word.written.to_owned()),
     }
 }
 
@@ -676,5 +685,8 @@ mod tests {
             "x/$(B)/$(A)/$"
         );
         assert_eq!(expand_references("$(A", &env), "$(A");
+        // After an unclosed `$(` the scan goes on, as the kubelet's does: `$$` still stands for `$`.
+        assert_eq!(expand_references("$(A $$ $(A", &env), "$(A $ $(A");
+        assert_eq!(expand_references("$(A $(B", &env), "$(A $(B");
     }
 }

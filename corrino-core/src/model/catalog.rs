@@ -12,6 +12,7 @@
 //! not in the catalog may still announce its size (`…-14B-…`): [`parameters_in_name`].
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -119,11 +120,25 @@ fn scaled(count: u64, milli: u64) -> u64 {
 }
 
 /// A set of models, found by id or name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModelCatalog {
     models: Vec<ModelSpec>,
+    /// Every model's names normalised (its repository's name, then its aliases), with the model's index: made once,
+    /// when first needed, rather than on every search (planning searches for every service's model).
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    names: OnceLock<Vec<(String, usize)>>,
 }
+
+/// Catalogs are equal when their models are (the names are made from them).
+impl PartialEq for ModelCatalog {
+    fn eq(&self, other: &Self) -> bool {
+        self.models == other.models
+    }
+}
+
+impl Eq for ModelCatalog {}
 
 impl Default for ModelCatalog {
     fn default() -> Self {
@@ -153,7 +168,10 @@ impl ModelCatalog {
     /// An empty catalog.
     #[must_use]
     pub fn empty() -> Self {
-        ModelCatalog { models: Vec::new() }
+        ModelCatalog {
+            models: Vec::new(),
+            names: OnceLock::new(),
+        }
     }
 
     /// The models of [`builtin_models`].
@@ -168,6 +186,7 @@ impl ModelCatalog {
 
     /// Adds a model, replacing one with the same id.
     pub fn insert(&mut self, spec: ModelSpec) {
+        self.names = OnceLock::new();
         match self
             .models
             .iter_mut()
@@ -204,23 +223,32 @@ impl ModelCatalog {
         if hay.is_empty() {
             return None;
         }
-        let mut best: Option<Found<'_>> = None;
-        for spec in &self.models {
-            let repo = spec.id.rsplit('/').next().unwrap_or(&spec.id);
-            let names = std::iter::once(repo).chain(spec.aliases.iter().map(AsRef::as_ref));
-            for alias in names {
-                let alias = normalise(alias);
-                let hit = if alias.len() < 4 {
-                    hay == alias
-                } else {
-                    hay.contains(&alias)
-                };
-                if hit && best.as_ref().is_none_or(|b| alias.len() > b.alias.len()) {
-                    best = Some(Found { spec, alias });
+        let names = self.names.get_or_init(|| {
+            let mut names = Vec::new();
+            for (index, spec) in self.models.iter().enumerate() {
+                let repo = spec.id.rsplit('/').next().unwrap_or(&spec.id);
+                for alias in std::iter::once(repo).chain(spec.aliases.iter().map(AsRef::as_ref)) {
+                    names.push((normalise(alias), index));
                 }
             }
+            names
+        });
+        let mut best: Option<&(String, usize)> = None;
+        for name in names {
+            let alias = &name.0;
+            let hit = if alias.len() < 4 {
+                hay == *alias
+            } else {
+                hay.contains(alias.as_str())
+            };
+            if hit && best.is_none_or(|(b, _)| alias.len() > b.len()) {
+                best = Some(name);
+            }
         }
-        best
+        best.map(|(alias, index)| Found {
+            spec: &self.models[*index],
+            alias: alias.clone(),
+        })
     }
 }
 

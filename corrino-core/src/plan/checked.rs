@@ -9,6 +9,7 @@ use crate::recipe::convert::Sink;
 use crate::recipe::reference::Export;
 use crate::recipe::{CanonicalName, GroupDeployment, Recipe, RecipeMode, canonical_name};
 use crate::shape::Shape;
+use crate::target::Target;
 
 use super::{JobQueue, Preview};
 use crate::validate::{Multinode, NodeUpdate, TeamSpec};
@@ -31,6 +32,17 @@ pub enum Plan {
 }
 
 impl Plan {
+    /// The target a service (or a group's services) was checked for; `None` for plans that nothing on the target
+    /// changes (jobs, pools, updates, teams).
+    #[must_use]
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            Plan::Service(service) => Some(service.target),
+            Plan::Group(group) => group.members.iter().find_map(|member| member.plan.target()),
+            Plan::Job(_) | Plan::SharedNodePool(_) | Plan::Update(_) | Plan::Team(_) => None,
+        }
+    }
+
     /// The recipe mode, or `None` for a deployment group.
     #[must_use]
     pub fn mode(&self) -> Option<RecipeMode> {
@@ -75,6 +87,8 @@ pub struct ServicePlan {
     pub multinode: Option<Multinode>,
     /// The model, its fit and its cold-start budget (the simulator's startup and serving figures).
     pub model: Option<ModelAssessment>,
+    /// The KEDA and Kubernetes releases it was checked for, which rendering and simulation follow.
+    pub target: Target,
 }
 
 /// A `job` recipe.
@@ -144,7 +158,7 @@ pub struct GroupMember {
 }
 
 /// The checked plan of a recipe without errors; `Err` names what was missing though no error said so.
-pub(super) fn single(preview: &Preview) -> Result<Plan, &'static str> {
+pub(super) fn single(preview: &Preview, target: Target) -> Result<Plan, &'static str> {
     let recipe = &preview.recipe;
     let label_name = || {
         recipe
@@ -170,6 +184,7 @@ pub(super) fn single(preview: &Preview) -> Result<Plan, &'static str> {
             node_autoscaling: preview.node_autoscaling.clone(),
             multinode: preview.multinode.clone(),
             model: preview.model.clone(),
+            target,
         })),
         RecipeMode::Job => Plan::Job(Box::new(JobPlan {
             workload: workload()?,

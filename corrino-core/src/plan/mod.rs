@@ -24,6 +24,7 @@ use crate::model::{self, ModelCatalog};
 use crate::recipe::convert::Sink;
 use crate::recipe::{self, Recipe, RecipeMode};
 use crate::shape::ShapeCatalog;
+use crate::target::{self, Target};
 use crate::validate;
 
 /// The longest canonical name of an autoscaled recipe: KEDA's HPA is `keda-hpa-<name>`, at most 63 characters.
@@ -38,6 +39,9 @@ pub struct PlanOptions {
     pub scrape_interval_seconds: u32,
     /// The models a service's model is recognised among.
     pub models: ModelCatalog,
+    /// The KEDA and Kubernetes releases the recipe is checked for; the checked plan carries it to rendering and
+    /// simulation.
+    pub target: Target,
 }
 
 impl Default for PlanOptions {
@@ -46,6 +50,7 @@ impl Default for PlanOptions {
             catalog: ShapeCatalog::builtin(),
             scrape_interval_seconds: 15,
             models: ModelCatalog::builtin(),
+            target: Target::default(),
         }
     }
 }
@@ -156,6 +161,29 @@ fn preview_inputs(preview: &mut Preview, document: &Node) {
     }
 }
 
+/// Plans a tree as [`document::read`](crate::document::read) or a [`TreeBuilder`](crate::document::TreeBuilder)
+/// gives it: how a binding plans values it holds (a dict) without writing them as text.
+#[must_use]
+pub fn plan_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Planning {
+    let (document, recipe, sink) = recipe::read_tree(tree);
+    let mut planning = finish(recipe, sink, options, true);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning
+}
+
+/// [`validate_bytes`] of a tree (see [`plan_tree`]).
+#[must_use]
+pub fn validate_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Diagnostics {
+    let (document, recipe, sink) = recipe::read_tree(tree);
+    let mut planning = finish(recipe, sink, options, false);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning.diagnostics
+}
+
 fn finish(recipe: Option<Recipe>, sink: Sink, options: &PlanOptions, checked: bool) -> Planning {
     match recipe {
         Some(recipe) => {
@@ -194,77 +222,10 @@ fn resolve_in(
     checked: bool,
     member: bool,
 ) -> (Preview, Option<Plan>) {
-    if let Some(deployment_group) = &recipe.deployment_group
-        && recipe.recipe_mode.is_none()
+    if recipe.recipe_mode.is_none()
+        && let Some(deployment_group) = recipe.deployment_group.clone()
     {
-        let at = Pointer::root().key("deployment_group").key("deployments");
-        let deployments = deployment_group.deployments.as_deref().unwrap_or_default();
-        let mut members = Vec::new();
-        let mut plans = Vec::new();
-        for (i, member) in deployments.iter().enumerate() {
-            let Some(member_recipe) = &member.recipe else {
-                continue;
-            };
-            let (mut preview, plan) = resolve_in(
-                member_recipe.clone(),
-                Sink::default(),
-                options,
-                checked,
-                true,
-            );
-            preview.member.clone_from(&member.name);
-            let prefix = at.index(i).key("recipe");
-            sink.diagnostics.extend(
-                preview
-                    .diagnostics
-                    .iter()
-                    .cloned()
-                    .map(|d| d.with_outer_path(prefix.as_str())),
-            );
-            members.push(preview);
-            plans.push((i, plan));
-        }
-        group::check(deployments, &at, &mut sink);
-        group::members_together(
-            &plans
-                .iter()
-                .zip(&members)
-                .map(|((i, _), preview)| (*i, preview))
-                .collect::<Vec<_>>(),
-            &at,
-            &mut sink,
-        );
-        group::gateway_uniqueness(
-            plans
-                .iter()
-                .zip(&members)
-                .map(|((i, _), preview)| (*i, &preview.recipe)),
-            &at,
-            &mut sink,
-        );
-        let plan = (checked && !sink.diagnostics.has_errors())
-            .then(|| checked::group(deployments, plans, &mut sink))
-            .flatten();
-        let preview = Preview {
-            member: None,
-            name: None,
-            mode: None,
-            shape: None,
-            gpus_per_replica: 0,
-            container_port: None,
-            pod_autoscaling: None,
-            node_autoscaling: None,
-            capacity: None,
-            model: None,
-            multinode: None,
-            queue: None,
-            team: None,
-            update: None,
-            members,
-            diagnostics: sink.diagnostics,
-            recipe,
-        };
-        return (preview, plan);
+        return resolve_group(recipe, &deployment_group, sink, options, checked);
     }
     validate::required_fields(&recipe, &mut sink);
     let name = validate::deployment_name(&recipe, &mut sink);
@@ -307,6 +268,17 @@ fn resolve_in(
             ),
         ));
     }
+    if let (Some(name), Some(pod)) = (&name, &pod_autoscaling) {
+        let object = crate::manifest::scaling::scaled_object_for(
+            name,
+            recipe.recipe_id.as_deref(),
+            pod,
+            multinode.is_some(),
+            options.target.keda,
+            &crate::manifest::RenderOptions::default(),
+        );
+        target::lints::check(&object, pod, options.target, &mut sink);
+    }
     let capacity = capacity::resolve(
         &recipe,
         shape.as_ref(),
@@ -346,7 +318,7 @@ fn resolve_in(
         recipe,
     };
     let plan = if checked && !preview.diagnostics.has_errors() {
-        match checked::single(&preview) {
+        match checked::single(&preview, options.target) {
             Ok(plan) => Some(plan),
             Err(missing) => {
                 preview.diagnostics.push(checked::internal(missing));
@@ -355,6 +327,84 @@ fn resolve_in(
         }
     } else {
         None
+    };
+    (preview, plan)
+}
+
+/// A deployment group: each member planned as a recipe of its own, then what the members need of each other.
+fn resolve_group(
+    recipe: Recipe,
+    deployment_group: &crate::recipe::DeploymentGroup,
+    mut sink: Sink,
+    options: &PlanOptions,
+    checked: bool,
+) -> (Preview, Option<Plan>) {
+    let at = Pointer::root().key("deployment_group").key("deployments");
+    let deployments = deployment_group.deployments.as_deref().unwrap_or_default();
+    let mut members = Vec::new();
+    let mut plans = Vec::new();
+    for (i, member) in deployments.iter().enumerate() {
+        let Some(member_recipe) = &member.recipe else {
+            continue;
+        };
+        let (mut preview, plan) = resolve_in(
+            member_recipe.clone(),
+            Sink::default(),
+            options,
+            checked,
+            true,
+        );
+        preview.member.clone_from(&member.name);
+        let prefix = at.index(i).key("recipe");
+        sink.diagnostics.extend(
+            preview
+                .diagnostics
+                .iter()
+                .cloned()
+                .map(|d| d.with_outer_path(prefix.as_str())),
+        );
+        members.push(preview);
+        plans.push((i, plan));
+    }
+    group::check(deployments, &at, &mut sink);
+    group::members_together(
+        &plans
+            .iter()
+            .zip(&members)
+            .map(|((i, _), preview)| (*i, preview))
+            .collect::<Vec<_>>(),
+        &at,
+        &mut sink,
+    );
+    group::gateway_uniqueness(
+        plans
+            .iter()
+            .zip(&members)
+            .map(|((i, _), preview)| (*i, &preview.recipe)),
+        &at,
+        &mut sink,
+    );
+    let plan = (checked && !sink.diagnostics.has_errors())
+        .then(|| checked::group(deployments, plans, &mut sink))
+        .flatten();
+    let preview = Preview {
+        member: None,
+        name: None,
+        mode: None,
+        shape: None,
+        gpus_per_replica: 0,
+        container_port: None,
+        pod_autoscaling: None,
+        node_autoscaling: None,
+        capacity: None,
+        model: None,
+        multinode: None,
+        queue: None,
+        team: None,
+        update: None,
+        members,
+        diagnostics: sink.diagnostics,
+        recipe,
     };
     (preview, plan)
 }

@@ -17,11 +17,19 @@ use crate::manifest::service::DEFAULT_SERVICE_PORT;
 use crate::recipe::CanonicalName;
 use crate::vllm;
 
-/// The query window upstream documents as the default for `collect_metrics_timespan`.
-pub const DEFAULT_WINDOW: &str = "5m";
+/// The query window upstream documents as the default for `collect_metrics_timespan` (`5m`), as a Prometheus
+/// duration.
+#[must_use]
+pub fn default_window() -> String {
+    format_duration(crate::autoscaling::defaults::COLLECT_METRICS_TIMESPAN_SECONDS)
+}
 
-/// The latency bound of the default query, in seconds, spelled as vLLM spells the end-to-end latency bucket
-/// (`5.0`, not `5`: a bucket ratio matches `le` as text).
+/// The latency bound of the default query, in seconds: the service level the default query and the simulator
+/// measure against.
+pub const LATENCY_BOUND_SECONDS: f64 = 5.0;
+
+/// [`LATENCY_BOUND_SECONDS`] spelled as vLLM spells the end-to-end latency bucket (`5.0`, not `5`: a bucket ratio
+/// matches `le` as text). A test holds the two together.
 pub const LATENCY_BOUND: &str = "5.0";
 
 /// The default scaling query of one deployment: which series are its own, over what window, and which latency bound
@@ -105,6 +113,38 @@ impl DefaultQuery {
         Ok(Self::for_deployment(&canonical, namespace, seconds, scrape))
     }
 
+    /// The default query that `text` is, exactly as [`Display`](fmt::Display) writes it (any labels, window and
+    /// bound), or `None`. This is how the simulator knows that a deployed ScaledObject scales on the default query,
+    /// which it evaluates on its own histograms, in builds without the PromQL parser too; so it is a small reader of
+    /// this one form rather than a PromQL parse, and it accepts a text only if writing what it read gives the text
+    /// back.
+    #[must_use]
+    pub fn recognize(text: &str) -> Option<Self> {
+        let prefix = format!("1 - (sum(rate({}_bucket{{le=\"", vllm::E2E_REQUEST_LATENCY);
+        let rest = text.strip_prefix(prefix.as_str())?;
+        let (latency_bound, mut rest) = read_quoted(rest)?;
+        let mut labels = Vec::new();
+        while let Some(after) = rest.strip_prefix(',') {
+            let (name, after) = if after.starts_with('"') {
+                read_quoted(after.strip_prefix('"')?)?
+            } else {
+                let end = after.find('=')?;
+                (after[..end].to_owned(), &after[end..])
+            };
+            let (value, after) = read_quoted(after.strip_prefix("=\"")?)?;
+            labels.push((name, value));
+            rest = after;
+        }
+        let rest = rest.strip_prefix("}[")?;
+        let window = &rest[..rest.find(']')?];
+        let query = DefaultQuery {
+            labels,
+            window_seconds: parse_duration_seconds(window)?,
+            latency_bound,
+        };
+        (query.to_string() == text).then_some(query)
+    }
+
     /// Whether the latency bound is one of the default end-to-end latency buckets (else the query reads nothing).
     #[must_use]
     pub fn latency_bound_is_bucket(&self) -> bool {
@@ -148,6 +188,26 @@ impl fmt::Display for DefaultQuery {
     }
 }
 
+/// A double-quoted PromQL string's content, from just after its opening quote: the unescaped text and what follows
+/// the closing quote.
+fn read_quoted(text: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &text[i + 1..])),
+            '\\' => match chars.next()?.1 {
+                'n' => out.push('\n'),
+                'r' => out.push('\r'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
 /// The `instance` label of a Service scraped as a static target: `<service>.<namespace>:<port>`.
 #[must_use]
 pub fn instance_label(service: &str, namespace: &str, port: u16) -> String {
@@ -160,6 +220,33 @@ mod tests {
 
     fn name(text: &str) -> CanonicalName {
         CanonicalName::new(text).expect("a valid name")
+    }
+
+    #[test]
+    fn written_default_queries_are_recognized_and_nothing_else() {
+        for scrape in [ScrapeMode::None, ScrapeMode::Annotations] {
+            for window in [60, 300, 5400] {
+                let q = DefaultQuery::for_deployment(&name("chat-a"), "team \"b\"", window, scrape);
+                assert_eq!(DefaultQuery::recognize(&q.to_string()), Some(q));
+            }
+        }
+        let odd = DefaultQuery {
+            labels: vec![("app.kubernetes.io/name".to_string(), "v\\x".to_string())],
+            window_seconds: 90,
+            latency_bound: "10.0".into(),
+        };
+        assert_eq!(DefaultQuery::recognize(&odd.to_string()), Some(odd.clone()));
+        let text = odd.to_string();
+        for changed in [
+            text.replace("[1m30s]", "[90s]"),
+            text.replace("+Inf", "20.0"),
+            format!("{text} * 2"),
+            text.replace("sum(", "max("),
+            String::new(),
+            "sum(vllm:num_requests_waiting)".to_owned(),
+        ] {
+            assert_eq!(DefaultQuery::recognize(&changed), None, "{changed}");
+        }
     }
 
     #[test]
@@ -224,5 +311,12 @@ mod tests {
             DefaultQuery::from_text("x", "default", "5 minutes", ScrapeMode::None),
             Err(DefaultQueryError::Window(_))
         ));
+    }
+
+    #[test]
+    fn the_latency_bound_is_one_figure_and_a_bucket_of_vllm() {
+        assert_eq!(LATENCY_BOUND.parse::<f64>(), Ok(LATENCY_BOUND_SECONDS));
+        assert!(vllm::REQUEST_LATENCY_BUCKETS.contains(&LATENCY_BOUND));
+        assert_eq!(default_window(), "5m");
     }
 }

@@ -19,7 +19,8 @@ mod check;
 #[cfg(feature = "promql-check")]
 pub use check::{QueryContext, check_query, is_ratio_query, upper_bound};
 pub use default_query::{
-    DEFAULT_WINDOW, DefaultQuery, DefaultQueryError, LATENCY_BOUND, instance_label,
+    DefaultQuery, DefaultQueryError, LATENCY_BOUND, LATENCY_BOUND_SECONDS, default_window,
+    instance_label,
 };
 pub use duration::{format_duration, parse_duration_seconds};
 

@@ -46,8 +46,9 @@
 use serde::Serialize;
 
 use super::serving::{DEFAULT_MAX_NUM_SEQS, ServingModel};
-use crate::model::{self, ModelSpec, WeightFormat};
+use crate::model::{self, ModelAssessment, ModelSpec, WeightFormat};
 use crate::plan::ServicePlan;
+use crate::shape::Shape;
 use crate::vllm::VllmVersion;
 
 /// A GPU's datasheet figures.
@@ -325,21 +326,31 @@ pub struct ServingBasis {
     pub estimate: bool,
 }
 
-/// The serving model of a service's replica: its model (as planning assessed it, [`model::assess`]), its GPU,
-/// and the vLLM release of its image. `None` when the shape has no GPU figures here.
+/// The serving model of a service's replica, from its plan: see [`for_replica`].
 #[must_use]
 pub fn for_service(plan: &ServicePlan, gpu_share: f64) -> Option<(ServingModel, ServingBasis)> {
-    let shape = &plan.workload.shape;
+    for_replica(
+        &plan.workload.shape,
+        plan.workload.recipe.recipe_image_uri.as_deref(),
+        plan.model.as_ref(),
+        gpu_share,
+    )
+}
+
+/// The serving model of a replica: its model (as assessed, [`model::assess`]), its GPU (the shape's) and the vLLM
+/// release of its image. `None` when the shape has no GPU figures here.
+#[must_use]
+pub fn for_replica(
+    shape: &Shape,
+    image: Option<&str>,
+    assessment: Option<&ModelAssessment>,
+    gpu_share: f64,
+) -> Option<(ServingModel, ServingBasis)> {
     let gpus = shape.gpus.as_ref()?;
     let gpu = gpu_figures(&gpus.model, gpus.memory_gb)?;
-    let recipe = &plan.workload.recipe;
-    let assessment = &plan.model;
-    let version = recipe
-        .recipe_image_uri
-        .as_deref()
-        .and_then(model::startup::vllm_version);
+    let version = image.and_then(model::startup::vllm_version);
     let generation = Generation::of(version);
-    let (shape_of_model, tensor_parallel, kv_tokens, mig) = match &assessment {
+    let (shape_of_model, tensor_parallel, kv_tokens, mig) = match assessment {
         Some(assessment) => {
             let format = assessment.weight_format.unwrap_or(WeightFormat::Float16);
             let kv_element = model::precision::kv_cache_bytes(

@@ -1,5 +1,6 @@
 //! A chart of a simulation as SVG text: the load, the replicas and nodes, and the metric against the threshold,
-//! in three panels over a shared time axis, each with its axis, labels and legend.
+//! in three panels over a shared time axis, each with its axis, labels and legend; and the chart of two simulations
+//! of one load, overlaid ([`compare_svg`]).
 //!
 //! The SVG is written by hand rather than with a plotting crate: three panels of polylines, axes and a few labels
 //! do not justify a plotting library's dependencies in the browser build, and writing the text directly keeps the
@@ -9,6 +10,9 @@
 //! the order they occurred), so the chart stays small while spikes stay visible.
 
 use std::fmt::Write as _;
+
+// Text and attribute values escaped alike (`&`, `<`, `>` and both quotes), as the Python notebook tables do.
+use html_escape::encode_quoted_attribute as escape;
 
 use super::simulation::{Sample, Simulation};
 
@@ -43,21 +47,6 @@ const READY: Stroke = stroke("#54a24b", 1.5, false);
 const NODES: Stroke = stroke("#b279a2", 1.5, true);
 const METRIC: Stroke = stroke("#e45756", 1.5, false);
 const THRESHOLD: Stroke = stroke("#555555", 1.5, true);
-
-/// Escapes text for an SVG text node or attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A round tick step for a range of `span`, aiming at about five ticks (1, 2 or 5 × 10ᵏ).
 fn tick_step(span: f64) -> f64 {
@@ -407,6 +396,147 @@ pub fn svg(simulation: &Simulation) -> String {
     svg.out
 }
 
+const FIRST: Stroke = stroke("#4c78a8", 2.0, false);
+const FIRST_THIN: Stroke = stroke("#4c78a8", 1.2, true);
+const SECOND: Stroke = stroke("#f58518", 2.0, false);
+const SECOND_THIN: Stroke = stroke("#f58518", 1.2, true);
+
+/// Two simulations of the same load in one chart: ready replicas (and the replica count asked for, dashed), nodes,
+/// and the 95th percentile latency against the bound, the first in blue and the second in orange.
+#[must_use]
+pub fn compare_svg(first: &Simulation, second: &Simulation, (a, b): (&str, &str)) -> String {
+    let both = [first, second];
+    let x_max = both
+        .iter()
+        .flat_map(|s| {
+            [
+                s.samples.last().map_or(1.0, |sample| sample.t as f64),
+                s.summary.duration_seconds as f64,
+            ]
+        })
+        .fold(1.0, f64::max);
+    let time_unit = if x_max > 4.0 * 3600.0 {
+        (3600.0, "h")
+    } else {
+        (60.0, "min")
+    };
+    let height = TOP + 3.0 * PANEL_HEIGHT + 2.0 * PANEL_GAP + BOTTOM;
+    let mut svg = Svg {
+        out: String::with_capacity(32 * 1024),
+    };
+    let _ = writeln!(
+        svg.out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif">"#
+    );
+    let _ = writeln!(
+        svg.out,
+        r#"<rect width="100%" height="100%" fill="white"/>"#
+    );
+    svg.text(
+        (WIDTH / 2.0, 22.0),
+        "middle",
+        15,
+        &format!("{a} (blue) and {b} (orange), same load"),
+    );
+    let panel_top = |index: f64| TOP + index * (PANEL_HEIGHT + PANEL_GAP);
+    let styles = [(FIRST, FIRST_THIN), (SECOND, SECOND_THIN)];
+
+    let replica_max = both
+        .iter()
+        .flat_map(|s| {
+            s.samples
+                .iter()
+                .map(|r| f64::from(r.spec_replicas.max(0)).max(f64::from(r.ready_replicas)))
+        })
+        .fold(1.0, f64::max);
+    let replicas = Panel {
+        top: panel_top(0.0),
+        x_max,
+        y_max: nice_max(replica_max),
+    };
+    svg.axes(
+        &replicas,
+        "ready replicas (asked for: dashed)",
+        time_unit,
+        false,
+    );
+    for (simulation, (solid, dashed)) in both.iter().zip(styles) {
+        for segment in trace(
+            &replicas,
+            &simulation.samples,
+            |r| Some(f64::from(r.spec_replicas)),
+            true,
+        ) {
+            svg.polyline(&segment, dashed);
+        }
+        for segment in trace(
+            &replicas,
+            &simulation.samples,
+            |r| Some(f64::from(r.ready_replicas)),
+            true,
+        ) {
+            svg.polyline(&segment, solid);
+        }
+    }
+    svg.legend(&replicas, &[(a, FIRST), (b, SECOND)]);
+
+    let node_max = both
+        .iter()
+        .flat_map(|s| {
+            s.samples
+                .iter()
+                .map(|r| f64::from(r.ready_nodes + r.provisioning_nodes))
+        })
+        .fold(1.0, f64::max);
+    let nodes = Panel {
+        top: panel_top(1.0),
+        x_max,
+        y_max: nice_max(node_max),
+    };
+    svg.axes(&nodes, "nodes (ready or provisioning)", time_unit, false);
+    for (simulation, (solid, _)) in both.iter().zip(styles) {
+        for segment in trace(
+            &nodes,
+            &simulation.samples,
+            |r| Some(f64::from(r.ready_nodes + r.provisioning_nodes)),
+            true,
+        ) {
+            svg.polyline(&segment, solid);
+        }
+    }
+    svg.legend(&nodes, &[(a, FIRST), (b, SECOND)]);
+
+    let bound = first.settings.latency_bound_seconds;
+    let latency_max = both
+        .iter()
+        .flat_map(|s| s.samples.iter().filter_map(|r| r.latency_p95))
+        .filter(|v| v.is_finite())
+        .fold(bound, f64::max);
+    let latency = Panel {
+        top: panel_top(2.0),
+        x_max,
+        y_max: nice_max(latency_max),
+    };
+    svg.axes(&latency, "95th percentile latency (s)", time_unit, true);
+    for (simulation, (solid, _)) in both.iter().zip(styles) {
+        for segment in trace(&latency, &simulation.samples, |r| r.latency_p95, false) {
+            svg.polyline(&segment, solid);
+        }
+    }
+    let bound_y = latency.y(bound);
+    svg.polyline(
+        &[(LEFT, bound_y), (LEFT + Panel::plot_width(), bound_y)],
+        THRESHOLD,
+    );
+    svg.legend(
+        &latency,
+        &[(a, FIRST), (b, SECOND), ("latency bound", THRESHOLD)],
+    );
+
+    svg.out.push_str("</svg>\n");
+    svg.out
+}
+
 /// The axis maximum for data up to `max`: the next multiple of the tick step at or above it.
 fn nice_max(max: f64) -> f64 {
     if !(max.is_finite() && max > 0.0) {
@@ -429,6 +559,9 @@ mod tests {
         assert!((nice_max(0.13) - 0.15).abs() < 1e-12);
         assert_eq!(nice_max(0.0), 1.0);
         assert_eq!(tick_label(0.25, 0.05), "0.25");
-        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            escape("a<b & \"c\" 'd'"),
+            "a&lt;b &amp; &quot;c&quot; &#x27;d&#x27;"
+        );
     }
 }

@@ -151,19 +151,27 @@ pub struct TimingError {
     pub value: String,
 }
 
-impl ClusterAutoscalerConfig {
-    /// The parameters from the add-on's timing keys and the node group's shape.
+/// The add-on's timing keys, parsed: what the simulator runs with, read once from the add-on's configuration or
+/// the scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    /// `scanInterval`, seconds (at least 1).
+    pub scan_interval_seconds: i64,
+    /// `scaleDownDelayAfterAdd`, seconds.
+    pub scale_down_delay_after_add_seconds: i64,
+    /// `scaleDownUnneededTime`, seconds.
+    pub scale_down_unneeded_time_seconds: i64,
+    /// `maxNodeProvisionTime`, seconds.
+    pub max_node_provision_time_seconds: i64,
+}
+
+impl Timing {
+    /// The keys read as Go durations.
     ///
     /// # Errors
     ///
     /// A key that is not a Go duration, or a scan interval of zero.
-    pub fn from_timing(
-        timing: &AutoscalerTiming,
-        provisioning_seconds: i64,
-        (min_nodes, max_nodes): (u32, u32),
-        replicas_per_node: u32,
-        utilization_per_pod: f64,
-    ) -> Result<Self, TimingError> {
+    pub fn parse(timing: &AutoscalerTiming) -> Result<Self, TimingError> {
         let read = |key: &'static str, value: &str| {
             parse_go_duration(value).ok_or_else(|| TimingError {
                 key,
@@ -177,13 +185,12 @@ impl ClusterAutoscalerConfig {
                 value: timing.scan_interval.clone(),
             });
         }
-        Ok(ClusterAutoscalerConfig {
+        Ok(Timing {
             scan_interval_seconds,
             scale_down_delay_after_add_seconds: read(
                 "scaleDownDelayAfterAdd",
                 &timing.scale_down_delay_after_add,
             )?,
-            scale_down_delay_after_delete_seconds: DEFAULT_SCALE_DOWN_DELAY_AFTER_DELETE_SECONDS,
             scale_down_unneeded_time_seconds: read(
                 "scaleDownUnneededTime",
                 &timing.scale_down_unneeded_time,
@@ -192,6 +199,47 @@ impl ClusterAutoscalerConfig {
                 "maxNodeProvisionTime",
                 &timing.max_node_provision_time,
             )?,
+        })
+    }
+}
+
+impl ClusterAutoscalerConfig {
+    /// The parameters from the add-on's timing keys and the node group's shape.
+    ///
+    /// # Errors
+    ///
+    /// A key that is not a Go duration, or a scan interval of zero.
+    pub fn from_timing(
+        timing: &AutoscalerTiming,
+        provisioning_seconds: i64,
+        bounds: (u32, u32),
+        replicas_per_node: u32,
+        utilization_per_pod: f64,
+    ) -> Result<Self, TimingError> {
+        Ok(Self::new(
+            &Timing::parse(timing)?,
+            provisioning_seconds,
+            bounds,
+            replicas_per_node,
+            utilization_per_pod,
+        ))
+    }
+
+    /// The parameters from parsed timing and the node group's shape.
+    #[must_use]
+    pub fn new(
+        timing: &Timing,
+        provisioning_seconds: i64,
+        (min_nodes, max_nodes): (u32, u32),
+        replicas_per_node: u32,
+        utilization_per_pod: f64,
+    ) -> Self {
+        ClusterAutoscalerConfig {
+            scan_interval_seconds: timing.scan_interval_seconds,
+            scale_down_delay_after_add_seconds: timing.scale_down_delay_after_add_seconds,
+            scale_down_delay_after_delete_seconds: DEFAULT_SCALE_DOWN_DELAY_AFTER_DELETE_SECONDS,
+            scale_down_unneeded_time_seconds: timing.scale_down_unneeded_time_seconds,
+            max_node_provision_time_seconds: timing.max_node_provision_time_seconds,
             scale_down_utilization_threshold: DEFAULT_SCALE_DOWN_UTILIZATION_THRESHOLD,
             provisioning_seconds,
             min_nodes,
@@ -199,7 +247,7 @@ impl ClusterAutoscalerConfig {
             replicas_per_node: replicas_per_node.max(1),
             utilization_per_pod,
             enabled: true,
-        })
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub enum SimError {
         value: u64,
         /// The most the simulator runs.
         max: u64,
-        /// `replicas` or `nodes`.
+        /// `replicas`, `nodes`, or pods per group.
         what: &'static str,
     },
     /// The run would step more replicas for longer than [`super::scenario::MAX_REPLICA_STEPS`] allows.
@@ -70,6 +70,19 @@ pub enum SimError {
         /// Why.
         reason: String,
     },
+    /// The trigger or metric has no value the simulator can compute, and the scenario replays none.
+    #[error(
+        "{what} has no value the simulator can compute: replay recorded values with a metric trace (`--metric-trace FILE`, a scenario load of kind `metric-trace`)"
+    )]
+    MetricTraceNeeded {
+        /// Where the trigger or metric is, as a JSON pointer into the input.
+        at: String,
+        /// The trigger or metric, in words.
+        what: String,
+    },
+    /// The objects a recipe renders to cannot be read back as a deployment (a bug: rendering and reading disagree).
+    #[error("the rendered objects cannot be simulated: {0}")]
+    Deployment(crate::diagnostic::Diagnostics),
     /// The scenario breaks one of its bounds.
     #[error("bad scenario: {0}")]
     BadScenario(#[from] ScenarioError),

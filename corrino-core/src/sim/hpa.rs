@@ -19,6 +19,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::go::{f64_to_i32, milli_to_f64};
 use super::versions::{FeatureGates, KubernetesVersion};
 
 /// Multiplier of the per-sync scale-up cap on the no-behavior path (`scaleUpLimitFactor`).
@@ -470,28 +471,6 @@ impl schemars::JsonSchema for Reason {
             "enum": names,
         })
     }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Numeric helpers shared with Go's semantics
-// ---------------------------------------------------------------------------------------------------------------
-
-/// Go's `int32(f)` as modelled here: truncation toward zero, saturating at the bounds, NaN → 0.
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "saturating truncation is the modelled conversion"
-)]
-fn f64_to_i32(value: f64) -> i32 {
-    value as i32
-}
-
-/// Go's `float64(x)` for an `int64` milli-value.
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "the controller converts int64 milli-values to float64 the same way"
-)]
-fn milli_to_f64(milli: i64) -> f64 {
-    milli as f64
 }
 
 /// Rounds a replica estimate up and caps it at `i32::MAX`, as the replica calculator does before converting.

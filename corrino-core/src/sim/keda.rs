@@ -11,11 +11,13 @@
 //!
 //! Each function names the KEDA Go function it mirrors. Where releases differ, the function takes the
 //! [`KedaVersion`] and asks it (see [`super::versions`] for each difference and the change that made it); the
-//! simulator runs 2.17.0, the release OCI AI Blueprints installs. Time is whole seconds (`i64`); Go's
-//! `a.Before(b)` is `a < b` here.
+//! simulator runs the plan's target (by default 2.17.0, the release OCI AI Blueprints installs). Time is whole
+//! seconds (`i64`); Go's `a.Before(b)` is `a < b` here.
 
 use std::fmt;
 
+pub use super::go::go_int64;
+use super::go::milli_to_f64;
 use super::modifiers::ScalingModifiers;
 use super::versions::{HpaHealthReporting, KedaVersion};
 
@@ -45,43 +47,6 @@ pub const DEFAULT_IGNORE_NULL_VALUES: bool = true;
 
 /// How long after an HPA's creation 2.20.0 and 2.20.1 ignore its health (`hpaHealthGracePeriod`).
 pub const HPA_HEALTH_GRACE_PERIOD_SECONDS: i64 = 60;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Go's numeric conversions
-// ---------------------------------------------------------------------------------------------------------------
-
-/// Go's `int64(f)` for a non-constant float, as the amd64 instruction computes it: truncation toward zero, and the
-/// "integer indefinite" value `i64::MIN` for NaN and for anything outside the `int64` range.
-///
-/// The Go specification leaves out-of-range conversions to the platform; KEDA's images run on amd64 nodes in the
-/// common case, and arm64 would saturate instead. Every `int64(value × 1000)` in KEDA goes through this.
-#[must_use]
-pub fn go_int64(value: f64) -> i64 {
-    // 2^63 is exact in f64; anything at or above it, or below -2^63, does not fit.
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if value.is_nan() || !(-LIMIT..LIMIT).contains(&value) {
-        i64::MIN
-    } else {
-        truncate(value)
-    }
-}
-
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "the caller has checked the range"
-)]
-fn truncate(value: f64) -> i64 {
-    value.trunc() as i64
-}
-
-/// Go's `float64(x)` for an `int64` milli-value.
-#[allow(
-    clippy::cast_precision_loss,
-    reason = "KEDA converts quantities to float64 the same way"
-)]
-fn milli_to_f64(milli: i64) -> f64 {
-    milli as f64
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Trigger values
@@ -618,7 +583,8 @@ pub enum AdmissionError {
 /// The admission webhook's checks that concern scaling, in its order.
 ///
 /// Mirrors the scaling part of `validateWorkload` in KEDA `apis/keda/v1alpha1/scaledobject_webhook.go`:
-/// `verifyReplicaCount` ([`check_replica_count_bounds_are_valid`]), `verifyFallback` ([`check_fallback_valid`]),
+/// `verifyReplicaCount` ([`check_replica_count_bounds_are_valid`], which refuses from 2.20.0 only:
+/// [`KedaVersion::admission_refuses_replica_bounds`]), `verifyFallback` ([`check_fallback_valid`]),
 /// and in `verifyScaledObjects` the modifiers' check
 /// ([`super::modifiers::validate_and_compile_scaling_modifiers`]) and, from 2.20.0, the rule that the
 /// `scalingModifiers` fallback behavior needs a formula. The checks of other objects in the cluster (HPA
@@ -634,7 +600,9 @@ pub fn validate_scaled_object(
     formula_triggers: &[super::modifiers::FormulaTrigger<'_>],
     modifiers: Option<&ScalingModifiers>,
 ) -> Result<(), AdmissionError> {
-    check_replica_count_bounds_are_valid(spec)?;
+    if version.admission_refuses_replica_bounds() {
+        check_replica_count_bounds_are_valid(spec)?;
+    }
     check_fallback_valid(version, spec.fallback.as_ref(), triggers, modifiers)?;
     let using = modifiers.filter(|m| m.is_using_modifiers());
     if let Some(modifiers) = using {

@@ -172,6 +172,9 @@ pub enum TraceError {
         /// [`MAX_TABLE_POINTS`].
         max: u64,
     },
+    /// JSON that is not a Prometheus `query_range` answer with one series.
+    #[error("not a Prometheus query_range response with one series: {0}")]
+    Prometheus(String),
 }
 
 impl TraceError {
@@ -180,7 +183,7 @@ impl TraceError {
     pub fn line(&self) -> Option<usize> {
         match self {
             TraceError::Line { line, .. } | TraceError::TooManyRows { line, .. } => Some(*line),
-            TraceError::TooLarge { .. } => None,
+            TraceError::TooLarge { .. } | TraceError::Prometheus(_) => None,
         }
     }
 
@@ -317,6 +320,127 @@ impl MetricTrace {
                 value: row.value,
             })
             .collect();
+        Ok(MetricTrace { points })
+    }
+
+    /// Reads a trace from a `t,value` table ([`MetricTrace::parse_csv`]) or, when the text is a JSON object, from
+    /// Prometheus' own answer to a range query ([`MetricTrace::parse_prometheus`]).
+    ///
+    /// # Errors
+    ///
+    /// As the reader of the text's form.
+    pub fn parse(text: &str) -> Result<Self, TraceError> {
+        if text.trim_start().starts_with('{') {
+            Self::parse_prometheus(text)
+        } else {
+            Self::parse_csv(text)
+        }
+    }
+
+    /// Reads the JSON that Prometheus' HTTP API answers to `GET /api/v1/query_range` (`{"status": "success",
+    /// "data": {"resultType": "matrix", "result": [{"metric": {…}, "values": [[t, "v"], …]}]}}`), so that
+    /// `curl …/api/v1/query_range?query=…&start=…&end=…&step=…` replays as it is. Times are made relative to the first
+    /// sample. Prometheus leaves out the steps at which the query had no value; such a gap (longer than one and a
+    /// half times the shortest spacing) reads as an empty result from one step after the last sample on, as KEDA
+    /// would have seen it. `NaN` and `±Inf` are kept. The answer must hold exactly one series, as KEDA requires of
+    /// its query; at most [`MAX_CSV_BYTES`] bytes and [`MAX_TABLE_POINTS`] points.
+    ///
+    /// # Errors
+    ///
+    /// [`TraceError::Prometheus`] saying what the JSON is instead, [`TraceError::TooLarge`],
+    /// [`TraceError::TooManyRows`].
+    pub fn parse_prometheus(text: &str) -> Result<Self, TraceError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            status: String,
+            #[serde(default)]
+            data: Option<Data>,
+            #[serde(default)]
+            error: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Data {
+            #[serde(rename = "resultType")]
+            result_type: String,
+            result: Vec<Series>,
+        }
+        #[derive(Deserialize)]
+        struct Series {
+            #[serde(default)]
+            values: Vec<(f64, String)>,
+        }
+        let bad = |message: String| TraceError::Prometheus(message);
+        if text.len() > MAX_CSV_BYTES {
+            return Err(TraceError::TooLarge {
+                bytes: u64::try_from(text.len()).unwrap_or(u64::MAX),
+                max: u64::try_from(MAX_CSV_BYTES).unwrap_or(u64::MAX),
+            });
+        }
+        let answer: Answer = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if answer.status != "success" {
+            return Err(bad(format!(
+                "the status is `{}`{}",
+                answer.status,
+                answer.error.map(|e| format!(": {e}")).unwrap_or_default()
+            )));
+        }
+        let data = answer.data.ok_or_else(|| bad("it has no `data`".into()))?;
+        if data.result_type != "matrix" {
+            return Err(bad(format!(
+                "the result is a `{}`, not the `matrix` of a range query (`/api/v1/query_range`)",
+                data.result_type
+            )));
+        }
+        let [series] = data.result.as_slice() else {
+            return Err(bad(format!(
+                "it holds {} series; KEDA's query must give exactly one (aggregate it, with `sum(…)` say)",
+                data.result.len()
+            )));
+        };
+        let Some(&(start, _)) = series.values.first() else {
+            return Err(bad("its series has no sample".into()));
+        };
+        let spacing = series
+            .values
+            .windows(2)
+            .map(|w| w[1].0 - w[0].0)
+            .fold(f64::INFINITY, f64::min);
+        let mut points: Vec<TracePoint> = Vec::with_capacity(series.values.len());
+        for (i, (time, value)) in series.values.iter().enumerate() {
+            if !time.is_finite() || i > 0 && *time <= series.values[i - 1].0 {
+                return Err(bad(format!(
+                    "sample {i}: times must increase, but {time} follows the one before"
+                )));
+            }
+            let t = time - start;
+            if let Some(last) = points.last()
+                && spacing.is_finite()
+                && t - last.t > 1.5 * spacing
+            {
+                points.push(TracePoint {
+                    t: last.t + spacing,
+                    value: None,
+                });
+            }
+            let value = match value.as_str() {
+                "NaN" => f64::NAN,
+                "+Inf" => f64::INFINITY,
+                "-Inf" => f64::NEG_INFINITY,
+                text => text
+                    .parse::<f64>()
+                    .map_err(|_| bad(format!("sample {i}: `{text}` is not a number")))?,
+            };
+            points.push(TracePoint {
+                t,
+                value: Some(value),
+            });
+            if points.len() as u64 > MAX_TABLE_POINTS {
+                return Err(TraceError::TooManyRows {
+                    line: i + 1,
+                    max: MAX_TABLE_POINTS,
+                });
+            }
+        }
         Ok(MetricTrace { points })
     }
 
@@ -1127,6 +1251,47 @@ impl TrafficSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prometheus_range_answers_replay_as_traces() {
+        let answer = r#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"__name__":"x"},"values":[[1700000000,"0.5"],[1700000015,"NaN"],[1700000030,"2"],[1700000075,"+Inf"]]}]}}"#;
+        let trace = MetricTrace::parse(answer).expect("a trace");
+        let times: Vec<f64> = trace.points.iter().map(|p| p.t).collect();
+        // The gap from 30 to 75 s (three steps of 15 s) is an empty result from 45 s on.
+        assert_eq!(times, vec![0.0, 15.0, 30.0, 45.0, 75.0]);
+        assert_eq!(trace.value_at(14.0), Some(0.5));
+        assert!(trace.value_at(20.0).is_some_and(f64::is_nan));
+        assert_eq!(trace.value_at(50.0), None);
+        assert_eq!(trace.value_at(80.0), Some(f64::INFINITY));
+        assert_eq!(MetricTrace::parse("0,1\n").expect("csv").points.len(), 1);
+        for (text, says) in [
+            (
+                r#"{"status":"error","errorType":"bad_data","error":"parse error"}"#,
+                "parse error",
+            ),
+            (
+                r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#,
+                "`vector`",
+            ),
+            (
+                r#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#,
+                "0 series",
+            ),
+            (
+                r#"{"status":"success","data":{"resultType":"matrix","result":[{"values":[[2,"1"],[1,"1"]]}]}}"#,
+                "increase",
+            ),
+            (
+                r#"{"status":"success","data":{"resultType":"matrix","result":[{"values":[[1,"x"]]}]}}"#,
+                "`x`",
+            ),
+            ("{", "EOF"),
+        ] {
+            let error = MetricTrace::parse(text).expect_err(text).to_string();
+            assert!(error.contains(says), "{text}: {error}");
+        }
+    }
 
     #[test]
     fn rng_is_deterministic_and_uniform_enough() {

@@ -55,6 +55,15 @@ pub struct Scenario {
     pub initial_replicas: Option<u32>,
     /// Nodes Ready at the start; `None` starts with enough for the initial replicas, at least `min_nodes`.
     pub initial_nodes: Option<u32>,
+    /// The fewest nodes of the pool, for Kubernetes input without a node pool document (a recipe on a shared pool
+    /// has none either). With `max_nodes`, the Cluster Autoscaler scales the pool between the two; alone, the pool
+    /// has this many nodes. Neither: the pool holds exactly the nodes `maxReplicas` needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_nodes: Option<u32>,
+    /// The most nodes of the pool, for input without a node pool document (see `min_nodes`; 0 when only this is
+    /// given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<u32>,
 }
 
 impl Default for Scenario {
@@ -67,7 +76,7 @@ impl Default for Scenario {
             hpa_sync_period_seconds: 15,
             load: Load::llmperf_example(),
             seed: 1,
-            latency_bound_seconds: 5.0,
+            latency_bound_seconds: crate::promql::LATENCY_BOUND_SECONDS,
             ignore_null_values: true,
             activation_threshold: 0.0,
             serving: None,
@@ -77,6 +86,8 @@ impl Default for Scenario {
             autoscaler_timing: AutoscalerTiming::default(),
             initial_replicas: None,
             initial_nodes: None,
+            min_nodes: None,
+            max_nodes: None,
         }
     }
 }
@@ -273,12 +284,21 @@ impl Scenario {
                 Range::at_most(MAX_SIMULATED_REPLICAS, Unit::Replicas),
             )?;
         }
-        if let Some(nodes) = self.initial_nodes {
-            check(
-                "/initial_nodes",
-                nodes,
-                Range::at_most(MAX_SIMULATED_NODES, Unit::Nodes),
-            )?;
+        for (field, nodes) in [
+            ("/initial_nodes", self.initial_nodes),
+            ("/min_nodes", self.min_nodes),
+            ("/max_nodes", self.max_nodes),
+        ] {
+            if let Some(nodes) = nodes {
+                check(
+                    field,
+                    nodes,
+                    Range::at_most(MAX_SIMULATED_NODES, Unit::Nodes),
+                )?;
+            }
+        }
+        if let (Some(min), Some(max)) = (self.min_nodes, self.max_nodes) {
+            check("/min_nodes", min, Range::at_most(max, Unit::Nodes))?;
         }
         let timing = &self.autoscaler_timing;
         for (key, value) in [

@@ -22,29 +22,35 @@
 //! Requests in flight on a pod that is deleted fail (counted, not observed by the histogram).
 
 use super::SimError;
-use super::cluster_autoscaler::{ClusterAutoscaler, NodePool, ScanNote};
+use super::cluster_autoscaler::{ClusterAutoscaler, NodePool, ScanNote, Timing};
 use super::digest::{LatencyDigest, median_and_p95};
-use super::hpa::{Behavior, ExternalMetricReading, Hpa, HpaSpec, MetricTarget, ScaleTarget};
+use super::hpa::{ControllerConfig, ExternalMetricReading, Hpa, MetricTarget, ScaleTarget};
 use super::keda::{
-    self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop,
-    ScaledObjectSpec, TriggerTarget,
+    self, FallbackContext, MetricError, MetricHealth, ScaleAction, ScaledObjectLoop, TriggerTarget,
 };
 use super::load::{Arrival, Load, MetricTrace, RateProfile, TrafficSource};
 use super::metrics::{LatencyBuckets, Query, QueryOutcome, Scrape, SeriesStore};
 use super::pods::ReplicaSet;
-use super::scenario::{MAX_REPLICA_STEPS, MAX_SIMULATED_REPLICAS, Scenario};
+use super::scenario::{MAX_REPLICA_STEPS, MAX_SIMULATED_NODES, MAX_SIMULATED_REPLICAS, Scenario};
 use super::serving::{Completion, Engine};
-use super::settings::{Settings, behavior, build_query, resolve_settings, to_i32, to_i64};
+use super::settings::{
+    Controllers, Settings, build_query, controllers, resolve_settings, to_i32, to_i64,
+};
 use super::simulation::{
     Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
 };
 use super::versions::KedaVersion;
-use crate::autoscaling::MetricType;
+use crate::deployed::Deployed;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::plan::{GroupMember, Plan, ServicePlan};
+use crate::manifest::{self, FileSystemExport, RenderOptions};
+use crate::plan::{GroupMember, Plan, PlanOptions, ServicePlan};
 
 /// Simulates `scenario` against the plan's autoscaling. A deployment group is simulated through its member with
 /// pod autoscaling, the one part of it that scales.
+///
+/// The plan is rendered ([`manifest::render`], with the scenario's Cluster Autoscaler timing) and the rendered
+/// objects are read back ([`Deployed::from_manifests`]) and simulated ([`simulate_deployed`]): what is previewed is
+/// what is applied.
 ///
 /// # Errors
 ///
@@ -74,7 +80,46 @@ pub fn simulate(plan: &Plan, scenario: &Scenario) -> Result<Simulation, SimError
     }
 }
 
-/// Simulates one service.
+/// The documentation address (RFC 5737) that stands in for a File Storage mount target when a plan is rendered to
+/// be simulated: where the volume is served from changes nothing in the scaling.
+const STAND_IN_MOUNT_TARGET: &str = "192.0.2.1";
+
+/// The objects of one service as deployed: rendered with the default render options, the scenario's Cluster
+/// Autoscaler timing and a stand-in address for each File Storage mount (the one render option a recipe may need).
+///
+/// # Errors
+/// The render's problems (none for a checked plan with these options).
+pub fn render_for_simulation(
+    plan: &ServicePlan,
+    scenario: &Scenario,
+) -> Result<Vec<manifest::Manifest>, SimError> {
+    let options = RenderOptions {
+        autoscaler_timing: scenario.autoscaler_timing.clone(),
+        file_systems: plan
+            .workload
+            .recipe
+            .input_file_system
+            .iter()
+            .flatten()
+            .filter_map(|fs| fs.file_system_ocid.clone())
+            .map(|ocid| {
+                (
+                    ocid,
+                    FileSystemExport {
+                        mount_target_ip: STAND_IN_MOUNT_TARGET.into(),
+                        export_path: "/".into(),
+                    },
+                )
+            })
+            .collect(),
+        keda: plan.target.keda,
+        kubernetes: plan.target.kubernetes,
+        ..RenderOptions::default()
+    };
+    manifest::render_service(plan, &options).map_err(SimError::Deployment)
+}
+
+/// Simulates one service: checks the plan's sizes in the recipe's terms, renders it, and simulates what renders.
 fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulation, SimError> {
     let pod = plan
         .pod_autoscaling
@@ -90,7 +135,73 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
             what: "replicas",
         });
     }
-    let replicas = u64::from(pod.max_replicas.max(1));
+    let (nodes, field) = match (&plan.node_autoscaling, capacity.max_nodes) {
+        (Some(n), _) => (
+            n.min_nodes.max(n.max_nodes),
+            "/recipe_node_autoscaling_params/max_nodes",
+        ),
+        (None, Some(size)) => (size, "/recipe_node_pool_size"),
+        (None, None) => (
+            capacity.nodes_needed,
+            "/recipe_pod_autoscaling_params/max_replicas",
+        ),
+    };
+    if nodes > MAX_SIMULATED_NODES {
+        return Err(SimError::PlanTooLarge {
+            field: field.into(),
+            value: u64::from(nodes),
+            max: u64::from(MAX_SIMULATED_NODES),
+            what: "nodes",
+        });
+    }
+    if capacity.replicas_per_node == 0 {
+        return Err(SimError::ReplicaDoesNotFit {
+            shape: capacity.shape.clone(),
+        });
+    }
+    // The timing goes into the add-on's document, which holds it as text: refuse what is not a duration here, in
+    // the scenario's terms.
+    Timing::parse(&scenario.autoscaler_timing)?;
+    let manifests = render_for_simulation(plan, scenario)?;
+    let options = PlanOptions {
+        target: plan.target,
+        ..PlanOptions::default()
+    };
+    let deployed = Deployed::from_manifests(&manifests, &options).map_err(SimError::Deployment)?;
+    simulate_deployed(&deployed, scenario)
+}
+
+/// Simulates `scenario` against a deployed service: its autoscaler, workload and node pool as read from Kubernetes
+/// objects ([`crate::deployed`]).
+///
+/// # Errors
+///
+/// [`SimError`] when the deployment scales beyond the simulator's bounds (with the field as a JSON pointer into the
+/// input), its trigger needs a metric trace the scenario does not replay, its query is outside the simulated
+/// subset, or the scenario is inconsistent.
+pub fn simulate_deployed(deployed: &Deployed, scenario: &Scenario) -> Result<Simulation, SimError> {
+    scenario.validate()?;
+    let (max_replicas, field) = deployed.max_replicas();
+    let max_replicas = u32::try_from(max_replicas.max(0)).unwrap_or(0);
+    if max_replicas > MAX_SIMULATED_REPLICAS {
+        return Err(SimError::PlanTooLarge {
+            field,
+            value: u64::from(max_replicas),
+            max: u64::from(MAX_SIMULATED_REPLICAS),
+            what: "replicas",
+        });
+    }
+    let group_size = deployed.target.group_size;
+    if group_size > MAX_SIMULATED_NODES {
+        return Err(SimError::PlanTooLarge {
+            field: format!("{}/spec/leaderWorkerTemplate/size", deployed.target.at),
+            value: u64::from(group_size),
+            max: u64::from(MAX_SIMULATED_NODES),
+            what: "pods per group (each on a node of its own)",
+        });
+    }
+    // A group's pods are each stepped; its one server is the leader's.
+    let replicas = u64::from(max_replicas.max(1)) * u64::from(group_size.max(1));
     let steps = scenario.duration_seconds.div_ceil(scenario.step_seconds);
     if replicas.saturating_mul(steps) > MAX_REPLICA_STEPS {
         return Err(SimError::TooMuchWork {
@@ -107,10 +218,20 @@ fn simulate_service(plan: &ServicePlan, scenario: &Scenario) -> Result<Simulatio
     let query = if trace.is_some() {
         None
     } else {
-        Some(build_query(pod)?)
+        Some(build_query(deployed)?)
     };
-    let settings = resolve_settings(plan, pod, capacity, scenario)?;
-    let mut world = World::new(settings, scenario, query, trace, behavior(pod));
+    let version = deployed.releases.keda;
+    let controllers = controllers(deployed, scenario, version);
+    let settings = resolve_settings(deployed, &controllers, scenario)?;
+    let mut world = World::new(
+        settings,
+        scenario,
+        query,
+        trace,
+        controllers,
+        group_size,
+        version,
+    );
     world.run();
     Ok(world.finish(scenario_notes(scenario)))
 }
@@ -170,7 +291,12 @@ struct World {
     hpa: Hpa,
     hpa_target: MetricTarget,
     trigger_target: TriggerTarget,
-    keda: ScaledObjectLoop,
+    /// KEDA's loop, when KEDA scales the workload (a plain HPA reads its metric itself).
+    keda: Option<ScaledObjectLoop>,
+    /// The KEDA release whose conversions apply.
+    version: KedaVersion,
+    /// `spec.fallback` of the ScaledObject.
+    fallback: Option<keda::Fallback>,
     health: MetricHealth,
     ignore_null_values: bool,
     activation_threshold: f64,
@@ -217,55 +343,34 @@ impl World {
         scenario: &Scenario,
         query: Option<Query>,
         trace: Option<MetricTrace>,
-        behavior: Behavior,
+        controllers: Controllers,
+        group_size: u32,
+        version: KedaVersion,
     ) -> Self {
         let ca = &settings.cluster_autoscaler;
         let mut pool = NodePool::with_ready_nodes(settings.initial_nodes, true);
-        let replica_set = ReplicaSet::running(
+        let replica_set = ReplicaSet::new(group_size, controllers.management).started(
             settings.initial_replicas,
             &mut pool,
             settings.replicas_per_node,
         );
         let engines = replica_set
             .pods
-            .iter()
-            .filter(|pod| pod.ready)
-            .map(|pod| Engine::new(pod.id))
+            .chunks(group_size.max(1) as usize)
+            .filter(|group| group.iter().all(|pod| pod.ready))
+            .map(|group| Engine::new(group[0].group))
             .collect();
         let retention =
             query.as_ref().map_or(0, Query::longest_window) + 2 * settings.scrape_interval_seconds;
-        let (hpa_target, metric_type) = if settings.metric_type == MetricType::Value.as_str() {
-            (
-                MetricTarget::Value {
-                    milli: settings.threshold_milli,
-                },
-                keda::MetricType::Value,
-            )
-        } else {
-            (
-                MetricTarget::AverageValue {
-                    milli: settings.threshold_milli,
-                },
-                keda::MetricType::AverageValue,
-            )
-        };
         let spec_replicas = to_i32(replica_set.total());
-        let hpa = Hpa::new(HpaSpec {
-            min_replicas: Some(keda::hpa_min_replicas(Some(settings.min_replicas))),
-            max_replicas: settings.max_replicas,
-            behavior: Some(behavior),
-        });
-        let keda = ScaledObjectLoop::new(
-            KedaVersion::default(),
-            ScaledObjectSpec {
-                min_replica_count: Some(settings.min_replicas),
-                max_replica_count: Some(settings.max_replicas),
-                polling_interval: i32::try_from(settings.polling_interval_seconds).ok(),
-                cooldown_period: i32::try_from(settings.cooldown_seconds).ok(),
-                ..ScaledObjectSpec::default()
-            },
-            0,
-        );
+        let hpa = Hpa {
+            config: ControllerConfig::for_version(settings.target.kubernetes),
+            ..Hpa::new(controllers.hpa)
+        };
+        let fallback = controllers.keda.and_then(|spec| spec.fallback);
+        let keda = controllers
+            .keda
+            .map(|spec| ScaledObjectLoop::new(version, spec, 0));
         World {
             step: to_i64(scenario.step_seconds),
             duration: to_i64(scenario.duration_seconds),
@@ -281,15 +386,14 @@ impl World {
             engines,
             source: TrafficSource::new(&scenario.load, scenario.seed),
             hpa,
-            hpa_target,
-            trigger_target: TriggerTarget {
-                metric_type,
-                target_milli: settings.threshold_milli,
-            },
+            hpa_target: controllers.target,
+            trigger_target: controllers.trigger,
             keda,
+            version,
+            fallback,
             health: MetricHealth::default(),
-            ignore_null_values: scenario.ignore_null_values,
-            activation_threshold: scenario.activation_threshold,
+            ignore_null_values: controllers.ignore_null_values,
+            activation_threshold: controllers.activation_threshold,
             spec_replicas,
             initial_spec: spec_replicas,
             next_scrape: 0,
@@ -353,12 +457,7 @@ impl World {
         if !self.became_ready.is_empty() {
             for index in 0..self.became_ready.len() {
                 let pod = self.became_ready[index];
-                let node = self
-                    .replica_set
-                    .pods
-                    .iter()
-                    .find(|p| p.id == pod)
-                    .and_then(|p| p.node);
+                let node = self.replica_set.leader_node(pod);
                 let position = self.engines.partition_point(|engine| engine.pod < pod);
                 self.engines.insert(position, Engine::new(pod));
                 self.event(t, EventKind::PodReady { pod, node });
@@ -384,7 +483,7 @@ impl World {
         }
 
         // 3–4. KEDA and the HPA read the trigger.
-        let poll_due = t >= self.next_poll;
+        let poll_due = self.keda.is_some() && t >= self.next_poll;
         let sync_due = t >= self.next_sync;
         if poll_due || sync_due {
             let reading = self.read_metric(t);
@@ -402,8 +501,8 @@ impl World {
         if wanted != self.replica_set.total() {
             let deleted = self.replica_set.reconcile(wanted, t);
             let mut lost = 0;
-            for pod in &deleted {
-                lost += self.remove_engine(pod.id, t);
+            for replica in &deleted {
+                lost += self.remove_engine(*replica, t);
             }
             if !deleted.is_empty() {
                 self.changed(t);
@@ -437,7 +536,7 @@ impl World {
         self.gpu_seconds +=
             dt * f64::from(self.pool.len()) * f64::from(self.settings.gpus_per_node);
         self.summary.pending_replica_seconds +=
-            u64::from(self.replica_set.unscheduled()) * self.step as u64;
+            u64::from(self.replica_set.pending()) * self.step as u64;
         self.summary.peak_spec_replicas = self.summary.peak_spec_replicas.max(self.spec_replicas);
         self.summary.peak_ready_replicas = self
             .summary
@@ -456,14 +555,18 @@ impl World {
             (None, Some(query)) => query.evaluate(&self.store, t),
             (None, None) => QueryOutcome::Empty,
         };
-        match outcome {
-            QueryOutcome::Empty => {
-                keda::prometheus_value(self.keda.version, None, self.ignore_null_values)
+        match (outcome, &self.keda) {
+            (QueryOutcome::Empty, Some(_)) => {
+                keda::prometheus_value(self.version, None, self.ignore_null_values)
             }
-            QueryOutcome::Value(value) => {
-                keda::prometheus_value(self.keda.version, Some(value), self.ignore_null_values)
+            (QueryOutcome::Value(value), Some(_)) => {
+                keda::prometheus_value(self.version, Some(value), self.ignore_null_values)
             }
-            QueryOutcome::MultipleSeries(_) => Err(MetricError::ScalerFailed),
+            // Without KEDA, the metrics API serves the recorded value as it is, and nothing when there is none.
+            (QueryOutcome::Value(value), None) if value.is_finite() => Ok(value),
+            (QueryOutcome::Value(_), None) => Err(MetricError::NonFiniteValue),
+            (QueryOutcome::Empty, None) => Err(MetricError::EmptyResult),
+            (QueryOutcome::MultipleSeries(_), _) => Err(MetricError::ScalerFailed),
         }
     }
 
@@ -490,16 +593,17 @@ impl World {
     }
 
     fn keda_poll(&mut self, t: i64, reading: Result<f64, MetricError>) {
+        let Some(loop_) = self.keda.as_mut() else {
+            return;
+        };
         let trigger = reading.map(|value| keda::is_active(value, self.activation_threshold));
         let state = keda::scaled_object_state(&[trigger]);
         self.keda_active = state.is_active;
-        let decision =
-            self.keda
-                .request_scale(self.spec_replicas, state.is_active, state.is_error, t);
+        let decision = loop_.request_scale(self.spec_replicas, state.is_active, state.is_error, t);
+        self.next_poll = loop_.next_poll(t);
         if let ScaleAction::ScaleTo(replicas) = decision.action {
             self.set_replicas(t, replicas, Controller::Keda);
         }
-        self.next_poll = self.keda.next_poll(t);
     }
 
     /// [`keda::metric_value_milli`] of `value`, remembered for the last value read: the metric often holds
@@ -508,7 +612,11 @@ impl World {
         match self.last_milli {
             Some((bits, milli)) if bits == value.to_bits() => milli,
             _ => {
-                let milli = keda::metric_value_milli(self.keda.version, value);
+                let milli = if self.keda.is_some() {
+                    keda::metric_value_milli(self.version, value)
+                } else {
+                    quantity_milli(value)
+                };
                 self.last_milli = Some((value.to_bits(), milli));
                 milli
             }
@@ -518,18 +626,24 @@ impl World {
     fn hpa_sync(&mut self, t: i64, reading: Result<f64, MetricError>) {
         let ready = self.replica_set.ready();
         let usage = reading.map(|value| self.milli(value));
-        let context = FallbackContext {
-            version: self.keda.version,
-            fallback: None,
-            target: self.trigger_target,
-            modifiers: None,
-            current_replicas: self.spec_replicas,
-            ready_replicas: to_i32(ready),
+        let usage_milli = if self.keda.is_some() {
+            let context = FallbackContext {
+                version: self.version,
+                fallback: self.fallback.as_ref(),
+                target: self.trigger_target,
+                modifiers: None,
+                current_replicas: self.spec_replicas,
+                ready_replicas: to_i32(ready),
+            };
+            keda::get_metrics_with_fallback(&context, &mut self.health, usage)
+                .ok()
+                .map(|served| served.value_milli)
+        } else {
+            usage.ok()
         };
-        let served = keda::get_metrics_with_fallback(&context, &mut self.health, usage);
         let metric = ExternalMetricReading {
             target: self.hpa_target,
-            usage_milli: served.ok().map(|served| served.value_milli),
+            usage_milli,
         };
         let target = ScaleTarget {
             spec_replicas: self.spec_replicas,
@@ -584,8 +698,8 @@ impl World {
         for node in outcome.removed {
             let evicted = self.replica_set.evict_node(node);
             let mut lost = 0;
-            for pod in &evicted {
-                lost += self.remove_engine(pod.id, t);
+            for replica in &evicted {
+                lost += self.remove_engine(*replica, t);
             }
             self.fail(t, lost);
             self.changed(t);
@@ -632,7 +746,7 @@ impl World {
             spec_replicas: self.spec_replicas,
             ready_replicas: self.replica_set.ready(),
             starting_replicas: self.replica_set.starting(),
-            pending_replicas: self.replica_set.unscheduled(),
+            pending_replicas: self.replica_set.pending(),
             ready_nodes: self.pool.ready_count(),
             provisioning_nodes: self.pool.provisioning_count(),
             in_flight: self.engines.iter().map(Engine::in_flight).sum(),
@@ -736,11 +850,26 @@ impl World {
     }
 }
 
+/// A value as a Kubernetes quantity's milli-value (`MilliValue()` rounds up), what the metrics API gives a plain
+/// HPA; saturating beyond the `int64` range.
+fn quantity_milli(value: f64) -> i64 {
+    let milli = (value * 1000.0).ceil();
+    if milli.is_nan() {
+        0
+    } else {
+        // The cast saturates at the `i64` bounds.
+        #[allow(clippy::cast_possible_truncation)]
+        let milli = milli as i64;
+        milli
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::load::{RateProfile, RequestShape};
     use super::*;
-    use crate::{PlanOptions, plan_bytes, plan_json};
+    use crate::autoscaling::MetricType;
+    use crate::{plan_bytes, plan_json};
 
     const EXAMPLE: &[u8] = include_bytes!("../../../fixtures/recipes/autoscaling-example.json");
 

@@ -306,6 +306,48 @@ impl KedaVersion {
     }
 }
 
+impl KedaVersion {
+    /// Whether the admission webhook refuses replica counts that `CheckReplicaCountBoundsAreValid` finds wrong.
+    ///
+    /// Up to 2.19 `verifyReplicaCount` (`apis/keda/v1alpha1/scaledobject_webhook.go`) logs the error and returns
+    /// nil: the object is admitted, and the HPA KEDA then writes (`minReplicas` above `maxReplicas`) is refused by
+    /// the API server. 2.20.0 returns the error ("Fix ScaledObject admission webhook to return validation error from
+    /// `verifyReplicaCount`", kedacore/keda#5954), and its CRD adds the CEL rule
+    /// `minReplicaCount <= maxReplicaCount` (kedacore/keda#7533).
+    #[must_use]
+    pub fn admission_refuses_replica_bounds(self) -> bool {
+        self >= KedaVersion::V2_20_0
+    }
+
+    /// Whether the admission webhook refuses a name longer than 63 characters, or one whose HPA name
+    /// (`keda-hpa-<name>`) is (`verifyName`, 2.20.0: "Reject ScaledObject creation and update when the name exceeds
+    /// 63 characters", kedacore/keda#6998). Earlier releases admit the object, and creating its HPA fails: the HPA
+    /// name is also the value of its `app.kubernetes.io/name` label (`controllers/keda/hpa.go`).
+    #[must_use]
+    pub fn admission_checks_names(self) -> bool {
+        self >= KedaVersion::V2_20_0
+    }
+
+    /// Whether the admission webhook warns that `pollingInterval` and `cooldownPeriod` are "configured but not
+    /// relevant" while `minReplicaCount` is above 0 and `idleReplicaCount` is not 0 (for `pollingInterval`, also
+    /// unless a trigger uses cached metrics): `verifyScaledObjects` from 2.20.0 ("Add cooldownPeriod and
+    /// pollingInterval checks for ScaledObject", kedacore/keda#7271). `kubectl apply` prints the warnings.
+    #[must_use]
+    pub fn admission_warns_irrelevant_timing(self) -> bool {
+        self >= KedaVersion::V2_20_0
+    }
+
+    /// The Kubernetes minors a release is tested on, as KEDA's compatibility matrix lists them (keda.sh,
+    /// "Cluster" page of the 2.20 documentation, "Kubernetes Compatibility": v2.17 on v1.30–v1.32, v2.18 on
+    /// v1.31–v1.33, v2.19 on v1.32–v1.34, v2.20 on v1.33–v1.35). KEDA calls the window "N-2" and gives no
+    /// guarantee beyond it.
+    #[must_use]
+    pub const fn tested_kubernetes_minors(self) -> (u32, u32) {
+        let minor = self.minor();
+        (minor + 13, minor + 15)
+    }
+}
+
 /// Where a KEDA release reports the health of the HPA it manages; see [`KedaVersion::hpa_health_reporting`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HpaHealthReporting {
@@ -317,9 +359,30 @@ pub enum HpaHealthReporting {
     HpaActiveCondition,
 }
 
+impl KedaVersion {
+    /// The release as KEDA tags it, without the `v`: `2.17.0`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KedaVersion::V2_17_0 => "2.17.0",
+            KedaVersion::V2_17_1 => "2.17.1",
+            KedaVersion::V2_17_2 => "2.17.2",
+            KedaVersion::V2_17_3 => "2.17.3",
+            KedaVersion::V2_18_0 => "2.18.0",
+            KedaVersion::V2_18_1 => "2.18.1",
+            KedaVersion::V2_18_2 => "2.18.2",
+            KedaVersion::V2_18_3 => "2.18.3",
+            KedaVersion::V2_19_0 => "2.19.0",
+            KedaVersion::V2_20_0 => "2.20.0",
+            KedaVersion::V2_20_1 => "2.20.1",
+            KedaVersion::V2_20_2 => "2.20.2",
+        }
+    }
+}
+
 impl fmt::Display for KedaVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "2.{}.{}", self.minor(), self.patch())
+        f.write_str(self.as_str())
     }
 }
 
@@ -328,11 +391,15 @@ impl fmt::Display for KedaVersion {
 pub enum KubernetesVersion {
     /// 1.33.
     V1_33,
-    /// 1.34.
-    V1_34,
-    /// 1.35: the default. It is the newest release whose HPA the simulator already followed before versions were
-    /// modelled (per-direction tolerance on, scale-to-zero off); which releases OKE offers is not in the sources.
+    /// 1.34: the default, the newest release OKE offers. OKE's "Cluster Add-on Supported Versions" page
+    /// (docs.oracle.com, `iaas/Content/ContEng/Tasks/contengconfiguringclusteraddons-supportedversions.htm`) lists
+    /// add-ons for 1.31 to 1.34, and OCI AI Blueprints updated its cluster tools "for K8s v1.34+ compatibility"
+    /// (`oci_ai_blueprints_terraform/modules/corrino/modules/cluster-tools/cluster-tools.tf`). Its cluster template
+    /// still defaults to v1.31.1 (`cluster_creation_terraform/variables.tf`), older than the releases modelled here;
+    /// for the HPA it behaves as 1.33 and 1.34 do, with neither configurable tolerance nor scale to zero.
     #[default]
+    V1_34,
+    /// 1.35.
     V1_35,
     /// 1.36.
     V1_36,
@@ -451,9 +518,23 @@ impl KubernetesVersion {
     }
 }
 
+impl KubernetesVersion {
+    /// The minor release: `1.34`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KubernetesVersion::V1_33 => "1.33",
+            KubernetesVersion::V1_34 => "1.34",
+            KubernetesVersion::V1_35 => "1.35",
+            KubernetesVersion::V1_36 => "1.36",
+            KubernetesVersion::V1_37 => "1.37",
+        }
+    }
+}
+
 impl fmt::Display for KubernetesVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "1.{}", self.minor())
+        f.write_str(self.as_str())
     }
 }
 
@@ -516,7 +597,11 @@ mod tests {
             assert_eq!(KedaVersion::parse(text).ok(), expected, "{text:?}");
         }
         for version in KedaVersion::ALL {
-            assert_eq!(KedaVersion::parse(&version.to_string()), Ok(version));
+            assert_eq!(KedaVersion::parse(version.as_str()), Ok(version));
+            assert_eq!(
+                version.as_str(),
+                format!("2.{}.{}", version.minor(), version.patch())
+            );
         }
         assert_eq!(KedaVersion::default(), KedaVersion::V2_17_0);
         assert_eq!(KedaVersion::default().to_string(), "2.17.0");
@@ -603,6 +688,24 @@ mod tests {
     }
 
     #[test]
+    fn keda_admission_changes_arrive_in_2_20() {
+        // scaledobject_webhook.go: verifyReplicaCount returns nil up to v2.19.0 and the error from v2.20.0
+        // (kedacore/keda#5954); verifyName and the pollingInterval/cooldownPeriod warnings exist from v2.20.0
+        // (kedacore/keda#6998, #7271).
+        type Fact = fn(KedaVersion) -> bool;
+        let facts: [Fact; 3] = [
+            KedaVersion::admission_refuses_replica_bounds,
+            KedaVersion::admission_checks_names,
+            KedaVersion::admission_warns_irrelevant_timing,
+        ];
+        for fact in facts {
+            assert!(!fact(KedaVersion::V2_19_0) && fact(KedaVersion::V2_20_0));
+        }
+        assert_eq!(KedaVersion::V2_17_3.tested_kubernetes_minors(), (30, 32));
+        assert_eq!(KedaVersion::V2_20_2.tested_kubernetes_minors(), (33, 35));
+    }
+
+    #[test]
     fn kubernetes_parse_and_gates() {
         let cases = [
             ("1.33", Some(KubernetesVersion::V1_33)),
@@ -616,7 +719,11 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(KubernetesVersion::parse(text).ok(), expected, "{text:?}");
         }
-        assert_eq!(KubernetesVersion::default(), KubernetesVersion::V1_35);
+        for version in KubernetesVersion::ALL {
+            assert_eq!(KubernetesVersion::parse(version.as_str()), Ok(version));
+            assert_eq!(version.as_str(), format!("1.{}", version.minor()));
+        }
+        assert_eq!(KubernetesVersion::default(), KubernetesVersion::V1_34);
         // (release, configurable tolerance, scale to zero) at the defaults of kube_features.go.
         let gates = [
             (KubernetesVersion::V1_33, false, false),

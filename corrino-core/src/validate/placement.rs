@@ -7,7 +7,6 @@ use crate::recipe::convert::Sink;
 use crate::recipe::{Recipe, RecipeMode};
 use crate::shape::Shape;
 
-/// Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
 /// A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -18,6 +17,34 @@ pub struct Multinode {
     pub rdma: bool,
 }
 
+/// The flexible-shape sizing fields a recipe fills for the pool it creates: its own pool's, or a shared pool's.
+struct Sizing {
+    ocpu_key: &'static str,
+    memory_key: &'static str,
+    ocpus: Option<u32>,
+    memory: Option<u32>,
+}
+
+impl Sizing {
+    fn of(recipe: &Recipe) -> Self {
+        if recipe.recipe_mode == Some(RecipeMode::SharedNodePool) {
+            Sizing {
+                ocpu_key: "shared_node_pool_flex_shape_ocpu_count",
+                memory_key: "shared_node_pool_flex_shape_memory_size_in_gbs",
+                ocpus: recipe.shared_node_pool_flex_shape_ocpu_count,
+                memory: recipe.shared_node_pool_flex_shape_memory_size_in_gbs,
+            }
+        } else {
+            Sizing {
+                ocpu_key: "recipe_flex_shape_ocpu_count",
+                memory_key: "recipe_flex_shape_memory_size_in_gbs",
+                ocpus: recipe.recipe_flex_shape_ocpu_count,
+                memory: recipe.recipe_flex_shape_memory_size_in_gbs,
+            }
+        }
+    }
+}
+
 /// Checks where the recipe runs; returns a multinode service's group, when it has a usable one.
 pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Option<Multinode> {
     let creates_pool = match recipe.recipe_mode {
@@ -25,176 +52,192 @@ pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Opt
         Some(RecipeMode::SharedNodePool) => true,
         _ => false,
     };
-    let shared_mode = recipe.recipe_mode == Some(RecipeMode::SharedNodePool);
-    let (ocpu_key, mem_key) = if shared_mode {
-        (
-            "shared_node_pool_flex_shape_ocpu_count",
-            "shared_node_pool_flex_shape_memory_size_in_gbs",
-        )
-    } else {
-        (
-            "recipe_flex_shape_ocpu_count",
-            "recipe_flex_shape_memory_size_in_gbs",
-        )
-    };
-    let (ocpus, memory) = if shared_mode {
-        (
-            recipe.shared_node_pool_flex_shape_ocpu_count,
-            recipe.shared_node_pool_flex_shape_memory_size_in_gbs,
-        )
-    } else {
-        (
-            recipe.recipe_flex_shape_ocpu_count,
-            recipe.recipe_flex_shape_memory_size_in_gbs,
-        )
-    };
+    let sizing = Sizing::of(recipe);
     if let Some(shape) = shape {
-        match &shape.flex {
-            Some(limits) if creates_pool => {
-                for (value, key, max, unit) in [
-                    (ocpus, ocpu_key, limits.max_ocpus, "OCPUs"),
-                    (memory, mem_key, limits.max_memory_gb, "GB"),
-                ] {
-                    match value {
-                        None => {
-                            if !sink.was_invalid(&root(key)) {
-                                sink.note(Diagnostic::error(
-                                    root(key),
-                                    Code::FlexShapeConfig,
-                                    format!(
-                                        "`{}` is a flexible shape: the pool needs `{key}`",
-                                        shape.name
-                                    ),
-                                ));
-                            }
-                        }
-                        Some(0) => sink.note(Diagnostic::error(
-                            root(key),
-                            Code::FlexShapeConfig,
-                            format!("`{key}` is 0"),
-                        )),
-                        Some(v) if v > max => sink.note(Diagnostic::error(
-                            root(key),
-                            Code::FlexShapeConfig,
-                            format!("{v} {unit} is more than `{}` offers ({max})", shape.name),
-                        )),
-                        Some(_) => {}
-                    }
-                }
-            }
-            None => {
-                for (value, key) in [(ocpus, ocpu_key), (memory, mem_key)] {
-                    if value.is_some() {
-                        sink.note(Diagnostic::warning(
-                            root(key),
-                            Code::FlexShapeConfig,
-                            format!("`{}` is a fixed shape; `{key}` is ignored", shape.name),
-                        ));
-                    }
-                }
-            }
-            Some(_) => {}
+        flex_sizing(shape, &sizing, creates_pool, sink);
+        if creates_pool {
+            self_managed(recipe, shape, sink);
         }
-        if shape.self_managed && creates_pool {
-            for key in ["recipe_availability_domain", "recipe_node_image_ocid"] {
-                let present = match key {
-                    "recipe_availability_domain" => recipe.recipe_availability_domain.is_some(),
-                    _ => recipe.recipe_node_image_ocid.is_some(),
-                };
-                if !present {
-                    sink.note(Diagnostic::error(
+        fits_the_node(recipe, shape, &sizing, sink);
+    }
+    pool_fields(recipe, creates_pool, sink);
+    multinode(recipe, shape, sink)
+}
+
+/// A flexible shape's OCPUs and memory, which a pool of it needs; a fixed shape's, which it ignores.
+fn flex_sizing(shape: &Shape, sizing: &Sizing, creates_pool: bool, sink: &mut Sink) {
+    let Sizing {
+        ocpu_key,
+        memory_key: mem_key,
+        ocpus,
+        memory,
+    } = *sizing;
+    match &shape.flex {
+        Some(limits) if creates_pool => {
+            for (value, key, max, unit) in [
+                (ocpus, ocpu_key, limits.max_ocpus, "OCPUs"),
+                (memory, mem_key, limits.max_memory_gb, "GB"),
+            ] {
+                match value {
+                    None => {
+                        if !sink.was_invalid(&root(key)) {
+                            sink.note(Diagnostic::error(
+                                root(key),
+                                Code::FlexShapeConfig,
+                                format!(
+                                    "`{}` is a flexible shape: the pool needs `{key}`",
+                                    shape.name
+                                ),
+                            ));
+                        }
+                    }
+                    Some(0) => sink.note(Diagnostic::error(
                         root(key),
-                        Code::SelfManagedShape,
-                        format!(
-                            "`{}` is a self-managed shape upstream: a pool of it needs `{key}`",
-                            shape.name
-                        ),
+                        Code::FlexShapeConfig,
+                        format!("`{key}` is 0"),
+                    )),
+                    Some(v) if v > max => sink.note(Diagnostic::error(
+                        root(key),
+                        Code::FlexShapeConfig,
+                        format!("{v} {unit} is more than `{}` offers ({max})", shape.name),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        None => {
+            for (value, key) in [(ocpus, ocpu_key), (memory, mem_key)] {
+                if value.is_some() {
+                    sink.note(Diagnostic::warning(
+                        root(key),
+                        Code::FlexShapeConfig,
+                        format!("`{}` is a fixed shape; `{key}` is ignored", shape.name),
                     ));
                 }
             }
         }
-        if let Some(arch) = &recipe.recipe_node_selector_arch
-            && arch != shape.arch.as_str()
-        {
+        Some(_) => {}
+    }
+}
+
+/// A shape OCI offers only with an availability domain and a node image.
+fn self_managed(recipe: &Recipe, shape: &Shape, sink: &mut Sink) {
+    if !shape.self_managed {
+        return;
+    }
+    for (key, present) in [
+        (
+            "recipe_availability_domain",
+            recipe.recipe_availability_domain.is_some(),
+        ),
+        (
+            "recipe_node_image_ocid",
+            recipe.recipe_node_image_ocid.is_some(),
+        ),
+    ] {
+        if !present {
             sink.note(Diagnostic::error(
-                root("recipe_node_selector_arch"),
-                Code::InvalidValue,
-                format!("`{}` nodes are `{}`, but the recipe selects `{arch}`: the pod would never schedule", shape.name, shape.arch.as_str()),
-            ));
-        }
-        if recipe.multinode_rdma_enabled_in_shared_pool == Some(true) && !shape.rdma {
-            sink.note(Diagnostic::error(
-                root("multinode_rdma_enabled_in_shared_pool"),
-                Code::NoRdma,
-                format!("`{}` has no RDMA cluster network", shape.name),
-            ).with_hint("RDMA shapes: BM.GPU.H100.8, BM.GPU.H200.8, BM.GPU.B200.8, BM.GPU.B4.8, BM.GPU.MI300X.8"));
-        }
-        if let Some(gb) = recipe.recipe_container_memory_size
-            && u64::from(gb) > u64::from(memory.unwrap_or(shape.memory_gb))
-        {
-            sink.note(Diagnostic::error(
-                root("recipe_container_memory_size"),
-                Code::InvalidValue,
+                root(key),
+                Code::SelfManagedShape,
                 format!(
-                    "{gb} GB of memory per replica, but a `{}` node has {} GB",
-                    shape.name,
-                    memory.unwrap_or(shape.memory_gb)
+                    "`{}` is a self-managed shape upstream: a pool of it needs `{key}`",
+                    shape.name
                 ),
             ));
-        }
-        if let Some(cpus) = recipe.recipe_container_cpu_count {
-            // An x86 OCPU is two hardware threads; an Ampere OCPU is one core.
-            let per_ocpu = if shape.arch == crate::shape::Arch::Amd64 {
-                2
-            } else {
-                1
-            };
-            let vcpus = ocpus.unwrap_or(shape.ocpus).saturating_mul(per_ocpu);
-            if cpus > vcpus {
-                sink.note(Diagnostic::error(
-                    root("recipe_container_cpu_count"),
-                    Code::InvalidValue,
-                    format!(
-                        "{cpus} CPUs per replica, but a `{}` node has {vcpus}",
-                        shape.name
-                    ),
-                ));
-            }
-        }
-        if let Some(mb) = recipe.recipe_shared_memory_volume_size_limit_in_mb
-            && u64::from(mb) > u64::from(shape.memory_gb) * 1024
-        {
-            sink.note(Diagnostic::error(
-                root("recipe_shared_memory_volume_size_limit_in_mb"),
-                Code::SharedMemory,
-                format!(
-                    "{mb} MB of /dev/shm is more than a `{}` node's {} GB of memory",
-                    shape.name, shape.memory_gb
-                ),
-            ));
-        }
-        if shape.gpus.is_some()
-            && recipe.recipe_mode == Some(RecipeMode::Service)
-            && recipe
-                .recipe_shared_memory_volume_size_limit_in_mb
-                .is_none()
-        {
-            sink.note(Diagnostic::warning(
-                root("recipe_shared_memory_volume_size_limit_in_mb"),
-                Code::SharedMemory,
-                "no /dev/shm size on a GPU shape: the container gets the runtime's 64 MB default, too small for vLLM's tensor-parallel workers",
-            ).with_hint("upstream recommends at least 100; its samples use 200–10000"));
         }
     }
+}
+
+/// What the pod asks of one node (architecture, RDMA, memory, CPUs, `/dev/shm`) against what the shape has.
+fn fits_the_node(recipe: &Recipe, shape: &Shape, sizing: &Sizing, sink: &mut Sink) {
+    let (ocpus, memory) = (sizing.ocpus, sizing.memory);
+    if let Some(arch) = &recipe.recipe_node_selector_arch
+        && arch != shape.arch.as_str()
+    {
+        sink.note(Diagnostic::error(
+            root("recipe_node_selector_arch"),
+            Code::InvalidValue,
+            format!("`{}` nodes are `{}`, but the recipe selects `{arch}`: the pod would never schedule", shape.name, shape.arch.as_str()),
+        ));
+    }
+    if recipe.multinode_rdma_enabled_in_shared_pool == Some(true) && !shape.rdma {
+        sink.note(Diagnostic::error(
+            root("multinode_rdma_enabled_in_shared_pool"),
+            Code::NoRdma,
+            format!("`{}` has no RDMA cluster network", shape.name),
+        ).with_hint("RDMA shapes: BM.GPU.H100.8, BM.GPU.H200.8, BM.GPU.B200.8, BM.GPU.B4.8, BM.GPU.MI300X.8"));
+    }
+    if let Some(gb) = recipe.recipe_container_memory_size
+        && u64::from(gb) > u64::from(memory.unwrap_or(shape.memory_gb))
+    {
+        sink.note(Diagnostic::error(
+            root("recipe_container_memory_size"),
+            Code::InvalidValue,
+            format!(
+                "{gb} GB of memory per replica, but a `{}` node has {} GB",
+                shape.name,
+                memory.unwrap_or(shape.memory_gb)
+            ),
+        ));
+    }
+    if let Some(cpus) = recipe.recipe_container_cpu_count {
+        // An x86 OCPU is two hardware threads; an Ampere OCPU is one core.
+        let per_ocpu = if shape.arch == crate::shape::Arch::Amd64 {
+            2
+        } else {
+            1
+        };
+        let vcpus = ocpus.unwrap_or(shape.ocpus).saturating_mul(per_ocpu);
+        if cpus > vcpus {
+            sink.note(Diagnostic::error(
+                root("recipe_container_cpu_count"),
+                Code::InvalidValue,
+                format!(
+                    "{cpus} CPUs per replica, but a `{}` node has {vcpus}",
+                    shape.name
+                ),
+            ));
+        }
+    }
+    if let Some(mb) = recipe.recipe_shared_memory_volume_size_limit_in_mb
+        && u64::from(mb) > u64::from(shape.memory_gb) * 1024
+    {
+        sink.note(Diagnostic::error(
+            root("recipe_shared_memory_volume_size_limit_in_mb"),
+            Code::SharedMemory,
+            format!(
+                "{mb} MB of /dev/shm is more than a `{}` node's {} GB of memory",
+                shape.name, shape.memory_gb
+            ),
+        ));
+    }
+    if shape.gpus.is_some()
+        && recipe.recipe_mode == Some(RecipeMode::Service)
+        && recipe
+            .recipe_shared_memory_volume_size_limit_in_mb
+            .is_none()
+    {
+        sink.note(Diagnostic::warning(
+            root("recipe_shared_memory_volume_size_limit_in_mb"),
+            Code::SharedMemory,
+            "no /dev/shm size on a GPU shape: the container gets the runtime's 64 MB default, too small for vLLM's tensor-parallel workers",
+        ).with_hint("upstream recommends at least 100; its samples use 200–10000"));
+    }
+}
+
+/// Fields of a recipe's own pool on a shared pool, a shared pool's twin fields, and empty pools.
+fn pool_fields(recipe: &Recipe, creates_pool: bool, sink: &mut Sink) {
     if recipe.uses_shared_pool() && recipe.recipe_mode != Some(RecipeMode::SharedNodePool) {
-        for key in [
-            "recipe_node_pool_size",
-            "recipe_node_boot_volume_size_in_gbs",
+        for (key, present) in [
+            (
+                "recipe_node_pool_size",
+                recipe.recipe_node_pool_size.is_some(),
+            ),
+            (
+                "recipe_node_boot_volume_size_in_gbs",
+                recipe.recipe_node_boot_volume_size_in_gbs.is_some(),
+            ),
         ] {
-            let present = match key {
-                "recipe_node_pool_size" => recipe.recipe_node_pool_size.is_some(),
-                _ => recipe.recipe_node_boot_volume_size_in_gbs.is_some(),
-            };
             if present {
                 sink.note(Diagnostic::info(
                     root(key),
@@ -210,7 +253,7 @@ pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Opt
             "`recipe_shared_node_pool_selector` has no effect unless `recipe_use_shared_node_pool` is true",
         ));
     }
-    if shared_mode {
+    if recipe.recipe_mode == Some(RecipeMode::SharedNodePool) {
         // A shared pool reads its own fields; a value in the twin field of a recipe's own pool was meant for it.
         for (own, present, shared) in [
             (
@@ -263,7 +306,6 @@ pub fn placement(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Opt
             ));
         }
     }
-    multinode(recipe, shape, sink)
 }
 
 fn multinode(recipe: &Recipe, shape: Option<&Shape>, sink: &mut Sink) -> Option<Multinode> {

@@ -8,6 +8,7 @@ Kubernetes).
     objects = corrino.render("recipe.json", namespace="inference")  # Kubernetes objects as dicts
     text = corrino.render_yaml("recipe.json")        # the same, ready for `kubectl apply -f -`
     run = corrino.simulate("recipe.json")            # its autoscaling under load: timeline, decisions, summary
+    rows = corrino.compare("a.json", "deployed.yaml")  # two runs on the same load, figure by figure (records)
     best = corrino.tune("recipe.json", "p95<5s")     # its autoscaling settings searched for a latency objective
 
 Every function takes a recipe as a mapping, its JSON or YAML text, the bytes of a file, or a path (see
@@ -22,6 +23,7 @@ from ._corrino import (
     Plan,
     Simulation,
     __version__,
+    compare,
     default_query,
     plan,
     render,
@@ -36,6 +38,8 @@ from ._options import (
     AutoscalerTiming,
     Discovery,
     FileSystemExport,
+    KedaVersion,
+    KubernetesVersion,
     RenderOptions,
     ScrapeMode,
 )
@@ -115,6 +119,8 @@ __all__ = [
     "Generation",
     "HpaReason",
     "JsonObject",
+    "KedaVersion",
+    "KubernetesVersion",
     "Load",
     "LoadClosedLoop",
     "LoadMetricTrace",
@@ -174,6 +180,7 @@ __all__ = [
     "TuneResult",
     "TunedSettings",
     "__version__",
+    "compare",
     "default_query",
     "plan",
     "render",

@@ -6,7 +6,7 @@ from typing import Any, final
 
 from typing_extensions import Unpack
 
-from ._options import RenderOptions, ScrapeMode
+from ._options import KedaVersion, KubernetesVersion, RenderOptions, ScrapeMode
 from ._simulation import (
     ScalingDecision,
     SearchSpace,
@@ -29,6 +29,8 @@ __all__ = [
     "Plan",
     "Simulation",
     "_diagnostics_html",
+    "_read_recipe",
+    "compare",
     "default_query",
     "plan",
     "render",
@@ -250,15 +252,33 @@ class Simulation:
     __hash__: None  # type: ignore[assignment]
     def _repr_html_(self) -> str: ...
 
-def validate(recipe: RecipeInput, /, *, scrape_interval_seconds: int | None = None) -> Diagnostics:
+def validate(
+    recipe: RecipeInput,
+    /,
+    *,
+    scrape_interval_seconds: int | None = None,
+    keda: KedaVersion | None = None,
+    kubernetes: KubernetesVersion | None = None,
+) -> Diagnostics:
     """Every problem of a recipe: reading, structure and rules, in a deterministic order.
 
     ``scrape_interval_seconds`` is how often Prometheus scrapes vLLM (default 15): query windows must hold a few
-    scrapes. ``OSError`` when a file cannot be read, ``TypeError`` for an argument that is not a recipe input.
+    scrapes. ``keda`` and ``kubernetes`` are the cluster's releases (default ``"2.17"``, as OCI AI Blueprints installs
+    KEDA, and ``"1.34"``, the newest OKE offers): the recipe is checked for what that KEDA admits and passes to the
+    HPA. ``OSError`` when a file cannot be read, ``TypeError`` for an argument that is not a recipe input or a release
+    given as a number, ``ValueError`` for a release corrino does not know.
     """
 
-def plan(recipe: RecipeInput, /, *, scrape_interval_seconds: int | None = None) -> Plan:
-    """The recipe resolved: capacity, autoscaling values with their sources, and every problem found.
+def plan(
+    recipe: RecipeInput,
+    /,
+    *,
+    scrape_interval_seconds: int | None = None,
+    keda: KedaVersion | None = None,
+    kubernetes: KubernetesVersion | None = None,
+) -> Plan:
+    """The recipe resolved: capacity, autoscaling values with their sources, and every problem found, for the
+    releases ``keda`` and ``kubernetes`` (as ``validate`` takes them).
 
     A recipe with errors still has a plan (see ``Plan.is_renderable``); ``RecipeError`` only when the input is not a
     recipe at all (unreadable, not an object).
@@ -281,7 +301,9 @@ def render(
     export path)}``, which File Storage mounts need; the image of the init containers that copy Object Storage inputs
     (``object_storage_image``); for the OCI documents, the ``cluster_id``, ``compartment_id``, ``subnet_id``,
     ``node_pool_id`` (written as ``<placeholders>`` when not given), how the Cluster Autoscaler finds the pool
-    (``discovery``) and its ``autoscaler_timing``. A keyword given as ``None`` keeps its default; an unknown keyword
+    (``discovery``) and its ``autoscaler_timing``; the cluster's ``keda`` and ``kubernetes`` releases, which the
+    recipe is planned for (the ScaledObject holds only what that KEDA admits). A keyword given as ``None`` keeps its
+    default; an unknown keyword
     is a ``TypeError``, a value of the wrong kind a ``ValueError``; values the API server or OCI would refuse make
     the ``RecipeError``'s diagnostics (code ``render-option``).
 
@@ -317,23 +339,54 @@ def render_yaml(
     """
 
 def simulate(
-    recipe: RecipeInput,
+    recipe: RecipeInput | list[JsonObject],
     /,
     scenario: ScenarioInput | None = None,
     *,
     scrape_interval_seconds: int | None = None,
+    keda: KedaVersion | None = None,
+    kubernetes: KubernetesVersion | None = None,
 ) -> Simulation:
     """The recipe's autoscaling simulated under a scenario: KEDA, the HPA, the Cluster Autoscaler, pods and vLLM
     replicas stepped together.
 
+    The input may also be what is deployed: Kubernetes YAML (its text or a path) holding a KEDA ScaledObject or an
+    ``autoscaling/v2`` HorizontalPodAutoscaler with the Deployment, StatefulSet or LeaderWorkerSet it scales (and the
+    OCI node pool documents, if any), a ``kubectl get -o yaml`` dump, or a list of objects as dicts (as ``render``
+    returns them); recipes and Kubernetes YAML are told apart by their content. A trigger whose value the simulator
+    cannot compute needs a ``metric-trace`` load (a ``RecipeError`` with ``metric-trace-needed`` otherwise).
+
     ``scenario`` is a mapping or its JSON text, every key optional (``duration_seconds``, ``load``, ``seed``,
     ``serving``, ``autoscaler_timing``, …, as ``corrino simulate --scenario`` reads it); ``None`` or ``{}`` is the
     autoscaling guide's llmperf run (30 clients, 3000 requests) for an hour. ``scrape_interval_seconds`` is the plan
-    option of ``plan``; the simulated Prometheus scrapes at the scenario's own ``scrape_interval_seconds``.
+    option of ``plan``; the simulated Prometheus scrapes at the scenario's own ``scrape_interval_seconds``. ``keda``
+    and ``kubernetes`` choose the releases whose KEDA and HPA are simulated (as ``validate`` takes them; the
+    simulation's ``settings["target"]`` records them).
 
     ``RecipeError`` when the recipe has errors (its ``diagnostics`` say which); ``SimulationError`` when the scenario
     does not read (an unknown key, a wrong type) or is inconsistent, or the recipe has nothing to simulate (no pod
     autoscaling, no GPU capacity plan).
+    """
+
+def compare(
+    first: RecipeInput | list[JsonObject],
+    second: RecipeInput | list[JsonObject],
+    /,
+    scenario: ScenarioInput | None = None,
+    *,
+    names: tuple[str, str] | None = None,
+    scrape_interval_seconds: int | None = None,
+    keda: KedaVersion | None = None,
+    kubernetes: KubernetesVersion | None = None,
+) -> list[dict[str, Any]]:
+    """Two inputs (each a recipe or Kubernetes YAML, as ``simulate`` takes them) simulated on the same scenario, figure
+    by figure: a list of flat records (``figure``, ``label``, ``unit``, ``first``, ``second``, ``difference``; a
+    value is ``None`` when it never happened), which ``pandas.DataFrame(...)`` takes as it is. The figures are those
+    of ``corrino simulate A --compare B``: first scale-up, peak replicas and nodes, seconds over the latency bound,
+    GPU-hours, flaps and more. ``names`` label the two (``("first", "second")`` by default); both run on the target's
+    KEDA and HPA (``keda``, ``kubernetes``, as ``simulate`` takes them).
+
+    ``RecipeError`` or ``SimulationError`` as ``simulate`` raises them, for whichever input cannot be simulated.
     """
 
 def tune(
@@ -342,12 +395,16 @@ def tune(
     slo: str = "p95<5s",
     scenario: ScenarioInput | None = None,
     space: SearchSpace | Mapping[str, Any] | str | None = None,
+    *,
+    keda: KedaVersion | None = None,
+    kubernetes: KubernetesVersion | None = None,
 ) -> TuneResult:
     """The recipe's autoscaling settings searched with the simulator for a latency objective (``"p95<5s"``,
     ``"p50<800ms"``), as ``corrino tune`` does: a dict with ``recipe`` (the recipe's own outcome), ``chosen`` and
     ``reason``, ``front`` (the Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first) and
     ``records`` (the front as flat dicts: ``pandas.DataFrame(result["records"])``). ``space`` sets the values
-    searched (``thresholds``, ``windows_seconds``, ``max_replicas``, ``samples``, ``seed``, …).
+    searched (``thresholds``, ``windows_seconds``, ``max_replicas``, ``samples``, ``seed``, …); ``keda`` and
+    ``kubernetes`` the releases simulated (as ``simulate`` takes them).
 
     ``ValueError`` for an objective or space out of bounds; ``RecipeError`` when the recipe has errors;
     ``SimulationError`` when the scenario cannot run or the recipe has no pod autoscaling.
@@ -368,3 +425,6 @@ def shapes() -> list[JsonObject]:
 
 def _diagnostics_html(diagnostics: list[Diagnostic]) -> str:
     """The HTML table of a list of diagnostics."""
+
+def _read_recipe(recipe: RecipeInput, /) -> int:
+    """Reads a recipe argument as every function does, and nothing more: the number of diagnostics of reading."""

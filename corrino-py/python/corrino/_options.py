@@ -6,7 +6,7 @@ Generated from fixtures/api.schema.json (corrino-core's ``RenderOptions``) by to
 from collections.abc import Mapping
 from typing import Literal, Optional, Tuple, TypedDict, Union
 
-__all__ = ["AutoscalerTiming", "Discovery", "FileSystemExport", "RenderOptions", "ScrapeMode"]
+__all__ = ["AutoscalerTiming", "Discovery", "FileSystemExport", "KedaVersion", "KubernetesVersion", "RenderOptions", "ScrapeMode"]
 
 
 #: How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
@@ -43,6 +43,14 @@ class AutoscalerTiming(TypedDict, total=False):
     scanInterval: str
 
 
+#: A KEDA release, 2.17.0 to 2.20.2, as text (`v` in front is also read).
+KedaVersion = Literal["2.17.0", "2.17.1", "2.17.2", "2.17.3", "2.18.0", "2.18.1", "2.18.2", "2.18.3", "2.19.0", "2.20.0", "2.20.1", "2.20.2", "2.17", "2.18", "2.19", "2.20"]
+
+
+#: A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).
+KubernetesVersion = Literal["1.33", "1.34", "1.35", "1.36", "1.37"]
+
+
 class RenderOptions(TypedDict, total=False):
     """How a plan is rendered. Every field has a default, so callers name only what they change; an unknown field is an
     error rather than silently ignored. The same struct is read from the CLI's flags, Python's keyword arguments and
@@ -72,6 +80,12 @@ class RenderOptions(TypedDict, total=False):
     #: How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
     #: `MAX_JOB_TTL_SECONDS`); `None` keeps it, and its logs, until `corrino delete`.
     job_ttl_seconds_after_finished: Optional[int]
+    #: The cluster's KEDA release (2.17.0, as OCI AI Blueprints installs it): the recipe is planned for it, and the
+    #: ScaledObject holds only what it admits. With `kubernetes`, the target, written flat so that every face names it
+    #: `keda`. Default: ``"2.17.0"``.
+    keda: KedaVersion
+    #: The cluster's Kubernetes minor release (1.34, the newest OKE offers). Default: ``"1.34"``.
+    kubernetes: KubernetesVersion
     #: Labels added to every object (the labels corrino sets itself are not replaced).
     labels: Mapping[str, str]
     #: The namespace of every namespaced object. Default: ``"default"``.

@@ -62,3 +62,16 @@ pub fn from_json_text<T: DeserializeOwned>(what: &str, value: &JsValue) -> Resul
 pub fn optional(value: &JsValue) -> Option<&JsValue> {
     (!value.is_undefined() && !value.is_null()).then_some(value)
 }
+
+/// The plan options for a target argument (`{keda, kubernetes}`, each optional; `undefined` or `null` for the
+/// defaults), read as its JSON text so that a misspelled field is refused.
+pub fn plan_options(target: Option<&JsValue>) -> Result<corrino_core::PlanOptions, Error> {
+    let target = match target.and_then(optional) {
+        Some(value) => from_json_text("target", value)?,
+        None => corrino_core::Target::default(),
+    };
+    Ok(corrino_core::PlanOptions {
+        target,
+        ..corrino_core::PlanOptions::default()
+    })
+}

@@ -4,13 +4,13 @@
 //! The two modules differ only in which scaling queries corrino-core can evaluate (custom ones need its
 //! `promql-check` feature, which only the query module enables), so each module words that failure itself.
 
+use corrino_core::Diagnostics;
 use corrino_core::sim::{self, Scenario, SimError, Simulation};
-use corrino_core::{Diagnostics, PlanOptions};
 use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::convert::{from_json_text, optional, recipe_bytes, to_js};
+use crate::convert::{from_json_text, optional, plan_options, recipe_bytes, to_js};
 
 /// What `simulate` returns, shaped like the main module's `render` result: `simulation` and `chart` are `null` when
 /// the recipe has errors, and `diagnostics` say why.
@@ -25,20 +25,23 @@ pub struct Simulated {
     diagnostics: Diagnostics,
 }
 
-/// Reads the scenario (`undefined` or `null` for the default), plans the recipe and simulates it, as
+/// Reads the scenario (`undefined` or `null` for the default), plans the recipe for the target (`{keda,
+/// kubernetes}`, `undefined` or `null` for the defaults) and simulates it with that target's KEDA and HPA, as
 /// `corrino simulate` does. The outer error is a failure of the call (an unreadable argument, a misspelled scenario
-/// field); the inner one is the simulator's refusal.
+/// or target field); the inner one is the simulator's refusal.
 pub fn simulated(
     recipe: &JsValue,
     scenario: Option<&JsValue>,
+    target: Option<&JsValue>,
 ) -> Result<Result<Simulated, SimError>, Error> {
     let bytes = recipe_bytes(recipe)?;
+    let plan_options = plan_options(target)?;
     let scenario: Scenario = match scenario.and_then(optional) {
         Some(value) => from_json_text("scenario", value)?,
         None => Scenario::default(),
     };
     Ok(
-        match sim::simulate_bytes(&bytes, &PlanOptions::default(), &scenario) {
+        match sim::simulate_bytes(&bytes, &plan_options, &scenario) {
             Ok(simulated) => Ok(Simulated {
                 chart: Some(sim::svg(&simulated.simulation)),
                 simulation: Some(simulated.simulation),
@@ -72,4 +75,63 @@ pub fn with_details(error: Error, err: &SimError) -> Error {
         let _ = js_sys::Reflect::set(&error, &JsValue::from_str("details"), &details);
     }
     error
+}
+
+/// What `compare` returns: the two runs' figures side by side and the chart of both.
+#[derive(Serialize)]
+pub struct ComparedOutput {
+    comparison: sim::Comparison,
+    /// Both runs in one chart, as an SVG document.
+    chart: String,
+}
+
+/// Reads the scenario and simulates both inputs on it, for the target (as `simulated` reads it), then compares them. The outer error is a failure of the call;
+/// the inner one says which input could not be simulated (with its diagnostics when it has errors).
+pub fn compared(
+    first: &JsValue,
+    second: &JsValue,
+    scenario: Option<&JsValue>,
+    names: (&str, &str),
+    target: Option<&JsValue>,
+) -> Result<Result<ComparedOutput, sim::CompareError>, Error> {
+    let (first, second) = (recipe_bytes(first)?, recipe_bytes(second)?);
+    let plan_options = plan_options(target)?;
+    let scenario: Scenario = match scenario.and_then(optional) {
+        Some(value) => from_json_text("scenario", value)?,
+        None => Scenario::default(),
+    };
+    Ok(
+        sim::compare_bytes(&first, &second, names, &plan_options, &scenario).map(|compared| {
+            ComparedOutput {
+                chart: sim::compare_svg(
+                    &compared.first.simulation,
+                    &compared.second.simulation,
+                    names,
+                ),
+                comparison: compared.comparison,
+            }
+        }),
+    )
+}
+
+/// A refusal of `compare` as a JS `Error`: which input, why, and its diagnostics (as `diagnostics`) when it has
+/// errors, or the scenario's structured error (as `details`).
+pub fn cannot_compare(err: &sim::CompareError) -> Error {
+    let inner = match err {
+        sim::CompareError::First(e) | sim::CompareError::Second(e) => e,
+    };
+    match inner {
+        sim::SimulateError::Simulation(e) => {
+            let error = cannot_simulate(e, "");
+            error.set_message(&format!("cannot compare: {err}"));
+            error
+        }
+        sim::SimulateError::Recipe(diagnostics) => {
+            let error = Error::new(&format!("cannot compare: {err}"));
+            if let Ok(list) = to_js(diagnostics) {
+                let _ = js_sys::Reflect::set(&error, &JsValue::from_str("diagnostics"), &list);
+            }
+            error
+        }
+    }
 }

@@ -11,19 +11,21 @@ use std::collections::BTreeMap;
 use corrino_core::diagnostic::Pointer;
 use corrino_core::promql::{self, QueryContext};
 use corrino_core::vllm::VllmVersion;
-use corrino_core::{CanonicalName, Diagnostics, PlanOptions};
+use corrino_core::{CanonicalName, Diagnostics};
 use js_sys::Error;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use corrino_wasm_common::convert::{into_error, invalid_argument, optional, recipe_bytes, to_js};
+use corrino_wasm_common::convert::{
+    into_error, invalid_argument, optional, plan_options, recipe_bytes, to_js,
+};
 use corrino_wasm_common::simulation;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-import type { Diagnostic, RecipeInput } from "./corrino_wasm.js";
-import type { Scenario, Simulated } from "./corrino_wasm_sim.js";
-export type { Diagnostic, RecipeInput, Scenario, Simulated };
+import type { Diagnostic, RecipeInput, Target } from "./corrino_wasm.js";
+import type { Compared, Scenario, Simulated } from "./corrino_wasm_sim.js";
+export type { Compared, Diagnostic, RecipeInput, Scenario, Simulated, Target };
 
 /** What the checks of a query need to know about the deployment. */
 export interface QueryContext {
@@ -52,9 +54,15 @@ extern "C" {
     /// A simulation scenario.
     #[wasm_bindgen(typescript_type = "Scenario")]
     pub type ScenarioInput;
+    /// The cluster's releases.
+    #[wasm_bindgen(typescript_type = "Target")]
+    pub type TargetInput;
     /// A simulation with its chart.
     #[wasm_bindgen(typescript_type = "Simulated")]
     pub type SimulatedOutput;
+    /// Two simulations compared.
+    #[wasm_bindgen(typescript_type = "Compared")]
+    pub type ComparedOutput;
 }
 
 #[wasm_bindgen(start, private)]
@@ -86,11 +94,12 @@ pub fn check_query(
     Ok(to_js(&diagnostics)?.unchecked_into())
 }
 
-/// Every problem of a recipe, custom queries included: the same list as `corrino validate`.
+/// Every problem of a recipe, custom queries included, for the target (as the main module's `validate` takes it):
+/// the same list as `corrino validate`.
 #[wasm_bindgen]
-pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
-    let diagnostics =
-        corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &PlanOptions::default());
+pub fn validate(recipe: RecipeInput, target: Option<TargetInput>) -> Result<DiagnosticList, Error> {
+    let options = plan_options(target.as_deref())?;
+    let diagnostics = corrino_core::validate_bytes(&recipe_bytes(&recipe)?, &options);
     Ok(to_js(&diagnostics)?.unchecked_into())
 }
 
@@ -100,10 +109,33 @@ pub fn validate(recipe: RecipeInput) -> Result<DiagnosticList, Error> {
 pub fn simulate(
     recipe: RecipeInput,
     scenario: Option<ScenarioInput>,
+    target: Option<TargetInput>,
 ) -> Result<SimulatedOutput, Error> {
-    let simulated = simulation::simulated(&recipe, scenario.as_deref())?
+    let simulated = simulation::simulated(&recipe, scenario.as_deref(), target.as_deref())?
         .map_err(|e| simulation::cannot_simulate(&e, ""))?;
     Ok(to_js(&simulated)?.unchecked_into())
+}
+
+/// The simulator module's `compare`, able to evaluate custom scaling queries too.
+#[wasm_bindgen]
+pub fn compare(
+    first: RecipeInput,
+    second: RecipeInput,
+    scenario: Option<ScenarioInput>,
+    names: Option<Vec<String>>,
+    target: Option<TargetInput>,
+) -> Result<ComparedOutput, Error> {
+    let names = names.unwrap_or_default();
+    let label = |i: usize, default: &'static str| names.get(i).map_or(default, String::as_str);
+    let compared = simulation::compared(
+        &first,
+        &second,
+        scenario.as_deref(),
+        (label(0, "first"), label(1, "second")),
+        target.as_deref(),
+    )?
+    .map_err(|e| simulation::cannot_compare(&e))?;
+    Ok(to_js(&compared)?.unchecked_into())
 }
 
 /// `QueryContext` as JS writes it.

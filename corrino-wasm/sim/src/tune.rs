@@ -3,13 +3,13 @@
 
 use corrino_core::sim::Scenario;
 use corrino_core::tune::{self, SearchSpace, Slo, TuneError, TuneResult};
-use corrino_core::{Diagnostics, PlanOptions, plan_bytes};
+use corrino_core::{Diagnostics, plan_bytes};
 use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{RecipeInput, ScenarioInput};
-use corrino_wasm_common::convert::{from_json_text, optional, recipe_bytes, to_js};
+use crate::{RecipeInput, ScenarioInput, TargetInput};
+use corrino_wasm_common::convert::{from_json_text, optional, plan_options, recipe_bytes, to_js};
 use corrino_wasm_common::simulation::with_details;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,17 +39,20 @@ struct Tuned {
 
 /// Searches the recipe's autoscaling settings with the simulator for a latency objective (`"p95<5s"`,
 /// `"p50<800ms"`) under the scenario (`undefined` for `defaultScenario()`), within the search space (`undefined`
-/// for the values around the recipe's own). A recipe with errors gives `result: null` and its diagnostics. Throws
-/// for an objective, scenario or space that is not one (a scenario past one of its bounds with `details`, as
-/// `simulate` throws it), and when the recipe cannot be tuned (no pod autoscaling).
+/// for the values around the recipe's own), with the target's KEDA and HPA (as `simulate` takes it). A recipe with
+/// errors gives `result: null` and its diagnostics. Throws for an objective, scenario, space or target that is not
+/// one (a scenario past one of its bounds with `details`, as `simulate` throws it), and when the recipe cannot be
+/// tuned (no pod autoscaling).
 #[wasm_bindgen]
 pub fn tune(
     recipe: RecipeInput,
     slo: &str,
     scenario: Option<ScenarioInput>,
     space: Option<SearchSpaceInput>,
+    target: Option<TargetInput>,
 ) -> Result<TunedOutput, Error> {
     let bytes = recipe_bytes(&recipe)?;
+    let plan_options = plan_options(target.as_deref())?;
     let slo = Slo::parse(slo).map_err(|e| Error::new(&e.to_string()))?;
     let scenario: Scenario = match scenario.as_deref().and_then(optional) {
         Some(value) => from_json_text("scenario", value)?,
@@ -59,7 +62,7 @@ pub fn tune(
         Some(value) => from_json_text("search space", value)?,
         None => SearchSpace::default(),
     };
-    let tuned = match plan_bytes(&bytes, &PlanOptions::default()).into_plan() {
+    let tuned = match plan_bytes(&bytes, &plan_options).into_plan() {
         Err(diagnostics) => Tuned {
             diagnostics,
             ..Tuned::default()

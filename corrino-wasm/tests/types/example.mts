@@ -1,7 +1,9 @@
 // Compiled by types.test.mjs with `tsc --noEmit --strict`: the declarations describe what the modules take and
 // give, and reject what they refuse. Not run.
 import * as corrino from "../../pkg-node/corrino_wasm.js";
-import type { Diagnostic, Plan, Recipe, RenderOptions, Rendered, RenderedText, Shape } from "../../pkg-node/corrino_wasm.js";
+import type {
+  Diagnostic, KedaVersion, Plan, Recipe, RenderOptions, Rendered, RenderedText, Shape, Target,
+} from "../../pkg-node/corrino_wasm.js";
 import * as query from "../../pkg-node/corrino_wasm_query.js";
 import type { QueryContext } from "../../pkg-node/corrino_wasm_query.js";
 import * as sim from "../../pkg-node/corrino_wasm_sim.js";
@@ -50,6 +52,11 @@ const yaml: string | null = text.yaml;
 const nodePool: string | undefined = text.ociDocuments?.["node-pool.json"];
 console.log(kinds, yaml, nodePool, rendered.placeholders);
 
+const target: Target = { keda: "2.20", kubernetes: "1.35" };
+const newer: Diagnostic[] = corrino.validate(recipe, target);
+const targeted: Rendered = corrino.render(recipe, { keda: "2.20.2", kubernetes: "1.37" });
+console.log(newer, targeted, corrino.plan(recipe, { keda: "2.17.1" }), query.validate(recipe, target));
+
 const shapes: Shape[] = corrino.shapes();
 const queryText: string = corrino.defaultQuery("demo", "inference", "5m", "none");
 console.log(shapes.length, queryText);
@@ -89,6 +96,9 @@ if (result) {
   const reasons: HpaReason[] = [];
   console.log(result.chosen.knobs.threshold, result.records.filter((r) => r.on_front).length, result.reason, reasons);
 }
+const onNewer: Simulated = sim.simulate(recipe, scenario, { keda: "2.20.2" });
+const simulatedKeda: KedaVersion | undefined = onNewer.simulation?.settings.target.keda;
+console.log(simulatedKeda, query.simulate(recipe, undefined, target));
 const custom: Simulated = query.simulate(recipe, {
   load: { kind: "closed-loop", clients: 8, max_requests: null },
   autoscaler_timing: { scanInterval: "5s" },
@@ -128,4 +138,8 @@ const wrongEvent: SimulationEvent = { t: 0, kind: "node-ready", nodes: [1] };
 const wrongSpace: SearchSpace = { threshold: [0.1] };
 // @ts-expect-error: a reason the HPA does not give
 const wrongReason: HpaReason = "ScaledUp";
-console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent, wrongSpace, wrongReason);
+// @ts-expect-error: a KEDA release corrino does not model
+const wrongKeda: Target = { keda: "2.16" };
+// @ts-expect-error: a release is text
+corrino.render(recipe, { kubernetes: 1.34 });
+console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent, wrongSpace, wrongReason, wrongKeda);
