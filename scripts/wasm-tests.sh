@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly modules of corrino-wasm (the main module, the PromQL query module and the simulator module)
 # for the web and for Node.js, prints their gzipped sizes, and runs their tests: the Node.js API tests against the
-# fixtures and goldens, the TypeScript check, and the validator page in headless Chromium. Installs what it needs;
-# safe on a fresh clone.
+# fixtures and goldens of the Rust tests, the TypeScript check, and the validator page in headless Chromium. Installs
+# what it needs; safe on a fresh clone.
 #
 #   scripts/wasm-tests.sh               build and test
 #   scripts/wasm-tests.sh --build-only  build (pkg/, pkg-node/, www/generated/) and print the sizes
@@ -97,9 +97,6 @@ if [[ ! -x /usr/bin/chromium ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 /usr/bin/chromium --version 2>/dev/null
-
-step "the CLI the API tests compare with"
-cargo build -q -p corrino-cli
 
 step "node --test corrino-wasm/tests"
 tap=$(mktemp)

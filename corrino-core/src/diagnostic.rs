@@ -1,7 +1,8 @@
 //! Problems found in a user's recipe, reported all at once.
 //!
 //! A [`Diagnostic`] names where the problem is (a JSON pointer into the recipe), what kind of problem it is (a
-//! stable [`Code`]), how bad it is ([`Severity`]), and, where we can tell, how to fix it (`hint`). Validation never
+//! stable [`Code`]), how bad it is ([`Severity`]), where we can tell, how to fix it (`hint`), and the value it is
+//! about (`input`, see [`crate::input`]). Validation never
 //! stops at the first problem: every stage pushes into one [`Diagnostics`] list.
 //!
 //! Codes are an API: once shipped, a code keeps its name and meaning. The table in `docs/diagnostics.md` lists them.
@@ -337,6 +338,24 @@ pub struct Diagnostic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub hint: Option<String>,
+    /// The value at `path` in the document as read, cut to a bounded size (a string to 100 characters, arrays and
+    /// objects to 10 items, two levels deep: see `docs/diagnostics.md`); absent when nothing is there (a missing
+    /// field) or the path points into something else than the recipe.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
+    pub input: Option<serde_json::Value>,
+}
+
+/// A field that is there, `null` included: serde would read `"input": null` as an absent input, where it is the
+/// value `null` the recipe holds.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 impl Diagnostic {
@@ -367,6 +386,7 @@ impl Diagnostic {
             severity,
             message: message.into(),
             hint: None,
+            input: None,
         }
     }
 
@@ -470,6 +490,11 @@ impl Diagnostics {
     /// The problems, in order.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+
+    /// The problems, in order, to complete them (with their inputs, once planning is done).
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Diagnostic> {
+        self.0.iter_mut()
     }
 
     /// Whether there are no problems at all.
@@ -766,5 +791,19 @@ mod tests {
         );
         let back: Diagnostic = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);
+        // An input of `null` is read back as that value, not as no input.
+        for input in [
+            None,
+            Some(serde_json::Value::Null),
+            Some(serde_json::json!([1])),
+        ] {
+            let d = Diagnostic {
+                input: input.clone(),
+                ..d.clone()
+            };
+            let back: Diagnostic =
+                serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+            assert_eq!(back.input, input);
+        }
     }
 }

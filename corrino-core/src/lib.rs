@@ -31,6 +31,7 @@ pub mod deployed;
 pub mod diagnostic;
 pub mod document;
 pub mod group;
+pub mod input;
 pub mod manifest;
 pub mod model;
 pub mod names;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use corrino_core::{Code, PlanOptions, Severity, plan_bytes};
+use corrino_core::{Code, Diagnostics, PlanOptions, Severity, plan_bytes, validate_bytes};
 
 mod common;
 use common::{golden, workspace};
@@ -17,11 +17,17 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
             matches!(
                 p.extension().and_then(|e| e.to_str()),
                 Some("json" | "yaml")
-            )
+            ) && !is_golden(p)
         })
         .collect();
     paths.sort();
     paths
+}
+
+/// A broken recipe's golden diagnostics (`<name>.diagnostics.json`), which sit beside the recipes.
+fn is_golden(path: &std::path::Path) -> bool {
+    path.to_str()
+        .is_some_and(|p| p.ends_with(".diagnostics.json"))
 }
 
 #[test]
@@ -80,6 +86,42 @@ fn upstream_example_3_is_accepted_with_warnings() {
         .expect("pod autoscaling");
     assert!((pod.threshold.value - 0.4).abs() < 1e-12);
     assert_eq!(pod.polling_interval_seconds.value, 10);
+}
+
+/// Every broken recipe's diagnostics, as data: `fixtures/invalid/<name>.diagnostics.json` (the CLI's text of the
+/// same list is `<name>.expected`). The Python and JavaScript tests compare with the same files.
+#[test]
+fn broken_recipes_give_their_golden_diagnostics() {
+    let broken = fixtures("invalid");
+    assert!(broken.len() >= 40, "expected the broken fixtures");
+    let mut inputs = 0;
+    for path in broken {
+        let bytes = std::fs::read(&path).expect("read fixture");
+        let diagnostics = validate_bytes(&bytes, &PlanOptions::default());
+        assert_eq!(
+            plan_bytes(&bytes, &PlanOptions::default()).diagnostics,
+            diagnostics,
+            "{}: planning and validation disagree",
+            path.display()
+        );
+        let stem = path.file_stem().and_then(|n| n.to_str()).expect("name");
+        let out = workspace()
+            .join("fixtures/invalid")
+            .join(format!("{stem}.diagnostics.json"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            let json = serde_json::to_string_pretty(&diagnostics).expect("serialize") + "\n";
+            golden(&out, &json);
+            continue;
+        }
+        let text = std::fs::read_to_string(&out)
+            .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", out.display()));
+        let expected: Diagnostics = serde_json::from_str(&text).expect("a list of diagnostics");
+        assert_eq!(diagnostics, expected, "{}", out.display());
+        inputs += diagnostics.iter().filter(|d| d.input.is_some()).count();
+    }
+    if std::env::var_os("UPDATE_GOLDEN").is_none() {
+        assert!(inputs >= 40, "only {inputs} diagnostics carry their input");
+    }
 }
 
 #[test]

@@ -94,7 +94,7 @@ for decision in run.decisions[:4]:
 # (for a file).
 
 # %%
-scenario = {
+scenario: corrino.Scenario = {
     "duration_seconds": 1800,
     "load": {
         "kind": "open-loop",
@@ -110,6 +110,7 @@ timeline = step.csv()
 print(timeline.splitlines()[0])
 print(f"{len(step.samples)} samples, chart of {len(step.svg())} characters")
 try:
+    # A misspelled key is refused by name (and by a type checker, in a dict annotated `corrino.Scenario`).
     corrino.simulate(recipe, {"duration": 1800})
 except corrino.SimulationError as error:
     print(f"not simulated: {str(error)[:60]}…")

@@ -19,25 +19,31 @@ fn colour(severity: Severity) -> &'static str {
     }
 }
 
-/// One row per diagnostic: severity, code, path, message and hint.
+/// One row per diagnostic: severity, code, path, message, hint and input (as JSON).
 pub fn diagnostics(items: &[Diagnostic]) -> String {
     if items.is_empty() {
         return "<p>No problems found.</p>".to_owned();
     }
     let mut out = String::from(
-        "<table>\n<thead><tr><th>severity</th><th>code</th><th>path</th><th>message</th><th>hint</th></tr></thead>\n<tbody>\n",
+        "<table>\n<thead><tr><th>severity</th><th>code</th><th>path</th><th>message</th><th>hint</th><th>input</th></tr></thead>\n<tbody>\n",
     );
     for d in items {
         let path = if d.path.is_empty() { "/" } else { &d.path };
+        let input = d
+            .input
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<tr><td style=\"color: {}; font-weight: bold\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td style=\"color: {}; font-weight: bold\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
             colour(d.severity),
             d.severity,
             d.code,
             escape(path),
             escape(&d.message),
             escape(d.hint.as_deref().unwrap_or_default()),
+            escape(&input),
         );
     }
     out.push_str("</tbody>\n</table>");

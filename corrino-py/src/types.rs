@@ -6,14 +6,21 @@ use std::hash::{Hash, Hasher};
 use corrino_core::Severity;
 use corrino_core::diagnostic::Code;
 use corrino_core::sim;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
 use crate::convert::{self, parse_name, to_py};
+
+/// A Python value as JSON, as a recipe dict is read: `ValueError` for what JSON cannot hold.
+fn json_value(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    pythonize::depythonize(value)
+        .map_err(|e| PyValueError::new_err(format!("not a JSON value: {e}")))
+}
 use crate::html;
 
-/// One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong and,
-/// where it can be told, how to fix it.
+/// One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong, where it
+/// can be told how to fix it, and the value it is about (`input`).
 #[pyclass(module = "corrino", name = "Diagnostic", frozen, eq, hash)]
 #[derive(Clone, PartialEq, Eq)]
 pub struct Diagnostic(pub corrino_core::Diagnostic);
@@ -22,19 +29,22 @@ impl Hash for Diagnostic {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let d = &self.0;
         (&d.path, d.code, d.severity, &d.message, &d.hint).hash(state);
+        // A JSON value is not hashable itself; its text is, and equal values write the same text.
+        d.input.as_ref().map(ToString::to_string).hash(state);
     }
 }
 
 #[pymethods]
 impl Diagnostic {
     #[new]
-    #[pyo3(signature = (path, code, severity, message, hint = None))]
+    #[pyo3(signature = (path, code, severity, message, hint = None, input = None))]
     fn new(
         path: String,
         code: String,
         severity: String,
         message: String,
         hint: Option<String>,
+        input: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Ok(Diagnostic(corrino_core::Diagnostic {
             path,
@@ -42,7 +52,17 @@ impl Diagnostic {
             severity: parse_name::<Severity>("severity", &severity)?,
             message,
             hint,
+            input: input.map(json_value).transpose()?,
         }))
+    }
+
+    /// The diagnostic of a dict as `to_dict()` writes it (and `corrino validate --format json`, and the goldens
+    /// `fixtures/invalid/*.diagnostics.json`): an `input` key, `None` included, is the input; no key, none.
+    #[classmethod]
+    fn from_dict(_class: &Bound<'_, PyType>, value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        pythonize::depythonize::<corrino_core::Diagnostic>(value)
+            .map(Diagnostic)
+            .map_err(|e| PyValueError::new_err(format!("not a diagnostic: {e}")))
     }
 
     /// Where: a JSON pointer (RFC 6901) into the recipe, `""` for the whole document.
@@ -75,7 +95,17 @@ impl Diagnostic {
         self.0.hint.as_deref()
     }
 
-    /// The diagnostic as `corrino validate --format json` writes it (no `hint` key when there is none).
+    /// The value at `path` in the recipe as read, cut to a bounded size (see docs/diagnostics.md); `None` when
+    /// nothing is there (a missing field), which `to_dict()` tells from a `null` in the recipe by having no key.
+    #[getter]
+    fn input<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.0.input {
+            Some(value) => to_py(py, value),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    /// The diagnostic as `corrino validate --format json` writes it (no `hint` or `input` key when there is none).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0)
     }
@@ -86,8 +116,12 @@ impl Diagnostic {
             Some(hint) => quoted(hint)?,
             None => "None".to_owned(),
         };
+        let input = match &self.0.input {
+            Some(value) => format!(", input={}", to_py(py, value)?.repr()?),
+            None => String::new(),
+        };
         Ok(format!(
-            "Diagnostic(path={}, code={}, severity={}, message={}, hint={hint})",
+            "Diagnostic(path={}, code={}, severity={}, message={}, hint={hint}{input})",
             quoted(&self.0.path)?,
             quoted(self.0.code.as_str())?,
             quoted(self.0.severity.as_str())?,
@@ -99,23 +133,12 @@ impl Diagnostic {
         self.0.to_string()
     }
 
-    /// Pickles as the arguments of the constructor.
-    #[allow(clippy::type_complexity)]
+    /// Pickles as its dict, which `from_dict` reads back (an input of `None` stays one).
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
-    ) -> (
-        Bound<'py, PyType>,
-        (String, &'static str, &'static str, String, Option<String>),
-    ) {
-        let d = &slf.get().0;
-        let args = (
-            d.path.clone(),
-            d.code.as_str(),
-            d.severity.as_str(),
-            d.message.clone(),
-            d.hint.clone(),
-        );
-        (slf.get_type(), args)
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let from_dict = slf.get_type().getattr("from_dict")?;
+        Ok((from_dict, (to_py(slf.py(), &slf.get().0)?,)))
     }
 
     fn _repr_html_(&self) -> String {

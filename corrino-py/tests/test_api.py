@@ -53,8 +53,36 @@ def test_a_diagnostic_has_its_fields_and_compares_by_value() -> None:
     }
     assert "hint" not in corrino.Diagnostic("", "empty-input", "error", "m").to_dict()
     assert pickle.loads(pickle.dumps(d)) == d
+    assert d.input is None and "input" not in d.to_dict()
     with pytest.raises(AttributeError):
         d.path = "/y"  # type: ignore[misc]
+
+
+def test_a_diagnostic_carries_the_value_it_is_about() -> None:
+    found = corrino.validate(FIXTURES / "invalid" / "typo-in-field-name.json")
+    by_code = {d.code: d for d in found}
+    # The misspelled field's value; nothing for the field that is missing.
+    assert by_code["unknown-field"].input == "VM.GPU.A10.2"
+    assert by_code["unknown-field"].to_dict()["input"] == "VM.GPU.A10.2"
+    assert by_code["missing-field"].input is None and "input" not in by_code["missing-field"].to_dict()
+    assert "input='VM.GPU.A10.2'" in repr(by_code["unknown-field"])
+    # A value of `null` in the recipe is an input, which `to_dict`, `from_dict` and pickling keep apart from none.
+    null = corrino.validate({"recipe_mode": "service", "deployment_name": "x", "recipe_node_shape": None})
+    shape = next(d for d in null if d.path == "/recipe_node_shape")
+    assert shape.input is None and shape.to_dict()["input"] is None
+    assert corrino.Diagnostic.from_dict(shape.to_dict()) == shape
+    assert pickle.loads(pickle.dumps(shape)) == shape and "input" in pickle.loads(pickle.dumps(shape)).to_dict()
+    absent = corrino.Diagnostic.from_dict({k: v for k, v in shape.to_dict().items() if k != "input"})
+    assert absent != shape and hash(absent) != hash(shape)
+    # Built by hand, with an input: equal to what the dict gives, and hashable.
+    made = corrino.Diagnostic("/a", "wrong-type", "error", "m", input=[1, {"b": "c"}])
+    assert made.input == [1, {"b": "c"}] and made == corrino.Diagnostic.from_dict(made.to_dict())
+    assert len({made, corrino.Diagnostic.from_dict(made.to_dict())}) == 1
+    # A long value is cut to its documented bound.
+    long = corrino.validate({"recipe_mode": "service", "deployment_name": "x", "recipe_node_shap": "s" * 500})
+    assert next(d for d in long if d.code == "unknown-field").input == "s" * 100 + "…"
+    with pytest.raises(ValueError, match="not a diagnostic"):
+        corrino.Diagnostic.from_dict({"path": "/x"})
 
 
 def test_a_diagnostic_names_only_known_codes_and_severities() -> None:

@@ -53,10 +53,14 @@ def test_mypy_rejects_misuse(tmp_path: pathlib.Path) -> None:
         "n: int = corrino.plan('r.json').name\n"
         "corrino.simulate('r.json', 600)\n"
         "s: str = corrino.simulate('r.json').summary\n"
+        "r: int = corrino.simulate('r.json').summary['first_scale_up_at']\n"
+        "corrino.simulate('r.json').settings['shap']\n"
+        "k: str = corrino.tune('r.json')['chosen']['knobs']['threshold']\n"
+        "e: corrino.ScenarioError = {'kind': 'out-of-range'}\n"
     )
     result = mypy("mypy", "--strict", str(wrong))
     assert result.returncode == 1
-    assert result.stdout.count("error:") == 6, result.stdout
+    assert result.stdout.count("error:") == 10, result.stdout
 
 
 def test_the_stubs_match_the_extension_module() -> None:

@@ -1,5 +1,6 @@
 """The Rust goldens, read through Python: every fixture's plan, rendered objects, YAML and OCI documents, the
-pinned simulations, and the diagnostics the CLI reports for every broken recipe."""
+pinned simulations, and every broken recipe's diagnostics (`fixtures/invalid/<name>.diagnostics.json`), compared as
+values."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import pathlib
 
 import pytest
-from conftest import EXPECTED, GOLDEN_OPTIONS, INVALID, RECIPES, SIMULATED, cli_diagnostics
+from conftest import EXPECTED, GOLDEN_OPTIONS, INVALID, RECIPES, SIMULATED
 
 import corrino
 
@@ -53,10 +54,13 @@ def test_simulation_is_the_golden_simulation(path: pathlib.Path) -> None:
 
 
 @pytest.mark.parametrize("path", INVALID, ids=stem)
-def test_broken_recipes_give_what_the_cli_reports(path: pathlib.Path) -> None:
-    expected = cli_diagnostics(path.with_suffix(".expected").read_text())
+def test_broken_recipes_give_their_golden_diagnostics(path: pathlib.Path) -> None:
+    expected = json.loads(path.with_suffix(".diagnostics.json").read_text())
     assert expected, f"{path.name}: the golden lists no diagnostics"
-    assert corrino.validate(path).to_dicts() == expected
+    found = corrino.validate(path)
+    assert found.to_dicts() == expected
+    # Built back from the golden, each is the diagnostic itself (the input included, also when it is `null`).
+    assert [corrino.Diagnostic.from_dict(d) for d in expected] == list(found)
 
 
 def test_every_fixture_is_covered() -> None:

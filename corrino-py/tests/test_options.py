@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import pathlib
+import typing
 
 import pytest
 
@@ -22,9 +23,22 @@ def test_the_typed_dictionaries_are_current_with_the_rust_types() -> None:
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    assert tool.OUT.read_text() == tool.module(), "run `python corrino-py/tools/api_types.py`"
+    for module in tool.MODULES:
+        assert module.path.read_text() == tool.module(module), f"{module.path.name}: run `python corrino-py/tools/api_types.py`"
     # Every field of the Rust struct is a key of the typed dictionary.
     assert set(corrino.RenderOptions.__annotations__) >= {"namespace", "file_systems", "autoscaler_timing"}
+    # The simulator's values too: a scenario with every key of its typed dictionary (at the defaults the schema
+    # states) is read, and a simulation's parts hold exactly the keys of their typed dictionaries.
+    schema = json.loads((ROOT / "fixtures" / "api.schema.json").read_text())["$defs"]["Scenario"]["properties"]
+    scenario = {key: schema[key]["default"] for key in corrino.Scenario.__annotations__}
+    assert corrino.simulate(EXAMPLE, {**scenario, "duration_seconds": 900}) == corrino.simulate(EXAMPLE, {"duration_seconds": 900})
+    run = corrino.simulate(EXAMPLE, {"duration_seconds": 900})
+    assert set(run.summary) == set(corrino.SimulationSummary.__annotations__)
+    assert set(run.settings) == set(corrino.SimulationSettings.__annotations__)
+    assert all(set(sample) == set(corrino.SimulationSample.__annotations__) for sample in run.samples)
+    assert all(set(decision) == set(corrino.ScalingDecision.__annotations__) for decision in run.decisions)
+    forms = {typing.get_args(form.__annotations__["kind"])[0]: form for form in typing.get_args(corrino.SimulationEvent)}
+    assert run.events and all(set(event) == set(forms[event["kind"]].__annotations__) for event in run.events)
 
 
 def test_unknown_keywords_are_a_type_error_and_bad_values_a_value_error() -> None:

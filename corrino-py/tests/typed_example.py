@@ -25,7 +25,10 @@ def problems(recipe: corrino.RecipeInput) -> list[str]:
         severity: corrino.Severity = d.severity
         hint: str | None = d.hint
         lines.append(f"{severity}[{d.code}] {d.path}: {d.message}" + (f" ({hint})" if hint else ""))
-    as_dicts: list[dict[str, str]] = found.to_dicts()
+    as_dicts: list[dict[str, Any]] = found.to_dicts()
+    inputs: list[Any] = [d.input for d in found]
+    again: list[corrino.Diagnostic] = [corrino.Diagnostic.from_dict(d) for d in as_dicts]
+    assert again == list(found) and len(inputs) == len(found)
     assert len(as_dicts) == len(lines)
     return lines
 
@@ -42,16 +45,20 @@ def manifests(recipe: corrino.RecipeInput, scrape: corrino.ScrapeMode = "pod-mon
 
 
 def simulation(recipe: corrino.RecipeInput) -> str:
-    scenario: corrino.ScenarioInput = {
+    scenario: corrino.Scenario = {
         "duration_seconds": 600,
         "load": {"kind": "open-loop", "rate": {"kind": "constant", "rps": 2}},
     }
     run: corrino.Simulation = corrino.simulate(recipe, scenario, scrape_interval_seconds=15)
-    summary: corrino.JsonObject = run.summary
-    samples: list[corrino.JsonObject] = run.samples
-    settings: corrino.JsonObject = run.settings
-    decisions: list[corrino.JsonObject] = run.decisions
-    events: list[corrino.JsonObject] = run.events
+    summary: corrino.SimulationSummary = run.summary
+    samples: list[corrino.SimulationSample] = run.samples
+    settings: corrino.SimulationSettings = run.settings
+    decisions: list[corrino.ScalingDecision] = run.decisions
+    events: list[corrino.SimulationEvent] = run.events
+    first_scale_up: int | None = summary["first_scale_up_at"]
+    reasons: list[corrino.HpaReason] = [d["reason"] for d in decisions]
+    # An event's fields follow its kind.
+    requested: list[int] = [n for e in events if e["kind"] == "nodes-requested" for n in e["nodes"]]
     as_dict: dict[str, Any] = run.to_dict()
     csv: str = run.csv()
     svg: str = run.svg()
@@ -61,10 +68,25 @@ def simulation(recipe: corrino.RecipeInput) -> str:
         corrino.simulate(recipe, '{"duration": 600}')
     except corrino.SimulationError as error:
         print("refused:", error)
+    try:
+        corrino.simulate(recipe, {"load": {"kind": "closed-loop", "clients": 100_000_000}})
+    except corrino.SimulationError as error:
+        details: corrino.ScenarioError | None = error.details
+        if details is not None and details["kind"] == "out-of-range":
+            print("at most", details["range"]["max"], "at", details["field"])
     return (
-        f"{settings['shape']}: peak {summary['peak_spec_replicas']} replicas, {len(decisions)} decisions, "
+        f"{settings['shape']}: peak {summary['peak_spec_replicas']} replicas, {len(decisions)} decisions "
+        f"({', '.join(reasons)}), first scale-up at {first_scale_up}, {len(requested)} nodes requested, "
         f"{len(events)} events, {csv.count(chr(10))} CSV lines, {len(svg) + len(table)} characters of chart"
     )
+
+
+def search(recipe: corrino.RecipeInput) -> str:
+    space: corrino.SearchSpace = {"thresholds": [0.05, 0.1], "samples": 1, "seed": 7}
+    result: corrino.TuneResult = corrino.tune(recipe, "p95<5s", {"duration_seconds": 900}, space)
+    chosen: corrino.TunedSettings = result["chosen"]["knobs"]
+    rows: list[corrino.TuneRecord] = result["records"]
+    return f"{result['reason']}: threshold {chosen['threshold']}, {len(rows)} rows"
 
 
 def main() -> None:
@@ -88,6 +110,7 @@ def main() -> None:
         codes: list[str] = [d.code for d in error.diagnostics]
         print("refused:", codes)
     print(simulation(RECIPE))
+    print(search(RECIPE))
     print(corrino.__version__)
 
 

@@ -7,8 +7,6 @@
 //! This module is built without corrino-core's `promql-check` feature, so custom PromQL queries are not parsed
 //! here: the second module, `corrino_wasm_query` (crate `corrino-wasm-query`), checks them.
 
-mod convert;
-
 use std::collections::BTreeMap;
 
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
@@ -18,7 +16,7 @@ use js_sys::Error;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use convert::{
+use corrino_wasm_common::convert::{
     from_json_text, into_error, invalid_argument, optional, plan_options, recipe_bytes, to_js,
 };
 

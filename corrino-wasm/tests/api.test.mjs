@@ -1,9 +1,8 @@
-// The Node.js build against the fixtures and goldens of the Rust tests, and against the CLI: the same recipes must
-// give the same plans, objects and diagnostics in every language.
+// The Node.js build against the fixtures and goldens of the Rust tests: the same recipes must give the same plans,
+// objects and diagnostics (fixtures/invalid/<name>.diagnostics.json) in every language, compared as values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +25,7 @@ const jsonFiles = (dir) =>
 const stem = (file) => file.replace(/\.[a-z]+$/, '');
 const read = (dir, file) => readFileSync(join(dir, file));
 
-// The options of corrino-core/tests/render.rs, as JS writes them and as CLI flags.
+// The options of corrino-core/tests/render.rs, as JS writes them.
 const FILE_SYSTEM = 'ocid1.filesystem.oc1.iad.aaaaaaaaexamplefilesystem0001';
 const renderOptions = () => ({
   ...corrino.defaultRenderOptions(),
@@ -34,28 +33,16 @@ const renderOptions = () => ({
   tls_issuer: 'letsencrypt-prod',
   file_systems: { [FILE_SYSTEM]: { mount_target_ip: '10.0.10.20', export_path: '/models' } },
 });
-const renderFlags = [
-  '--base-domain', '203-0-113-10.nip.io',
-  '--tls-issuer', 'letsencrypt-prod',
-  '--file-system', `${FILE_SYSTEM}=10.0.10.20:/models`,
-];
 
-// The CLI, built from the same sources (scripts/wasm-tests.sh builds it first).
-const targetDir = process.env.CORRINO_TARGET_DIR ?? join(root, 'target');
-const cliPath = join(targetDir, 'debug', 'corrino');
-function cli(args) {
-  if (!existsSync(cliPath)) {
-    execFileSync('cargo', ['build', '-q', '-p', 'corrino-cli'], { cwd: root, stdio: 'inherit' });
-  }
-  try {
-    return execFileSync(cliPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    // `validate` exits 1 for recipes with errors; its report is still on standard output.
-    if (e.status === 1 && e.stdout) return e.stdout;
-    throw e;
-  }
-}
-const cliDiagnostics = (path) => JSON.parse(cli(['validate', '--format', 'json', path])).diagnostics;
+// The goldens of the Rust tests, as data: a broken recipe's diagnostics, a valid one's (in its plan), the objects a
+// recipe renders (the bodies of its apply plan, in apply order).
+const brokenRecipes = () => jsonFiles(invalidDir).filter((f) => !f.endsWith('.diagnostics.json'));
+const goldenDiagnostics = (file) => JSON.parse(read(invalidDir, `${stem(file)}.diagnostics.json`));
+const planDiagnostics = (file) => JSON.parse(read(expectedDir, `${stem(file)}.plan.json`)).diagnostics;
+const goldenObjects = (file) =>
+  JSON.parse(read(expectedDir, `${stem(file)}.apply.json`)).apply.steps
+    .filter((step) => !('node_selector' in step))
+    .map((step) => step.body);
 
 const hasCustomQuery = (plan) =>
   plan !== null &&
@@ -106,28 +93,31 @@ test('every service and shared pool fixture renders to its golden YAML and OCI d
   assert.ok(rendered >= 14, `only ${rendered} fixtures rendered`);
 });
 
-test('rendered objects equal `corrino render --format json`', () => {
+test('rendered objects are the bodies of the golden apply plan', () => {
+  let rendered = 0;
   for (const file of jsonFiles(recipesDir)) {
     if (!existsSync(join(expectedDir, `${stem(file)}.yaml`))) continue;
-    const expected = JSON.parse(cli(['render', '--format', 'json', ...renderFlags, join(recipesDir, file)])).items;
-    const rendered = corrino.render(read(recipesDir, file), renderOptions());
-    assert.deepStrictEqual(rendered.objects, expected, file);
+    const out = corrino.render(read(recipesDir, file), renderOptions());
+    assert.deepStrictEqual(out.objects, goldenObjects(file), file);
     assert.ok(
-      rendered.diagnostics.every((d) => d.severity !== 'error'),
+      out.diagnostics.every((d) => d.severity !== 'error'),
       file,
     );
+    rendered += 1;
   }
+  assert.ok(rendered >= 14, `only ${rendered} fixtures rendered`);
 });
 
-test('broken recipes give the diagnostics of `corrino validate`', () => {
-  const files = jsonFiles(invalidDir);
-  assert.ok(files.length >= 30, `only ${files.length} broken fixtures`);
+test('broken recipes give their golden diagnostics, as data', () => {
+  const files = brokenRecipes();
+  assert.ok(files.length >= 40, `only ${files.length} broken fixtures`);
+  let inputs = 0;
   for (const file of files) {
-    const expected = cliDiagnostics(join(invalidDir, file));
-    assert.ok(expected.length > 0, `${file}: the CLI found nothing`);
+    const expected = goldenDiagnostics(file);
+    assert.ok(expected.length > 0, `${file}: the golden lists nothing`);
     const bytes = read(invalidDir, file);
     assert.deepStrictEqual(query.validate(bytes), expected, `${file} (query module)`);
-    // The main module does not check custom queries: what it says is the CLI's list without those checks.
+    // The main module does not check custom queries: what it says is the golden list without those checks.
     const main = corrino.validate(bytes);
     if (hasCustomQuery(corrino.plan(bytes))) {
       assert.ok(main.every((d) => expected.some((e) => isDeepStrictEqual(e, d))), file);
@@ -135,13 +125,31 @@ test('broken recipes give the diagnostics of `corrino validate`', () => {
     } else {
       assert.deepStrictEqual(main, expected, file);
     }
+    inputs += main.filter((d) => 'input' in d).length;
   }
+  assert.ok(inputs >= 40, `only ${inputs} diagnostics carry their input`);
 });
 
-test('fixture recipes validate as with the CLI; custom queries need the query module', () => {
+test('a diagnostic carries the value it is about, cut to its bound', () => {
+  const [unknown, missing] = corrino.validate(read(invalidDir, 'typo-in-field-name.json'));
+  assert.deepStrictEqual([unknown.code, unknown.input], ['unknown-field', 'VM.GPU.A10.2']);
+  assert.deepStrictEqual([missing.code, 'input' in missing], ['missing-field', false]);
+  // `null` in the recipe is an input; a long string keeps 100 characters.
+  const nulls = corrino.validate({ recipe_mode: 'service', deployment_name: 'x', recipe_node_shape: null });
+  assert.equal(nulls.find((d) => d.path === '/recipe_node_shape').input, null);
+  const long = corrino.validate({ recipe_mode: 'service', deployment_name: 'x', recipe_node_shap: 's'.repeat(500) });
+  assert.equal(long.find((d) => d.code === 'unknown-field').input, `${'s'.repeat(100)}…`);
+  // A deployment group member's diagnostics carry their inputs in the member's plan too.
+  const group = JSON.parse(read(recipesDir, 'deployment-group-chat.json'));
+  group.deployment_group.deployments[0].recipe.recipe_node_shape = 'VM.GPU.A10.9';
+  const member = corrino.plan(group).members[0].diagnostics.find((d) => d.code === 'unknown-shape');
+  assert.deepStrictEqual([member.path, member.input], ['/recipe_node_shape', 'VM.GPU.A10.9']);
+});
+
+test('fixture recipes validate to the diagnostics of their golden plans; custom queries need the query module', () => {
   let custom = 0;
   for (const file of jsonFiles(recipesDir)) {
-    const expected = cliDiagnostics(join(recipesDir, file));
+    const expected = planDiagnostics(file);
     const bytes = read(recipesDir, file);
     assert.deepStrictEqual(query.validate(bytes), expected, `${file} (query module)`);
     if (hasCustomQuery(corrino.plan(bytes))) {

@@ -30,7 +30,9 @@ function resolve(doc, pointer) {
 function fixtureTexts() {
   const out = [];
   for (const dir of ['recipes', 'invalid']) {
-    for (const file of readdirSync(join(fixtures, dir)).filter((f) => f.endsWith('.json')).sort()) {
+    // `invalid/<name>.diagnostics.json` are the broken recipes' golden diagnostics, not recipes.
+    const recipes = readdirSync(join(fixtures, dir)).filter((f) => f.endsWith('.json') && !f.endsWith('.diagnostics.json'));
+    for (const file of recipes.sort()) {
       const bytes = readFileSync(join(fixtures, dir, file));
       out.push({ name: `${dir}/${file}`, bytes, text: bytes.toString('utf8') });
     }

@@ -1,5 +1,5 @@
 // Writes types/api.d.ts, the TypeScript form of the values the modules take and give (render options, plans,
-// diagnostics, shapes), from fixtures/api.schema.json (itself derived from corrino-core's types). `--check`
+// diagnostics, shapes, scenarios, simulations, searches), from fixtures/api.schema.json (itself derived from corrino-core's types). `--check`
 // compares instead of writing and fails when the file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,30 @@ export async function apiTypes() {
     Object.values(node).forEach(bareRefs);
   };
   bareRefs(schema);
+  // A schema that says nothing of its value (any JSON, such as a diagnostic's input) is `unknown`, not an object.
+  const SHAPING = ['type', '$ref', 'oneOf', 'anyOf', 'allOf', 'enum', 'const', 'items', 'properties'];
+  const anyValue = (node) => {
+    if (Array.isArray(node)) return node.forEach(anyValue);
+    if (node === null || typeof node !== 'object') return;
+    for (const value of Object.values(node.properties ?? {})) {
+      if (value && typeof value === 'object' && !SHAPING.some((k) => k in value)) value.tsType = 'unknown';
+    }
+    Object.values(node).forEach(anyValue);
+  };
+  anyValue(schema);
+  // An object with fields of its own and a choice of forms (serde's `flatten` of a tagged enum, such as an event's
+  // time beside its kind) becomes one union: the common fields are written into each form.
+  for (const def of Object.values(defs)) {
+    if (!def.properties || !Array.isArray(def.oneOf)) continue;
+    def.oneOf = def.oneOf.map((form) => ({
+      ...form,
+      properties: { ...def.properties, ...form.properties },
+      required: [...(def.required ?? []), ...(form.required ?? [])],
+    }));
+    delete def.properties;
+    delete def.required;
+    delete def.type;
+  }
   // Every definition is declared under its own name (an enum of documented constants would otherwise be inlined).
   for (const [name, def] of Object.entries(defs)) {
     def.title = name;
@@ -46,8 +70,8 @@ export async function apiTypes() {
   fromRecipe(schema);
   const text = await compile(schema, 'CorrinoApi', {
     bannerComment:
-      '// The values corrino takes and gives (render options, plans, diagnostics, shapes), generated from\n' +
-      '// fixtures/api.schema.json by tools/api-types.mjs: do not edit.',
+      '// The values corrino takes and gives (render options, plans, diagnostics, shapes, scenarios, simulations and\n' +
+      '// searches), generated from fixtures/api.schema.json by tools/api-types.mjs: do not edit.',
     additionalProperties: false,
     unknownAny: true,
     declareExternallyReferenced: true,

@@ -1,5 +1,5 @@
-// The values corrino takes and gives (render options, plans, diagnostics, shapes), generated from
-// fixtures/api.schema.json by tools/api-types.mjs: do not edit.
+// The values corrino takes and gives (render options, plans, diagnostics, shapes, scenarios, simulations and
+// searches), generated from fixtures/api.schema.json by tools/api-types.mjs: do not edit.
 import type { Recipe, RecipeMode } from "./recipe.js";
 
 
@@ -60,9 +60,6 @@ export type Code =
   | "cooldown-no-effect"
   | "polling-interval"
   | "query"
-  | "threshold-precision"
-  | "keda-admission-refused"
-  | "keda-admission-warning"
   | "team-not-created"
   | "autoscaling-not-applicable"
   | "pending-replicas"
@@ -269,33 +266,375 @@ export type FileSystemExport =
   | string
   | [unknown, unknown];
 /**
- * A KEDA release, 2.17.0 to 2.20.2, as text (`v` in front is also read).
- */
-export type KedaVersion =
-  | "2.17.0"
-  | "2.17.1"
-  | "2.17.2"
-  | "2.17.3"
-  | "2.18.0"
-  | "2.18.1"
-  | "2.18.2"
-  | "2.18.3"
-  | "2.19.0"
-  | "2.20.0"
-  | "2.20.1"
-  | "2.20.2"
-  | "2.17"
-  | "2.18"
-  | "2.19"
-  | "2.20";
-/**
- * A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).
- */
-export type KubernetesVersion = "1.33" | "1.34" | "1.35" | "1.36" | "1.37";
-/**
  * How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
  */
 export type ScrapeMode = "annotations" | "pod-monitor" | "service-monitor" | "none";
+/**
+ * What drives the scenario.
+ */
+export type Load =
+  | {
+      kind: "metric-trace";
+      trace: MetricTrace;
+    }
+  | {
+      kind: "open-loop";
+      rate: RateProfile;
+      requests?: RequestShape;
+    }
+  | {
+      /**
+       * Concurrent clients (`--num-concurrent-requests`).
+       */
+      clients: number;
+      kind: "closed-loop";
+      /**
+       * Stop sending once this many requests were sent (`--max-num-completed-requests`); `None` runs to the
+       * end of the scenario.
+       */
+      max_requests?: number | null;
+      requests?: RequestShape;
+      /**
+       * Seconds a client waits between an answer and its next request.
+       */
+      think_time_seconds?: number;
+    };
+/**
+ * How requests arrive over time in an open loop, in requests per second.
+ */
+export type RateProfile =
+  | {
+      kind: "constant";
+      /**
+       * Requests per second.
+       */
+      rps: number;
+    }
+  | {
+      /**
+       * Rate from the step on.
+       */
+      after_rps: number;
+      /**
+       * When the step happens.
+       */
+      at_seconds: number;
+      /**
+       * Rate before the step.
+       */
+      before_rps: number;
+      kind: "step";
+    }
+  | {
+      /**
+       * When it ends.
+       */
+      end_seconds: number;
+      /**
+       * Rate up to `start_seconds`.
+       */
+      from_rps: number;
+      kind: "ramp";
+      /**
+       * When the ramp starts.
+       */
+      start_seconds: number;
+      /**
+       * Rate from `end_seconds` on.
+       */
+      to_rps: number;
+    }
+  | {
+      /**
+       * Half the difference between peak and trough.
+       */
+      amplitude_rps: number;
+      kind: "diurnal";
+      /**
+       * The average rate.
+       */
+      mean_rps: number;
+      /**
+       * When the first peak happens.
+       */
+      peak_at_seconds: number;
+      /**
+       * Length of a cycle (86 400 s for a day).
+       */
+      period_seconds: number;
+    }
+  | {
+      /**
+       * Rate outside the burst.
+       */
+      base_rps: number;
+      /**
+       * How long it lasts.
+       */
+      duration_seconds: number;
+      kind: "spike";
+      /**
+       * Rate during the burst.
+       */
+      peak_rps: number;
+      /**
+       * When the burst starts.
+       */
+      start_seconds: number;
+    }
+  | {
+      kind: "table";
+      /**
+       * The points, by increasing time (see `parse_rate_csv`).
+       */
+      points: RatePoint[];
+    };
+/**
+ * A scenario field that breaks its bound. `field` is a JSON pointer into the scenario (`/load/clients`,
+ * `/load/rate/points/3/rps`).
+ */
+export type ScenarioError =
+  | {
+      /**
+       * Where.
+       */
+      field: string;
+      kind: "out-of-range";
+      range: ScenarioRange;
+      value: ScenarioNumber;
+    }
+  | {
+      /**
+       * Where.
+       */
+      field: string;
+      kind: "not-a-multiple";
+      /**
+       * The step, seconds.
+       */
+      step_seconds: number;
+      /**
+       * What it holds, seconds.
+       */
+      value: number;
+    }
+  | {
+      /**
+       * The point that does not follow its predecessor.
+       */
+      field: string;
+      kind: "not-increasing";
+      /**
+       * The time before it, seconds.
+       */
+      previous: number;
+      /**
+       * Its time, seconds.
+       */
+      t: number;
+    }
+  | {
+      /**
+       * `end_seconds`.
+       */
+      end: number;
+      /**
+       * Where (`…/end_seconds`).
+       */
+      field: string;
+      kind: "ramp-backwards";
+      /**
+       * `start_seconds`.
+       */
+      start: number;
+    }
+  | {
+      /**
+       * Where.
+       */
+      field: string;
+      kind: "empty";
+    }
+  | {
+      /**
+       * Where.
+       */
+      field: string;
+      kind: "too-many-points";
+      /**
+       * The most allowed.
+       */
+      max: number;
+      /**
+       * How many it has.
+       */
+      points: number;
+    }
+  | {
+      /**
+       * `duration_seconds`.
+       */
+      duration_seconds: number;
+      kind: "too-many-rows";
+      /**
+       * The most allowed.
+       */
+      max: number;
+      /**
+       * The rows the timeline would have.
+       */
+      rows: number;
+      /**
+       * `sample_interval_seconds`.
+       */
+      sample_interval_seconds: number;
+      /**
+       * The shortest sample interval that fits.
+       */
+      smallest_interval_seconds: number;
+    };
+/**
+ * A value as the scenario holds it: a whole number (kept exact up to `u64::MAX`) or any other number.
+ */
+export type ScenarioNumber = number;
+/**
+ * What a number reads as, for the words of a bound.
+ */
+export type ScenarioUnit =
+  | "seconds"
+  | "requests-per-second"
+  | "clients"
+  | "tokens"
+  | "tokens-per-second"
+  | "replicas"
+  | "nodes"
+  | "sequences"
+  | "requests"
+  | "plain";
+/**
+ * The HPA's condition reason, as the controller spells it.
+ */
+export type HpaReason =
+  | "ScalingDisabled"
+  | "CurrentAboveMaxReplicas"
+  | "CurrentBelowMinReplicas"
+  | "FailedGetExternalMetric"
+  | "ScaleUpStabilized"
+  | "ScaleDownStabilized"
+  | "ReadyForNewScale"
+  | "ScaleUpLimit"
+  | "ScaleDownLimit"
+  | "TooManyReplicas"
+  | "TooFewReplicas"
+  | "DesiredWithinRange";
+/**
+ * One event.
+ */
+export type SimulationEvent =
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      by: Controller;
+      /**
+       * Before.
+       */
+      from: number;
+      kind: "replicas-changed";
+      /**
+       * After.
+       */
+      to: number;
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      kind: "nodes-requested";
+      /**
+       * Their ids.
+       */
+      nodes: number[];
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      kind: "node-ready";
+      /**
+       * Its id.
+       */
+      node: number;
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      kind: "node-removed";
+      /**
+       * Its id.
+       */
+      node: number;
+      reason: ScanNote;
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      kind: "pod-ready";
+      /**
+       * Its node.
+       */
+      node: number | null;
+      /**
+       * Its id.
+       */
+      pod: number;
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      /**
+       * How many.
+       */
+      count: number;
+      kind: "requests-failed";
+    }
+  | {
+      /**
+       * When, in seconds.
+       */
+      t: number;
+      kind: "load-finished";
+    };
+/**
+ * Which controller changed the replica count.
+ */
+export type Controller = "hpa" | "keda";
+/**
+ * Why a scan did what it did.
+ */
+export type ScanNote =
+  | "no-change"
+  | "scale-up"
+  | "max-nodes-reached"
+  | "backoff"
+  | "waiting-for-nodes"
+  | "pods-too-new"
+  | "scale-down-in-cooldown"
+  | "scale-down"
+  | "provisioning-failed";
+/**
+ * The generations of vLLM's engine whose CPU work differs.
+ */
+export type Generation = "v0" | "v1";
 
 /**
  * The values corrino's library takes and gives, one property per value.
@@ -310,6 +649,12 @@ export interface Diagnostic {
    */
   hint?: string;
   /**
+   * The value at `path` in the document as read, cut to a bounded size (a string to 100 characters, arrays and
+   * objects to 10 items, two levels deep: see `docs/diagnostics.md`); absent when nothing is there (a missing
+   * field) or the path points into something else than the recipe.
+   */
+  input?: unknown;
+  /**
    * What is wrong, in one sentence, with the numbers that matter.
    */
   message: string;
@@ -321,17 +666,17 @@ export interface Diagnostic {
 }
 /**
  * A recipe with everything derived from it resolved where it could be; every part that a problem made unknown is
- * `None`. Rendering and simulation do not take a preview but a checked [`Plan`](super::Plan).
+ * `None`. Rendering and simulation do not take a preview but a checked `Plan`.
  */
 export interface Plan {
   /**
    * The capacity plan of a GPU workload.
    */
-  capacity?: Capacity | null;
+  capacity: Capacity | null;
   /**
    * The container port, when valid.
    */
-  container_port?: number | null;
+  container_port: number | null;
   diagnostics: Diagnostics;
   /**
    * GPUs per replica (0 for CPU workloads).
@@ -348,7 +693,7 @@ export interface Plan {
   /**
    * The recipe's mode.
    */
-  mode?: RecipeMode | null;
+  mode: RecipeMode | null;
   /**
    * A service's model: whether it fits its GPUs, and its cold-start budget.
    */
@@ -360,15 +705,15 @@ export interface Plan {
   /**
    * The canonical deployment name, when valid.
    */
-  name?: CanonicalName | null;
+  name: CanonicalName | null;
   /**
    * Node autoscaling, when asked for.
    */
-  node_autoscaling?: NodeAutoscaling | null;
+  node_autoscaling: NodeAutoscaling | null;
   /**
    * Pod autoscaling, when asked for.
    */
-  pod_autoscaling?: PodAutoscaling | null;
+  pod_autoscaling: PodAutoscaling | null;
   /**
    * The Kueue queue a job is submitted to (its team's).
    */
@@ -377,7 +722,7 @@ export interface Plan {
   /**
    * The node shape, when known.
    */
-  shape?: Shape | null;
+  shape: Shape | null;
   /**
    * A `team` recipe's team, as Kueue gets it.
    */
@@ -402,7 +747,7 @@ export interface Capacity {
   /**
    * The most nodes the pool may have, when known.
    */
-  max_nodes?: number | null;
+  max_nodes: number | null;
   /**
    * The most replicas the recipe asks for (`max_replicas`, or the fixed replica count).
    */
@@ -427,7 +772,7 @@ export interface Capacity {
   /**
    * Replicas the largest allowed pool holds, when known.
    */
-  replicas_that_fit?: number | null;
+  replicas_that_fit: number | null;
   /**
    * The node shape.
    */
@@ -473,31 +818,31 @@ export interface ServingArgs {
   /**
    * `--dtype`.
    */
-  dtype?: Arg | null;
+  dtype: Arg | null;
   /**
    * `--enforce-eager` (or `--no-enforce-eager`).
    */
-  enforce_eager?: Arg5 | null;
+  enforce_eager: Arg5 | null;
   /**
    * `--gpu-memory-utilization`.
    */
-  gpu_memory_utilization?: Arg4 | null;
+  gpu_memory_utilization: Arg4 | null;
   /**
    * `--kv-cache-dtype`.
    */
-  kv_cache_dtype?: Arg | null;
+  kv_cache_dtype: Arg | null;
   /**
    * `--max-model-len`.
    */
-  max_model_len?: Arg3 | null;
+  max_model_len: Arg3 | null;
   /**
    * `--max-num-seqs`.
    */
-  max_num_seqs?: Arg2 | null;
+  max_num_seqs: Arg2 | null;
   /**
    * `--model`, or the positional model of `vllm serve`: a Hugging Face id or a path in the container.
    */
-  model?: Arg | null;
+  model: Arg | null;
   /**
    * Whether the command line starts vLLM itself (`vllm serve`, `vllm.entrypoints…`).
    */
@@ -505,19 +850,19 @@ export interface ServingArgs {
   /**
    * `--pipeline-parallel-size` / `-pp`.
    */
-  pipeline_parallel_size?: Arg2 | null;
+  pipeline_parallel_size: Arg2 | null;
   /**
    * `--quantization` / `-q`.
    */
-  quantization?: Arg | null;
+  quantization: Arg | null;
   /**
    * `--served-model-name`: the name clients use, often the model's own name.
    */
-  served_model_name?: Arg | null;
+  served_model_name: Arg | null;
   /**
    * `--tensor-parallel-size` / `-tp`.
    */
-  tensor_parallel_size?: Arg2 | null;
+  tensor_parallel_size: Arg2 | null;
 }
 /**
  * A value read from the recipe, with where it was written.
@@ -680,7 +1025,7 @@ export interface KvFit {
   longest_sequence: number;
   /**
    * The longest single sequence that fits with the least overhead vLLM has been seen to need
-   * ([`OVERHEAD_FLOOR_BYTES`]).
+   * (`OVERHEAD_FLOOR_BYTES`).
    */
   longest_sequence_best_case: number;
   /**
@@ -835,12 +1180,12 @@ export interface ModelSpec {
   /**
    * The window of those layers, in tokens.
    */
-  window?: number;
+  window: number;
   /**
    * Layers whose attention only sees a window of recent tokens (sliding or chunked attention); vLLM's
    * hybrid KV cache (0.10 and later) keeps only that window for them.
    */
-  windowed_layers?: number;
+  windowed_layers: number;
 }
 /**
  * The cold-start budget of one replica.
@@ -858,7 +1203,7 @@ export interface StartupBudget {
    * Whether a restarted container resumes the weights' download (the hub's cache outlives it) rather than
    * starting it again.
    */
-  download_resumes?: boolean;
+  download_resumes: boolean;
   /**
    * Pulling the image onto a fresh node (the simulator's `image_pull_seconds`).
    */
@@ -903,6 +1248,7 @@ export interface StartupPart {
   source: string;
 }
 /**
+ * Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
  * A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
  */
 export interface Multinode {
@@ -991,7 +1337,7 @@ export interface PodAutoscaling {
   /**
    * The Prometheus server's URL, when the recipe names one (else the render options decide).
    */
-  server_address?: string | null;
+  server_address: string | null;
   /**
    * HPA `scaleDown.stabilizationWindowSeconds`.
    */
@@ -1062,15 +1408,15 @@ export interface Shape {
   /**
    * A known problem with this shape upstream, said to users.
    */
-  caveat?: string | null;
+  caveat: string | null;
   /**
    * Present for flexible shapes.
    */
-  flex?: FlexLimits | null;
+  flex: FlexLimits | null;
   /**
    * Its GPUs, if any.
    */
-  gpus?: Gpus | null;
+  gpus: Gpus | null;
   /**
    * Memory per node in GB (for flex shapes, the most).
    */
@@ -1171,7 +1517,7 @@ export interface ShapeQuota {
   /**
    * The GPU vendor of the shape, which decides the GPU resource's name; `None` for CPU shapes.
    */
-  vendor?: GpuVendor | null;
+  vendor: GpuVendor | null;
 }
 /**
  * One resource's limits in a ClusterQueue.
@@ -1180,11 +1526,11 @@ export interface ResourceQuota {
   /**
    * How much more it may borrow from the cohort.
    */
-  borrowing?: Quantity | null;
+  borrowing: Quantity | null;
   /**
    * How much of its idle quota it lends to the cohort.
    */
-  lending?: Quantity | null;
+  lending: Quantity | null;
   nominal: Quantity;
 }
 /**
@@ -1238,16 +1584,14 @@ export interface RenderOptions {
   ingress_class?: string | null;
   /**
    * How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
-   * [`MAX_JOB_BACKOFF_LIMIT`]).
+   * `MAX_JOB_BACKOFF_LIMIT`).
    */
   job_backoff_limit?: number;
   /**
    * How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
-   * [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+   * `MAX_JOB_TTL_SECONDS`); `None` keeps it, and its logs, until `corrino delete`.
    */
   job_ttl_seconds_after_finished?: number | null;
-  keda?: KedaVersion;
-  kubernetes?: KubernetesVersion;
   /**
    * Labels added to every object (the labels corrino sets itself are not replaced).
    */
@@ -1307,10 +1651,818 @@ export interface AutoscalerTiming {
   scanInterval?: string;
 }
 /**
- * The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
- * runs); an unknown field is refused.
+ * A scenario: every field has a default, so `{}` is the fixture's llmperf run for an hour. It is read only from an
+ * object (not from a list of its values), with unknown keys refused.
  */
-export interface Target {
-  keda?: KedaVersion;
-  kubernetes?: KubernetesVersion;
+export interface Scenario {
+  /**
+   * KEDA's `activationThreshold`.
+   */
+  activation_threshold?: number;
+  autoscaler_timing?: AutoscalerTiming;
+  /**
+   * How long to simulate, seconds.
+   */
+  duration_seconds?: number;
+  /**
+   * How often the HPA controller syncs (`--horizontal-pod-autoscaler-sync-period`), seconds.
+   */
+  hpa_sync_period_seconds?: number;
+  /**
+   * KEDA's `ignoreNullValues`: an empty result or NaN reads as 0 (true) or fails the trigger (false).
+   */
+  ignore_null_values?: boolean;
+  /**
+   * Image pull on a fresh node, seconds; `None` uses the cold-start budget's (from the image).
+   */
+  image_pull_seconds?: number | null;
+  /**
+   * Nodes Ready at the start; `None` starts with enough for the initial replicas, at least `min_nodes`.
+   */
+  initial_nodes?: number | null;
+  /**
+   * Replicas Ready at the start; `None` starts at `min_replicas` (a recipe already deployed and idle).
+   */
+  initial_replicas?: number | null;
+  /**
+   * The latency a request must not exceed to meet the service level, seconds (the default query's bound).
+   */
+  latency_bound_seconds?: number;
+  load?: Load;
+  /**
+   * Node provisioning, seconds; `None` uses the cold-start budget's, the default for the shape's class.
+   */
+  node_provisioning_seconds?: number | null;
+  /**
+   * Pod startup to Ready, seconds; `None` uses the model's cold-start budget (`corrino plan` shows it), or the
+   * default estimate when the model's size is unknown.
+   */
+  pod_startup_seconds?: number | null;
+  /**
+   * How often a row is added to the timeline, seconds.
+   */
+  sample_interval_seconds?: number;
+  /**
+   * How often Prometheus scrapes vLLM (`scrape_interval`), seconds.
+   */
+  scrape_interval_seconds?: number;
+  /**
+   * Seed of the request sizes and arrivals.
+   */
+  seed?: number;
+  /**
+   * The serving model of one replica; `None` estimates it from the shape.
+   */
+  serving?: ServingModel | null;
+  /**
+   * The simulation step, seconds (1 by default; every controller interval must be a multiple of it).
+   */
+  step_seconds?: number;
+}
+/**
+ * The query's value over time, replayed exactly instead of being computed from traffic.
+ */
+export interface MetricTrace {
+  /**
+   * The samples, by increasing time.
+   */
+  points: TracePoint[];
+}
+/**
+ * One sample of a recorded query value.
+ */
+export interface TracePoint {
+  /**
+   * Seconds from the start of the scenario.
+   */
+  t: number;
+  /**
+   * The query's value; `None` is an empty result (no series), which KEDA reads per `ignoreNullValues`.
+   */
+  value?: number | null;
+}
+/**
+ * One point of a request-rate table.
+ */
+export interface RatePoint {
+  /**
+   * Requests per second.
+   */
+  rps: number;
+  /**
+   * Seconds from the start of the scenario.
+   */
+  t: number;
+}
+/**
+ * The size of requests, in tokens, as llmperf describes them.
+ */
+export interface RequestShape {
+  /**
+   * Mean prompt length (`--mean-input-tokens`).
+   */
+  mean_input_tokens?: number;
+  /**
+   * Mean completion length (`--mean-output-tokens`).
+   */
+  mean_output_tokens?: number;
+  /**
+   * Its standard deviation (`--stddev-input-tokens`).
+   */
+  stddev_input_tokens?: number;
+  /**
+   * Its standard deviation (`--stddev-output-tokens`).
+   */
+  stddev_output_tokens?: number;
+}
+/**
+ * The serving model of one replica. See the module documentation for what each figure means.
+ */
+export interface ServingModel {
+  /**
+   * Duration of one decode step with a single sequence, in seconds.
+   */
+  decode_step_seconds: number;
+  /**
+   * What each token held in the running batch's KV cache adds to a decode step, in seconds (0 when absent).
+   */
+  decode_step_seconds_per_kv_token?: number;
+  /**
+   * What each running sequence adds to a decode step, in seconds.
+   */
+  decode_step_seconds_per_sequence: number;
+  /**
+   * Tokens the KV cache holds.
+   */
+  kv_cache_tokens: number;
+  /**
+   * The most sequences in the running batch (`--max-num-seqs`).
+   */
+  max_num_seqs: number;
+  /**
+   * Prompt tokens processed per second.
+   */
+  prefill_tokens_per_second: number;
+}
+/**
+ * The values a field may hold: `min` (or more than `min` when `min_exclusive`) up to `max`, in `unit`.
+ */
+export interface ScenarioRange {
+  /**
+   * The largest value, if any.
+   */
+  max: ScenarioNumber | null;
+  /**
+   * The smallest value, if any.
+   */
+  min: ScenarioNumber | null;
+  /**
+   * Whether `min` itself is excluded (a positive number: more than 0).
+   */
+  min_exclusive: boolean;
+  unit: ScenarioUnit;
+}
+/**
+ * The values each setting may take; an empty list takes the default values around the recipe's own. Bounds (any
+ * value outside them is refused): at most 16 values per setting, thresholds in (0, 1000], windows 15–3600 s,
+ * stabilization windows 0–3600 s, periods 1–1800 s, replicas and nodes 1–64, at most 2000 samples.
+ */
+export interface SearchSpace {
+  /**
+   * `max_nodes` values (recipes with node autoscaling).
+   */
+  max_nodes?: number[];
+  /**
+   * `max_replicas` values.
+   */
+  max_replicas?: number[];
+  /**
+   * `min_replicas` values.
+   */
+  min_replicas?: number[];
+  /**
+   * Random combinations to try besides the one-at-a-time variations (0: the default, 120).
+   */
+  samples?: number;
+  /**
+   * Scale-down periods, seconds.
+   */
+  scaling_periods_down_seconds?: number[];
+  /**
+   * Scale-up periods, seconds.
+   */
+  scaling_periods_up_seconds?: number[];
+  /**
+   * The seed of those combinations.
+   */
+  seed?: number;
+  /**
+   * Scale-down stabilization windows, seconds.
+   */
+  stabilization_windows_down_seconds?: number[];
+  /**
+   * Scale-up stabilization windows, seconds.
+   */
+  stabilization_windows_up_seconds?: number[];
+  /**
+   * `scaling_threshold` values.
+   */
+  thresholds?: number[];
+  /**
+   * Query windows, seconds.
+   */
+  windows_seconds?: number[];
+}
+/**
+ * A finished simulation.
+ */
+export interface Simulation {
+  /**
+   * The HPA's decisions, each time they changed.
+   */
+  decisions: ScalingDecision[];
+  /**
+   * What happened when.
+   */
+  events: SimulationEvent[];
+  notes: Diagnostics;
+  /**
+   * One row per sample interval.
+   */
+  samples: SimulationSample[];
+  settings: SimulationSettings;
+  summary: SimulationSummary;
+}
+/**
+ * One HPA sync whose outcome differed from the previous one: the "why" of the replica count.
+ */
+export interface ScalingDecision {
+  /**
+   * `spec.replicas` before the sync.
+   */
+  current_replicas: number;
+  /**
+   * The replica count after the sync.
+   */
+  desired_replicas: number;
+  /**
+   * The reason in words.
+   */
+  message: string;
+  /**
+   * The metric value the HPA received (KEDA's reading after `ignoreNullValues`), if any and not NaN.
+   */
+  metric: number | null;
+  /**
+   * What the metric alone asked for.
+   */
+  metric_replicas: number | null;
+  /**
+   * Ready pods at the sync.
+   */
+  ready_replicas: number;
+  reason: HpaReason;
+  /**
+   * Whether the sync changed the count.
+   */
+  rescaled: boolean;
+  /**
+   * When, in seconds.
+   */
+  t: number;
+}
+/**
+ * One row of the timeline.
+ */
+export interface SimulationSample {
+  /**
+   * Requests that finished since the previous row.
+   */
+  completed: number;
+  /**
+   * The HPA's last desired replica count.
+   */
+  hpa_desired: number;
+  /**
+   * Requests running or queued in the replicas.
+   */
+  in_flight: number;
+  /**
+   * Whether KEDA's trigger was active at its last poll.
+   */
+  keda_active: boolean;
+  /**
+   * Median latency of those, seconds.
+   */
+  latency_p50: number | null;
+  /**
+   * 95th percentile latency of those, seconds.
+   */
+  latency_p95: number | null;
+  /**
+   * Requests per second (open loop), active clients (closed loop), or 0 (metric trace).
+   */
+  load: number;
+  /**
+   * The metric as KEDA last read it (after `ignoreNullValues`); `None` when it failed, was NaN (KEDA before
+   * 2.20 passes NaN on), or was not read yet.
+   */
+  metric: number | null;
+  /**
+   * Pods with no node (Pending, unschedulable).
+   */
+  pending_replicas: number;
+  /**
+   * Nodes requested and not yet Ready.
+   */
+  provisioning_nodes: number;
+  /**
+   * Ready nodes.
+   */
+  ready_nodes: number;
+  /**
+   * Ready pods.
+   */
+  ready_replicas: number;
+  /**
+   * How many of those were slower than the latency bound.
+   */
+  slo_misses: number;
+  /**
+   * The Deployment's `spec.replicas`.
+   */
+  spec_replicas: number;
+  /**
+   * Pods bound to a node and starting.
+   */
+  starting_replicas: number;
+  /**
+   * Seconds from the start.
+   */
+  t: number;
+  /**
+   * The trigger's threshold.
+   */
+  threshold: number;
+}
+/**
+ * The values the simulation ran with, defaults resolved.
+ */
+export interface SimulationSettings {
+  cluster_autoscaler: ClusterAutoscalerConfig;
+  /**
+   * KEDA `cooldownPeriod`, seconds.
+   */
+  cooldown_seconds: number;
+  /**
+   * GPUs per node.
+   */
+  gpus_per_node: number;
+  /**
+   * HPA sync period, seconds.
+   */
+  hpa_sync_period_seconds: number;
+  /**
+   * Nodes at the start.
+   */
+  initial_nodes: number;
+  /**
+   * Replicas at the start.
+   */
+  initial_replicas: number;
+  /**
+   * The latency bound, seconds.
+   */
+  latency_bound_seconds: number;
+  /**
+   * KEDA `maxReplicaCount`.
+   */
+  max_replicas: number;
+  metric_type: MetricType;
+  /**
+   * KEDA `minReplicaCount`.
+   */
+  min_replicas: number;
+  pod_timing: PodTiming;
+  /**
+   * KEDA `pollingInterval`, seconds.
+   */
+  polling_interval_seconds: number;
+  /**
+   * The query: `default-latency` or the custom text.
+   */
+  query: string;
+  /**
+   * Replicas per node.
+   */
+  replicas_per_node: number;
+  /**
+   * Prometheus scrape interval, seconds.
+   */
+  scrape_interval_seconds: number;
+  serving: ServingModel;
+  /**
+   * What the calibrated serving model was derived from (also when the scenario gives its own).
+   */
+  serving_basis: ServingBasis | null;
+  /**
+   * Where the serving model comes from: `scenario`, `calibrated` (derived from the recipe's model, GPU and
+   * vLLM release: see `serving_basis`) or `a10-default` (a GPU without datasheet figures here).
+   */
+  serving_source: "scenario" | "calibrated" | "a10-default";
+  /**
+   * The node shape.
+   */
+  shape: string;
+  /**
+   * The trigger threshold.
+   */
+  threshold: number;
+  /**
+   * The threshold in milli-units, as the HPA receives it.
+   */
+  threshold_milli: number;
+}
+/**
+ * The Cluster Autoscaler's parameters for the recipe's node group.
+ */
+export interface ClusterAutoscalerConfig {
+  /**
+   * Whether the autoscaler manages the pool at all (a fixed pool has none).
+   */
+  enabled: boolean;
+  /**
+   * `maxNodeProvisionTime`, seconds.
+   */
+  max_node_provision_time_seconds: number;
+  /**
+   * The most nodes.
+   */
+  max_nodes: number;
+  /**
+   * The fewest nodes.
+   */
+  min_nodes: number;
+  /**
+   * How long a requested node takes to become Ready, seconds.
+   */
+  provisioning_seconds: number;
+  /**
+   * Recipe pods one node holds.
+   */
+  replicas_per_node: number;
+  /**
+   * `scaleDownDelayAfterAdd`, seconds.
+   */
+  scale_down_delay_after_add_seconds: number;
+  /**
+   * `scaleDownDelayAfterDelete`, seconds.
+   */
+  scale_down_delay_after_delete_seconds: number;
+  /**
+   * `scaleDownUnneededTime`, seconds.
+   */
+  scale_down_unneeded_time_seconds: number;
+  /**
+   * `scaleDownUtilizationThreshold` (GPU utilization for GPU nodes).
+   */
+  scale_down_utilization_threshold: number;
+  /**
+   * `scanInterval`, seconds.
+   */
+  scan_interval_seconds: number;
+  /**
+   * The share of a node's GPUs one pod takes (`gpus_per_replica / gpus_per_node`).
+   */
+  utilization_per_pod: number;
+}
+/**
+ * How long pods take to start.
+ */
+export interface PodTiming {
+  /**
+   * Extra time to pull the image on a node that never ran it, seconds.
+   */
+  image_pull_seconds: number;
+  /**
+   * From binding (image present) to Ready, seconds.
+   */
+  startup_seconds: number;
+}
+/**
+ * What the serving model was derived from, for the simulation's settings.
+ */
+export interface ServingBasis {
+  /**
+   * Whether any part is an estimate: a GPU without measurements, a model not in the catalog, or a release not
+   * read from the image.
+   */
+  estimate: boolean;
+  generation: Generation;
+  /**
+   * The GPU, and whether its efficiencies were measured or are the roofline estimate.
+   */
+  gpu: string;
+  /**
+   * The measurements those figures come from.
+   */
+  measurements: string;
+  /**
+   * The model and its format.
+   */
+  model: string;
+  /**
+   * `--tensor-parallel-size`.
+   */
+  tensor_parallel: number;
+  /**
+   * The vLLM release the image tag names, if it names one.
+   */
+  vllm_version: string | null;
+}
+/**
+ * Figures over the whole run.
+ */
+export interface SimulationSummary {
+  /**
+   * Simulated seconds.
+   */
+  duration_seconds: number;
+  /**
+   * When the Cluster Autoscaler first requested a node.
+   */
+  first_node_requested_at: number | null;
+  /**
+   * When the replica count first rose above its starting value.
+   */
+  first_scale_up_at: number | null;
+  /**
+   * Changes that reversed the previous change's direction within 5 minutes of it.
+   */
+  flapping_count: number;
+  /**
+   * Σ over time of the nodes (Ready or provisioning, as both are billed) × GPUs per node, in hours.
+   */
+  gpu_hours: number;
+  /**
+   * Median latency of all answered requests, seconds (the upper edge of a 2.2 %-wide bin).
+   */
+  latency_p50: number | null;
+  /**
+   * 95th percentile latency of all answered requests, seconds (the upper edge of a 2.2 %-wide bin).
+   */
+  latency_p95: number | null;
+  /**
+   * When a closed loop's last request was answered.
+   */
+  load_finished_at: number | null;
+  /**
+   * The most nodes (Ready or provisioning).
+   */
+  peak_nodes: number;
+  /**
+   * The most Ready pods.
+   */
+  peak_ready_replicas: number;
+  /**
+   * The highest `spec.replicas`.
+   */
+  peak_spec_replicas: number;
+  /**
+   * Σ over time of the pods waiting for a node, in pod-seconds.
+   */
+  pending_replica_seconds: number;
+  /**
+   * Requests answered.
+   */
+  requests_completed: number;
+  /**
+   * Requests lost with their pod, or sent while no replica was Ready (open loop).
+   */
+  requests_failed: number;
+  /**
+   * Requests still queued or running in a replica when the run ended: sent, never answered within it (an
+   * overloaded open loop leaves many).
+   */
+  requests_in_flight: number;
+  /**
+   * Requests the load sent: `requests_completed + requests_failed + requests_in_flight`.
+   */
+  requests_sent: number;
+  /**
+   * Changes of the replica count.
+   */
+  scale_events: number;
+  /**
+   * Seconds in which more than 5 % of the requests that finished were slower than the bound (that second's
+   * 95th percentile above it).
+   */
+  seconds_over_slo: number;
+  /**
+   * Answered requests slower than the latency bound.
+   */
+  slo_misses: number;
+  /**
+   * When the replica count, the Ready replicas and the node count last changed: steady from then on.
+   */
+  steady_state_at: number | null;
+}
+/**
+ * A search's outcome.
+ */
+export interface TuneResult {
+  /**
+   * Seconds over the objective allowed for it to count as met (1 % of the simulated time).
+   */
+  budget_seconds: number;
+  chosen: TuneEvaluation;
+  /**
+   * Simulated seconds per candidate.
+   */
+  duration_seconds: number;
+  /**
+   * Candidates simulated.
+   */
+  evaluated: number;
+  /**
+   * The Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first.
+   */
+  front: TuneEvaluation[];
+  /**
+   * Why those.
+   */
+  reason: string;
+  recipe: TuneEvaluation;
+  /**
+   * Whether the recipe's own settings are on the front.
+   */
+  recipe_on_front: boolean;
+  /**
+   * The front (and the recipe's own settings when they are not on it) as flat rows, for tables and data frames.
+   */
+  records: TuneRecord[];
+  /**
+   * The objective, as text.
+   */
+  slo: string;
+}
+/**
+ * One candidate's outcome.
+ */
+export interface TuneEvaluation {
+  /**
+   * Reversals of the replica count within five minutes of the previous change.
+   */
+  flaps: number;
+  /**
+   * GPU-hours billed (nodes Ready or provisioning × GPUs per node).
+   */
+  gpu_hours: number;
+  /**
+   * Whether these are the recipe's own settings.
+   */
+  is_recipe: boolean;
+  knobs: TunedSettings;
+  /**
+   * The 95th percentile latency over the run, seconds.
+   */
+  latency_p95: number | null;
+  /**
+   * The most nodes.
+   */
+  peak_nodes: number;
+  /**
+   * Requests answered.
+   */
+  requests_completed: number;
+  /**
+   * Requests lost with their pod or sent with no replica Ready.
+   */
+  requests_failed: number;
+  /**
+   * Changes of the replica count.
+   */
+  scale_events: number;
+  /**
+   * Seconds over the objective.
+   */
+  seconds_over_slo: number;
+  /**
+   * Requests slower than the objective's bound.
+   */
+  slow_requests: number;
+}
+/**
+ * The autoscaling settings a search varies.
+ */
+export interface TunedSettings {
+  /**
+   * `max_nodes`, for a recipe with node autoscaling.
+   */
+  max_nodes: number | null;
+  /**
+   * `max_replicas`.
+   */
+  max_replicas: number;
+  /**
+   * `min_replicas`.
+   */
+  min_replicas: number;
+  /**
+   * `scaling_period_down`, seconds.
+   */
+  scaling_period_down_seconds: number;
+  /**
+   * `scaling_period_up`, seconds.
+   */
+  scaling_period_up_seconds: number;
+  /**
+   * `stabilization_window_down`, seconds.
+   */
+  stabilization_window_down_seconds: number;
+  /**
+   * `stabilization_window_up`, seconds.
+   */
+  stabilization_window_up_seconds: number;
+  /**
+   * `scaling_threshold`.
+   */
+  threshold: number;
+  /**
+   * `collect_metrics_timespan`, seconds (the default query's window).
+   */
+  window_seconds: number;
+}
+/**
+ * One row of `TuneResult::records`: an evaluation with its settings flattened.
+ */
+export interface TuneRecord {
+  /**
+   * The chosen settings.
+   */
+  chosen: boolean;
+  /**
+   * Flaps.
+   */
+  flaps: number;
+  /**
+   * GPU-hours.
+   */
+  gpu_hours: number;
+  /**
+   * The recipe's own settings.
+   */
+  is_recipe: boolean;
+  /**
+   * The 95th percentile latency, seconds.
+   */
+  latency_p95: number | null;
+  /**
+   * `max_nodes`.
+   */
+  max_nodes: number | null;
+  /**
+   * `max_replicas`.
+   */
+  max_replicas: number;
+  /**
+   * `min_replicas`.
+   */
+  min_replicas: number;
+  /**
+   * On the Pareto front.
+   */
+  on_front: boolean;
+  /**
+   * Requests failed.
+   */
+  requests_failed: number;
+  /**
+   * `scaling_period_down`, seconds.
+   */
+  scaling_period_down_seconds: number;
+  /**
+   * `scaling_period_up`, seconds.
+   */
+  scaling_period_up_seconds: number;
+  /**
+   * Seconds over the objective.
+   */
+  seconds_over_slo: number;
+  /**
+   * `stabilization_window_down`, seconds.
+   */
+  stabilization_window_down_seconds: number;
+  /**
+   * `stabilization_window_up`, seconds.
+   */
+  stabilization_window_up_seconds: number;
+  /**
+   * `scaling_threshold`.
+   */
+  threshold: number;
+  /**
+   * `collect_metrics_timespan`, seconds.
+   */
+  window_seconds: number;
 }

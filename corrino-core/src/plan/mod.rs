@@ -19,6 +19,7 @@ use crate::capacity;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Pointer};
 use crate::document::{Format, Node};
 use crate::group;
+use crate::input;
 use crate::model::{self, ModelCatalog};
 use crate::recipe::convert::Sink;
 use crate::recipe::{self, Recipe, RecipeMode};
@@ -81,15 +82,22 @@ impl Planning {
 /// Reads recipe bytes (JSON or YAML) and plans them.
 #[must_use]
 pub fn plan_bytes(input: &[u8], options: &PlanOptions) -> Planning {
-    let (recipe, sink) = recipe::parse(input, Format::Auto);
-    finish(recipe, sink, options, true)
+    let (document, recipe, sink) = recipe::read(input, Format::Auto);
+    let mut planning = finish(recipe, sink, options, true);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning
 }
 
 /// Plans a recipe already held as JSON (as the bindings receive it).
 #[must_use]
 pub fn plan_json(value: &serde_json::Value, options: &PlanOptions) -> Planning {
-    let (recipe, sink) = recipe::from_node(&Node::from_json(value));
-    finish(recipe, sink, options, true)
+    let document = Node::from_json(value);
+    let (recipe, sink) = recipe::from_node(&document);
+    let mut planning = finish(recipe, sink, options, true);
+    attach_inputs(&mut planning, &document);
+    planning
 }
 
 /// Plans a typed recipe (built in code rather than parsed).
@@ -102,23 +110,78 @@ pub fn plan_recipe(recipe: &Recipe, options: &PlanOptions) -> Planning {
 /// built.
 #[must_use]
 pub fn validate_bytes(input: &[u8], options: &PlanOptions) -> Diagnostics {
-    let (recipe, sink) = recipe::parse(input, Format::Auto);
-    finish(recipe, sink, options, false).diagnostics
+    let (document, recipe, sink) = recipe::read(input, Format::Auto);
+    let mut planning = finish(recipe, sink, options, false);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning.diagnostics
+}
+
+/// Every diagnostic's `input`, looked up in the document as read, once every rule has run: the planning's list,
+/// the preview's, and each deployment group member's (whose paths are relative to its own recipe).
+fn attach_inputs(planning: &mut Planning, document: &Node) {
+    match &mut planning.preview {
+        Some(preview) => {
+            preview_inputs(preview, document);
+            // The planning's list is the preview's (see `finish`).
+            planning.diagnostics.clone_from(&preview.diagnostics);
+        }
+        None => input::attach(document, planning.diagnostics.iter_mut()),
+    }
+}
+
+fn preview_inputs(preview: &mut Preview, document: &Node) {
+    input::attach(document, preview.diagnostics.iter_mut());
+    if preview.members.is_empty() {
+        return;
+    }
+    // The members are the deployments that have a recipe, in order (as `resolve_in` plans them).
+    let deployments = preview
+        .recipe
+        .deployment_group
+        .as_ref()
+        .and_then(|group| group.deployments.as_deref())
+        .unwrap_or_default();
+    let nodes = document
+        .get("deployment_group")
+        .and_then(|group| group.get("deployments"));
+    let member_nodes = deployments
+        .iter()
+        .enumerate()
+        .filter(|(_, deployment)| deployment.recipe.is_some())
+        .map(|(i, _)| match nodes {
+            Some(Node::Array(items)) => items.get(i).and_then(|item| item.get("recipe")),
+            _ => None,
+        });
+    for (member, node) in preview.members.iter_mut().zip(member_nodes) {
+        if let Some(node) = node {
+            preview_inputs(member, node);
+        }
+    }
 }
 
 /// Plans a tree as [`document::read`](crate::document::read) or a [`TreeBuilder`](crate::document::TreeBuilder)
 /// gives it: how a binding plans values it holds (a dict) without writing them as text.
 #[must_use]
 pub fn plan_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Planning {
-    let (recipe, sink) = recipe::from_tree(tree);
-    finish(recipe, sink, options, true)
+    let (document, recipe, sink) = recipe::read_tree(tree);
+    let mut planning = finish(recipe, sink, options, true);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning
 }
 
 /// [`validate_bytes`] of a tree (see [`plan_tree`]).
 #[must_use]
 pub fn validate_tree(tree: (Option<Node<'_>>, Diagnostics), options: &PlanOptions) -> Diagnostics {
-    let (recipe, sink) = recipe::from_tree(tree);
-    finish(recipe, sink, options, false).diagnostics
+    let (document, recipe, sink) = recipe::read_tree(tree);
+    let mut planning = finish(recipe, sink, options, false);
+    if let Some(document) = &document {
+        attach_inputs(&mut planning, document);
+    }
+    planning.diagnostics
 }
 
 fn finish(recipe: Option<Recipe>, sink: Sink, options: &PlanOptions, checked: bool) -> Planning {

@@ -804,22 +804,36 @@ pub fn parse(input: &[u8], format: Format) -> (Option<Recipe>, Sink) {
     from_tree(document::read(input, format))
 }
 
+/// [`parse`], also giving the document as read (`None` when it could not be read), in which planning looks up each
+/// diagnostic's input.
+#[must_use]
+pub fn read(input: &[u8], format: Format) -> (Option<Node<'_>>, Option<Recipe>, Sink) {
+    read_tree(document::read(input, format))
+}
+
 /// Converts a tree as [`document::read`] or a [`document::TreeBuilder`] gives it (`None` when there is no tree, and
 /// the diagnostics of reading) into a [`Recipe`], the diagnostics of reading first.
 #[must_use]
-pub fn from_tree(
+pub fn from_tree(tree: (Option<Node<'_>>, Diagnostics)) -> (Option<Recipe>, Sink) {
+    let (_, recipe, sink) = read_tree(tree);
+    (recipe, sink)
+}
+
+/// [`from_tree`], also giving the tree back.
+#[must_use]
+pub fn read_tree(
     (node, read_diagnostics): (Option<Node<'_>>, Diagnostics),
-) -> (Option<Recipe>, Sink) {
+) -> (Option<Node<'_>>, Option<Recipe>, Sink) {
     let Some(node) = node else {
         let mut sink = Sink::default();
         sink.diagnostics = read_diagnostics;
-        return (None, sink);
+        return (None, None, sink);
     };
     let (recipe, mut sink) = from_node(&node);
     let mut all = read_diagnostics;
     all.extend(std::mem::take(&mut sink.diagnostics));
     sink.diagnostics = all;
-    (recipe, sink)
+    (Some(node), recipe, sink)
 }
 
 /// Parses, returning only the diagnostics of reading and structure (no rules).

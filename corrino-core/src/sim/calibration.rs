@@ -140,6 +140,7 @@ pub fn efficiency(gpu: &GpuFigures) -> Efficiency {
 
 /// The generations of vLLM's engine whose CPU work differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Generation {
     /// Before 0.8: the V0 engine (calibrated on 0.5.4).
@@ -306,6 +307,7 @@ pub fn serving_model(replica: &Replica<'_>) -> ServingModel {
 
 /// What the serving model was derived from, for the simulation's settings.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServingBasis {
     /// The GPU, and whether its efficiencies were measured or are the roofline estimate.
     pub gpu: String,

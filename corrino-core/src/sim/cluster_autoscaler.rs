@@ -111,6 +111,7 @@ pub fn parse_go_duration(text: &str) -> Option<i64> {
 
 /// The Cluster Autoscaler's parameters for the recipe's node group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClusterAutoscalerConfig {
     /// `scanInterval`, seconds.
     pub scan_interval_seconds: i64,
@@ -366,6 +367,7 @@ impl NodePool {
 
 /// Why a scan did what it did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ScanNote {
     /// Nothing to do.

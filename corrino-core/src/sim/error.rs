@@ -94,6 +94,7 @@ pub enum SimError {
 /// A scenario field that breaks its bound. `field` is a JSON pointer into the scenario (`/load/clients`,
 /// `/load/rate/points/3/rps`).
 #[derive(Clone, Debug, PartialEq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ScenarioError {
     /// A number outside its range.
@@ -190,6 +191,8 @@ impl ScenarioError {
 
 /// A value as the scenario holds it: a whole number (kept exact up to `u64::MAX`) or any other number.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ScenarioNumber"))]
 #[serde(untagged)]
 pub enum Number {
     /// A whole number.
@@ -233,6 +236,8 @@ impl From<f64> for Number {
 
 /// What a number reads as, for the words of a bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ScenarioUnit"))]
 #[serde(rename_all = "kebab-case")]
 pub enum Unit {
     /// Seconds, written as days, hours or minutes when they divide evenly (`31 days`).
@@ -301,6 +306,8 @@ fn write_seconds(f: &mut fmt::Formatter<'_>, value: Number) -> fmt::Result {
 
 /// The values a field may hold: `min` (or more than `min` when `min_exclusive`) up to `max`, in `unit`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ScenarioRange"))]
 pub struct Range {
     /// The smallest value, if any.
     pub min: Option<Number>,

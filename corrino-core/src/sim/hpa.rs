@@ -438,6 +438,41 @@ impl fmt::Display for Reason {
     }
 }
 
+impl Reason {
+    /// Every reason, in declaration order.
+    pub const ALL: [Reason; 12] = [
+        Reason::ScalingDisabled,
+        Reason::CurrentAboveMaxReplicas,
+        Reason::CurrentBelowMinReplicas,
+        Reason::FailedGetExternalMetric,
+        Reason::ScaleUpStabilized,
+        Reason::ScaleDownStabilized,
+        Reason::ReadyForNewScale,
+        Reason::ScaleUpLimit,
+        Reason::ScaleDownLimit,
+        Reason::TooManyReplicas,
+        Reason::TooFewReplicas,
+        Reason::DesiredWithinRange,
+    ];
+}
+
+/// A reason is written as the controller spells it ([`Reason::as_str`]), one of those [`Reason::ALL`] lists.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Reason {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HpaReason".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+        schemars::json_schema!({
+            "description": "The HPA's condition reason, as the controller spells it.",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
 /// Rounds a replica estimate up and caps it at `i32::MAX`, as the replica calculator does before converting.
 fn ceil_capped(replicas: f64) -> i32 {
     let rounded = replicas.ceil();
@@ -1378,6 +1413,28 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 10_000;
+
+    #[test]
+    fn every_reason_is_listed_once() {
+        // A new variant fails this match until it is listed in `Reason::ALL` too.
+        let position = |reason: Reason| match reason {
+            Reason::ScalingDisabled => 0,
+            Reason::CurrentAboveMaxReplicas => 1,
+            Reason::CurrentBelowMinReplicas => 2,
+            Reason::FailedGetExternalMetric => 3,
+            Reason::ScaleUpStabilized => 4,
+            Reason::ScaleDownStabilized => 5,
+            Reason::ReadyForNewScale => 6,
+            Reason::ScaleUpLimit => 7,
+            Reason::ScaleDownLimit => 8,
+            Reason::TooManyReplicas => 9,
+            Reason::TooFewReplicas => 10,
+            Reason::DesiredWithinRange => 11,
+        };
+        for (i, reason) in Reason::ALL.iter().enumerate() {
+            assert_eq!(position(*reason), i, "{reason}");
+        }
+    }
 
     fn rec(recommendation: i32, timestamp: i64) -> TimestampedRecommendation {
         TimestampedRecommendation {

@@ -287,6 +287,7 @@ fn parse_rows(text: &str) -> Result<Vec<Row>, TraceError> {
 
 /// One sample of a recorded query value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TracePoint {
     /// Seconds from the start of the scenario.
@@ -297,6 +298,7 @@ pub struct TracePoint {
 
 /// The query's value over time, replayed exactly instead of being computed from traffic.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricTrace {
     /// The samples, by increasing time.
@@ -456,6 +458,7 @@ impl MetricTrace {
 
 /// One point of a request-rate table.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RatePoint {
     /// Seconds from the start of the scenario.
@@ -498,6 +501,7 @@ pub fn parse_rate_csv(text: &str) -> Result<Vec<RatePoint>, TraceError> {
 
 /// How requests arrive over time in an open loop, in requests per second.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RateProfile {
     /// The same rate throughout.
@@ -768,6 +772,7 @@ fn table_rate(points: &[RatePoint], t: f64) -> f64 {
 
 /// The size of requests, in tokens, as llmperf describes them.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct RequestShape {
     /// Mean prompt length (`--mean-input-tokens`).
@@ -818,6 +823,7 @@ impl RequestShape {
 
 /// What drives the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Load {
     /// The query's value itself, replayed (no traffic, no latencies).

@@ -41,6 +41,7 @@ pub const DEFAULT_IMAGE_PULL_SECONDS: i64 = 90;
 
 /// How long pods take to start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PodTiming {
     /// From binding (image present) to Ready, seconds.
     pub startup_seconds: i64,

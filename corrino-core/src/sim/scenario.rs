@@ -13,9 +13,12 @@ use super::serving::ServingModel;
 use crate::manifest::oci::AutoscalerTiming;
 
 /// A scenario: every field has a default, so `{}` is the fixture's llmperf run for an hour. It is read only from an
-/// object (see the `Deserialize` impl below), with unknown keys refused.
+/// object (not from a list of its values), with unknown keys refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields, remote = "Self")]
+// `remote = "Self"` would name the schema `Self`.
+#[cfg_attr(feature = "schema", schemars(rename = "Scenario"))]
 pub struct Scenario {
     /// How long to simulate, seconds.
     pub duration_seconds: u64,

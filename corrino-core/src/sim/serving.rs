@@ -54,6 +54,7 @@ pub const MAX_WAITING_BATCHES: usize = 4096;
 
 /// The serving model of one replica. See the module documentation for what each figure means.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServingModel {
     /// The most sequences in the running batch (`--max-num-seqs`).

@@ -20,6 +20,8 @@ use crate::target::Target;
 
 /// The values the simulation ran with, defaults resolved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SimulationSettings"))]
 pub struct Settings {
     /// The node shape.
     pub shape: String,
@@ -42,6 +44,7 @@ pub struct Settings {
     /// The threshold in milli-units, as the HPA receives it.
     pub threshold_milli: i64,
     /// `Value` or `AverageValue`.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::autoscaling::MetricType"))]
     pub metric_type: &'static str,
     /// The query: `default-latency`, the custom text, or what a metric trace stands for.
     pub query: String,
@@ -57,6 +60,10 @@ pub struct Settings {
     pub serving: ServingModel,
     /// Where the serving model comes from: `scenario`, `calibrated` (derived from the pod's model, GPU and
     /// vLLM release: see `serving_basis`) or `a10-default` (a GPU without datasheet figures here).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("enum" = ["scenario", "calibrated", "a10-default"]))
+    )]
     pub serving_source: &'static str,
     /// What the calibrated serving model was derived from (also when the scenario gives its own).
     pub serving_basis: Option<super::calibration::ServingBasis>,

@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostics;
 
 /// Which controller changed the replica count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Controller {
     /// The HorizontalPodAutoscaler.
@@ -18,6 +19,7 @@ pub enum Controller {
 
 /// Something that happened, for the timeline's annotations.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EventKind {
     /// The Deployment's replica count changed.
@@ -64,6 +66,8 @@ pub enum EventKind {
 
 /// One event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SimulationEvent"))]
 pub struct Event {
     /// When, in seconds.
     pub t: i64,
@@ -74,6 +78,8 @@ pub struct Event {
 
 /// One HPA sync whose outcome differed from the previous one: the "why" of the replica count.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ScalingDecision"))]
 pub struct Decision {
     /// When, in seconds.
     pub t: i64,
@@ -90,6 +96,7 @@ pub struct Decision {
     /// Whether the sync changed the count.
     pub rescaled: bool,
     /// The controller's reason (`ScaleUpLimit`, `ScaleDownStabilized`, …).
+    #[cfg_attr(feature = "schema", schemars(with = "super::hpa::Reason"))]
     pub reason: &'static str,
     /// The reason in words.
     pub message: &'static str,
@@ -97,6 +104,8 @@ pub struct Decision {
 
 /// One row of the timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SimulationSample"))]
 pub struct Sample {
     /// Seconds from the start.
     pub t: i64,
@@ -137,6 +146,8 @@ pub struct Sample {
 
 /// Figures over the whole run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SimulationSummary"))]
 pub struct Summary {
     /// Simulated seconds.
     pub duration_seconds: i64,
@@ -184,6 +195,7 @@ pub struct Summary {
 
 /// A finished simulation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Simulation {
     /// The values used.
     pub settings: Settings,

@@ -125,6 +125,8 @@ impl fmt::Display for Slo {
 
 /// The autoscaling settings a search varies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TunedSettings"))]
 pub struct Knobs {
     /// `scaling_threshold`.
     pub threshold: f64,
@@ -183,6 +185,7 @@ impl Knobs {
 /// value outside them is refused): at most 16 values per setting, thresholds in (0, 1000], windows 15–3600 s,
 /// stabilization windows 0–3600 s, periods 1–1800 s, replicas and nodes 1–64, at most 2000 samples.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchSpace {
     /// `scaling_threshold` values.
@@ -678,6 +681,8 @@ pub fn with_knobs(plan: &Plan, knobs: &Knobs) -> Result<Plan, TuneError> {
 
 /// One candidate's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TuneEvaluation"))]
 pub struct Evaluation {
     /// The settings.
     pub knobs: Knobs,
@@ -784,6 +789,7 @@ pub fn pareto_front(evaluations: &[Evaluation]) -> Vec<usize> {
 
 /// A search's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TuneResult {
     /// The objective, as text.
     pub slo: String,
@@ -809,6 +815,8 @@ pub struct TuneResult {
 
 /// One row of [`TuneResult::records`]: an evaluation with its settings flattened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "TuneRecord"))]
 pub struct Record {
     /// GPU-hours.
     pub gpu_hours: f64,

@@ -1,11 +1,21 @@
 """corrino-core's validation, planning, rendering and autoscaling simulation of OCI AI Blueprints recipes (the native
 module)."""
 
+from collections.abc import Mapping
 from typing import Any, final
 
 from typing_extensions import Unpack
 
 from ._options import KedaVersion, KubernetesVersion, RenderOptions, ScrapeMode
+from ._simulation import (
+    ScalingDecision,
+    SearchSpace,
+    SimulationEvent,
+    SimulationSample,
+    SimulationSettings,
+    SimulationSummary,
+    TuneResult,
+)
 from ._types import (
     Diagnostics,
     JsonObject,
@@ -37,16 +47,28 @@ __version__: str
 
 @final
 class Diagnostic:
-    """One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong and,
-    where it can be told, how to fix it.
+    """One problem of a recipe: where (a JSON pointer), what kind (a stable code), how serious, what is wrong,
+    where it can be told how to fix it, and the value it is about (``input``).
 
     Equal when every field is; hashable; ``str()`` gives the one-line form ``error[code] /path: message``.
     """
 
     def __new__(
-        cls, path: str, code: str, severity: Severity, message: str, hint: str | None = None
+        cls,
+        path: str,
+        code: str,
+        severity: Severity,
+        message: str,
+        hint: str | None = None,
+        input: Any = None,
     ) -> Diagnostic:
-        """A diagnostic from its fields; ``ValueError`` for an unknown code or severity."""
+        """A diagnostic from its fields (``input=None``: none); ``ValueError`` for an unknown code or severity."""
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Diagnostic:
+        """The diagnostic of a dict as ``to_dict()`` writes it (as ``corrino validate --format json`` and the goldens
+        ``fixtures/invalid/*.diagnostics.json`` hold it): an ``input`` key, ``None`` included, is the input; no key,
+        none. ``ValueError`` for a dict that is not a diagnostic."""
 
     @property
     def path(self) -> str:
@@ -68,12 +90,19 @@ class Diagnostic:
     def hint(self) -> str | None:
         """How to fix it, where it can be told."""
 
-    def to_dict(self) -> dict[str, str]:
-        """The diagnostic as ``corrino validate --format json`` writes it (no ``hint`` key when there is none)."""
+    @property
+    def input(self) -> Any:
+        """The value at ``path`` in the recipe as read, as JSON data, cut to a bounded size (strings to 100
+        characters, arrays and objects to 10 items and two levels: see docs/diagnostics.md). ``None`` when nothing is
+        there (a missing field), which ``to_dict()`` tells from a ``null`` in the recipe by having no ``input`` key."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The diagnostic as ``corrino validate --format json`` writes it (no ``hint`` or ``input`` key when there is
+        none)."""
 
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
-    def __reduce__(self) -> tuple[type[Diagnostic], tuple[str, str, str, str, str | None]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
     def _repr_html_(self) -> str: ...
 
 @final
@@ -173,30 +202,30 @@ class Simulation:
     """
 
     @property
-    def settings(self) -> JsonObject:
+    def settings(self) -> SimulationSettings:
         """The values the simulation ran with, defaults resolved: ``shape``, ``min_replicas``, ``max_replicas``,
         ``threshold``, ``metric_type``, ``query``, the controller intervals, ``serving``, ``pod_timing``,
         ``cluster_autoscaler``, ``initial_replicas``, ``initial_nodes``, …"""
 
     @property
-    def samples(self) -> list[JsonObject]:
+    def samples(self) -> list[SimulationSample]:
         """The timeline, one row per sample interval: ``t``, ``load``, ``metric``, ``threshold``, ``keda_active``,
         ``hpa_desired``, ``spec_replicas``, ``ready_replicas``, ``starting_replicas``, ``pending_replicas``,
         ``ready_nodes``, ``provisioning_nodes``, ``in_flight``, ``completed``, ``latency_p50``, ``latency_p95``,
         ``slo_misses``."""
 
     @property
-    def decisions(self) -> list[JsonObject]:
+    def decisions(self) -> list[ScalingDecision]:
         """The HPA's syncs whose outcome differed from the previous one: ``t``, the replicas before and after, the
         metric, and the controller's ``reason`` (``ScaleUpLimit``, ``ScaleDownStabilized``, …) and ``message``."""
 
     @property
-    def events(self) -> list[JsonObject]:
+    def events(self) -> list[SimulationEvent]:
         """What happened when: each has ``t`` and a ``kind`` (``replicas-changed``, ``nodes-requested``,
         ``node-ready``, ``node-removed``, ``pod-ready``, ``requests-failed``, ``load-finished``) with its fields."""
 
     @property
-    def summary(self) -> JsonObject:
+    def summary(self) -> SimulationSummary:
         """Figures over the run: ``duration_seconds``, ``first_scale_up_at``, ``first_node_requested_at``,
         ``steady_state_at``, ``peak_spec_replicas``, ``peak_ready_replicas``, ``peak_nodes``, ``scale_events``,
         ``flapping_count``, request counts (``requests_sent`` = ``requests_completed`` + ``requests_failed`` +
@@ -365,11 +394,11 @@ def tune(
     /,
     slo: str = "p95<5s",
     scenario: ScenarioInput | None = None,
-    space: JsonObject | str | None = None,
+    space: SearchSpace | Mapping[str, Any] | str | None = None,
     *,
     keda: KedaVersion | None = None,
     kubernetes: KubernetesVersion | None = None,
-) -> JsonObject:
+) -> TuneResult:
     """The recipe's autoscaling settings searched with the simulator for a latency objective (``"p95<5s"``,
     ``"p50<800ms"``), as ``corrino tune`` does: a dict with ``recipe`` (the recipe's own outcome), ``chosen`` and
     ``reason``, ``front`` (the Pareto front of GPU-hours, seconds over the objective and flaps, cheapest first) and

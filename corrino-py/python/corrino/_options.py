@@ -74,11 +74,11 @@ class RenderOptions(TypedDict, total=False):
     file_systems: Mapping[str, FileSystemExport]
     #: The ingress class (upstream: `nginx`). Default: ``"nginx"``.
     ingress_class: Optional[str]
-    #: How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most
-    #: [`MAX_JOB_BACKOFF_LIMIT`]). Default: ``2``.
+    #: How often a job's failed pod is retried before the Job fails (`backoffLimit`, at most `MAX_JOB_BACKOFF_LIMIT`).
+    #: Default: ``2``.
     job_backoff_limit: int
     #: How long a finished Job is kept before Kubernetes deletes it (`ttlSecondsAfterFinished`, at most
-    #: [`MAX_JOB_TTL_SECONDS`]); `None` keeps it, and its logs, until `corrino delete`.
+    #: `MAX_JOB_TTL_SECONDS`); `None` keeps it, and its logs, until `corrino delete`.
     job_ttl_seconds_after_finished: Optional[int]
     #: The cluster's KEDA release (2.17.0, as OCI AI Blueprints installs it): the recipe is planned for it, and the
     #: ScaledObject holds only what it admits. With `kubernetes`, the target, written flat so that every face names it

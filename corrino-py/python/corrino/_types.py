@@ -9,6 +9,7 @@ from typing import Any, Literal, Union
 
 from . import _corrino
 from ._corrino import Diagnostic
+from ._simulation import Scenario, ScenarioError
 
 #: A recipe: a mapping (as ``json.load`` gives it), its JSON or YAML text, the bytes of a file, or a path. A ``str``
 #: is the recipe's text when it is blank, spans several lines or starts with ``{`` or ``[``; any other ``str`` names
@@ -16,8 +17,8 @@ from ._corrino import Diagnostic
 RecipeInput = Union[Mapping[str, Any], str, bytes, bytearray, os.PathLike[str]]
 
 #: A simulation scenario: a mapping (as ``json.load`` gives it) or its JSON text, every key optional (see
-#: ``simulate``).
-ScenarioInput = Union[Mapping[str, Any], str, bytes, bytearray]
+#: ``simulate``). ``Scenario`` types its keys: annotate a dict with it to have a type checker check them.
+ScenarioInput = Union[Scenario, Mapping[str, Any], str, bytes, bytearray]
 
 #: How serious a diagnostic is.
 Severity = Literal["error", "warning", "info"]
@@ -30,7 +31,7 @@ class Diagnostics(list[Diagnostic]):
     """Every problem of a recipe, in the order found (which is deterministic): a list of ``Diagnostic`` that a
     notebook shows as a table."""
 
-    def to_dicts(self) -> list[dict[str, str]]:
+    def to_dicts(self) -> list[dict[str, Any]]:
         """The diagnostics as plain dicts, as ``corrino validate --format json`` lists them."""
         return [d.to_dict() for d in self]
 
@@ -65,9 +66,9 @@ class SimulationError(ValueError):
     and the bound (``range`` with ``min``, ``max``, ``min_exclusive`` and ``unit``), as the CLI and JavaScript
     report them; ``None`` otherwise."""
 
-    details: JsonObject | None
+    details: ScenarioError | None
 
-    def __init__(self, message: str, details: JsonObject | None = None) -> None:
+    def __init__(self, message: str, details: ScenarioError | None = None) -> None:
         super().__init__(message)
         self.details = details
 

@@ -6,11 +6,6 @@
 //! that a recipe with a custom query gets exactly the diagnostics of `corrino validate`; `simulate` is the
 //! simulator module's `simulate`, with custom queries evaluated.
 
-#[path = "../../src/convert.rs"]
-mod convert;
-#[path = "../../sim/src/simulation.rs"]
-mod simulation;
-
 use std::collections::BTreeMap;
 
 use corrino_core::diagnostic::Pointer;
@@ -21,7 +16,10 @@ use js_sys::Error;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use convert::{into_error, invalid_argument, optional, plan_options, recipe_bytes, to_js};
+use corrino_wasm_common::convert::{
+    into_error, invalid_argument, optional, plan_options, recipe_bytes, to_js,
+};
+use corrino_wasm_common::simulation;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

@@ -7,7 +7,9 @@ import type {
 import * as query from "../../pkg-node/corrino_wasm_query.js";
 import type { QueryContext } from "../../pkg-node/corrino_wasm_query.js";
 import * as sim from "../../pkg-node/corrino_wasm_sim.js";
-import type { Scenario, Simulated, Simulation, SimulationEvent } from "../../pkg-node/corrino_wasm_sim.js";
+import type {
+  HpaReason, Scenario, ScenarioError, SearchSpace, Simulated, Simulation, SimulationError, SimulationEvent, TuneResult, Tuned,
+} from "../../pkg-node/corrino_wasm_sim.js";
 import init, { validate as validateInBrowser } from "../../pkg/corrino_wasm.js";
 import initQuery, { checkQuery } from "../../pkg/corrino_wasm_query.js";
 import initSim, { simulate as simulateInBrowser } from "../../pkg/corrino_wasm_sim.js";
@@ -26,7 +28,9 @@ const diagnostics: Diagnostic[] = corrino.validate(recipe);
 for (const d of diagnostics) {
   const where: string = d.path;
   const hint: string | undefined = d.hint;
-  if (d.severity === "error") console.log(where, d.code, d.message, hint);
+  // The value at `path`, as JSON; absent for a missing field.
+  const input: unknown = d.input;
+  if (d.severity === "error") console.log(where, d.code, d.message, hint, "input" in d ? input : "(none)");
 }
 corrino.validate("recipe_mode: service");
 corrino.validate(new Uint8Array([123, 125]));
@@ -78,6 +82,20 @@ if (simulation) {
   console.log(firstScaleUp, gpuHours, replicas, requestedNodes, reasons, simulation.settings.cluster_autoscaler.max_nodes);
 }
 const chart: string | null = simulated.chart;
+try {
+  sim.simulate(recipe, { load: { kind: "closed-loop", clients: 100_000_000 } });
+} catch (e) {
+  // A scenario past one of its bounds: the field, its value and the bound.
+  const details: ScenarioError | undefined = (e as SimulationError).details;
+  if (details?.kind === "out-of-range") console.log(details.field, details.value, details.range.max, details.range.unit);
+}
+const space: SearchSpace = { thresholds: [0.05, 0.1], samples: 1 };
+const tuned: Tuned = sim.tune(recipe, "p95<5s", { duration_seconds: 900 }, space);
+const result: TuneResult | null = tuned.result;
+if (result) {
+  const reasons: HpaReason[] = [];
+  console.log(result.chosen.knobs.threshold, result.records.filter((r) => r.on_front).length, result.reason, reasons);
+}
 const onNewer: Simulated = sim.simulate(recipe, scenario, { keda: "2.20.2" });
 const simulatedKeda: KedaVersion | undefined = onNewer.simulation?.settings.target.keda;
 console.log(simulatedKeda, query.simulate(recipe, undefined, target));
@@ -116,8 +134,12 @@ sim.simulate(recipe, { load: { kind: "closed-loop" } });
 const wrongRate: Scenario = { load: { kind: "open-loop", rate: { kind: "steady", rps: 1 } } };
 // @ts-expect-error: an event's fields depend on its kind
 const wrongEvent: SimulationEvent = { t: 0, kind: "node-ready", nodes: [1] };
+// @ts-expect-error: an unknown search space field
+const wrongSpace: SearchSpace = { threshold: [0.1] };
+// @ts-expect-error: a reason the HPA does not give
+const wrongReason: HpaReason = "ScaledUp";
 // @ts-expect-error: a KEDA release corrino does not model
 const wrongKeda: Target = { keda: "2.16" };
 // @ts-expect-error: a release is text
 corrino.render(recipe, { kubernetes: 1.34 });
-console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent, wrongKeda);
+console.log(typo, wrongType, wrongScrape, wrongScenario, wrongRate, wrongEvent, wrongSpace, wrongReason, wrongKeda);

@@ -1,6 +1,6 @@
 //! Values across the boundary: recipe arguments into bytes, results into plain JS objects, failures into `Error`s.
 //!
-//! The query module (`query/`) includes this file too, so both modules read recipes and report failures alike.
+//! Every module reads recipes and reports failures through these, so that they do it alike.
 
 use js_sys::{Error, JSON, Uint8Array};
 use serde::Serialize;

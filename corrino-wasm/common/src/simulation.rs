@@ -1,8 +1,8 @@
 //! `simulate` for the simulator module and the query module: a recipe and a scenario in, the simulation and its
 //! chart out.
 //!
-//! The query module includes this file too; the two differ only in which scaling queries corrino-core can evaluate
-//! (custom ones need its `promql-check` feature), so each module words that failure itself.
+//! The two modules differ only in which scaling queries corrino-core can evaluate (custom ones need its
+//! `promql-check` feature, which only the query module enables), so each module words that failure itself.
 
 use corrino_core::Diagnostics;
 use corrino_core::sim::{self, Scenario, SimError, Simulation};
@@ -60,7 +60,14 @@ pub fn simulated(
 /// its bounds a `details` property with the structured error (`kind`, `field`, `value`, `range`, …), as Python's
 /// `SimulationError.details` holds it.
 pub fn cannot_simulate(err: &SimError, more: &str) -> Error {
-    let error = Error::new(&format!("cannot simulate the recipe: {err}{more}"));
+    with_details(
+        Error::new(&format!("cannot simulate the recipe: {err}{more}")),
+        err,
+    )
+}
+
+/// `error` with, for a scenario past one of its bounds, a `details` property holding the structured error.
+pub fn with_details(error: Error, err: &SimError) -> Error {
     if let SimError::BadScenario(details) = err
         && let Ok(details) = to_js(details)
     {
