@@ -494,7 +494,7 @@ impl Diagnostics {
 
     /// The problems, in order, to complete them (with their inputs, once planning is done).
     pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Diagnostic> {
-        self.0.iter_mut()
+        Arc::make_mut(&mut self.0).iter_mut()
     }
 
     /// Whether there are no problems at all.

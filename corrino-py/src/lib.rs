@@ -127,6 +127,7 @@ fn simulate(
 /// `SimulationError` as `simulate` raises them, for whichever input cannot be simulated.
 #[pyfunction]
 #[pyo3(signature = (first, second, /, scenario = None, *, names = None, scrape_interval_seconds = None, keda = None, kubernetes = None))]
+#[allow(clippy::too_many_arguments)] // Python keywords, each a parameter as pyo3 reads them.
 fn compare<'py>(
     py: Python<'py>,
     first: &Bound<'py, PyAny>,

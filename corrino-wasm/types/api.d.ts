@@ -60,6 +60,9 @@ export type Code =
   | "cooldown-no-effect"
   | "polling-interval"
   | "query"
+  | "threshold-precision"
+  | "keda-admission-refused"
+  | "keda-admission-warning"
   | "team-not-created"
   | "autoscaling-not-applicable"
   | "pending-replicas"
@@ -79,6 +82,13 @@ export type Code =
   | "render-unsupported"
   | "placeholder"
   | "points-past-end"
+  | "input-kind"
+  | "no-autoscaler"
+  | "several-autoscalers"
+  | "scale-target-missing"
+  | "unsupported-target"
+  | "unsupported-autoscaling"
+  | "metric-trace-needed"
   | "internal";
 /**
  * How serious a problem is.
@@ -265,6 +275,30 @@ export type FileSystemExport =
     }
   | string
   | [unknown, unknown];
+/**
+ * A KEDA release, 2.17.0 to 2.20.2, as text (`v` in front is also read).
+ */
+export type KedaVersion =
+  | "2.17.0"
+  | "2.17.1"
+  | "2.17.2"
+  | "2.17.3"
+  | "2.18.0"
+  | "2.18.1"
+  | "2.18.2"
+  | "2.18.3"
+  | "2.19.0"
+  | "2.20.0"
+  | "2.20.1"
+  | "2.20.2"
+  | "2.17"
+  | "2.18"
+  | "2.19"
+  | "2.20";
+/**
+ * A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).
+ */
+export type KubernetesVersion = "1.33" | "1.34" | "1.35" | "1.36" | "1.37";
 /**
  * How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
  */
@@ -1248,7 +1282,6 @@ export interface StartupPart {
   source: string;
 }
 /**
- * Checks flex sizing, self-managed shapes, architecture and RDMA for the pool the recipe creates or uses.
  * A multinode service's group: how many whole nodes one replica spans, and whether they talk over RDMA.
  */
 export interface Multinode {
@@ -1592,6 +1625,8 @@ export interface RenderOptions {
    * `MAX_JOB_TTL_SECONDS`); `None` keeps it, and its logs, until `corrino delete`.
    */
   job_ttl_seconds_after_finished?: number | null;
+  keda?: KedaVersion;
+  kubernetes?: KubernetesVersion;
   /**
    * Labels added to every object (the labels corrino sets itself are not replaced).
    */
@@ -1689,6 +1724,17 @@ export interface Scenario {
    */
   latency_bound_seconds?: number;
   load?: Load;
+  /**
+   * The most nodes of the pool, for input without a node pool document (see `min_nodes`; 0 when only this is
+   * given).
+   */
+  max_nodes?: number | null;
+  /**
+   * The fewest nodes of the pool, for Kubernetes input without a node pool document (a recipe on a shared pool
+   * has none either). With `max_nodes`, the Cluster Autoscaler scales the pool between the two; alone, the pool
+   * has this many nodes. Neither: the pool holds exactly the nodes `maxReplicas` needs.
+   */
+  min_nodes?: number | null;
   /**
    * Node provisioning, seconds; `None` uses the cold-start budget's, the default for the shape's class.
    */
@@ -2009,9 +2055,13 @@ export interface SimulationSample {
  * The values the simulation ran with, defaults resolved.
  */
 export interface SimulationSettings {
+  /**
+   * `hpa` when a plain HorizontalPodAutoscaler scales the workload, without KEDA (left out for KEDA).
+   */
+  autoscaler?: string;
   cluster_autoscaler: ClusterAutoscalerConfig;
   /**
-   * KEDA `cooldownPeriod`, seconds.
+   * KEDA `cooldownPeriod`, seconds (0 without KEDA).
    */
   cooldown_seconds: number;
   /**
@@ -2035,25 +2085,29 @@ export interface SimulationSettings {
    */
   latency_bound_seconds: number;
   /**
-   * KEDA `maxReplicaCount`.
+   * KEDA `maxReplicaCount` (the HPA's `maxReplicas` without KEDA).
    */
   max_replicas: number;
   metric_type: MetricType;
   /**
-   * KEDA `minReplicaCount`.
+   * KEDA `minReplicaCount` (the HPA's `minReplicas` without KEDA).
    */
   min_replicas: number;
   pod_timing: PodTiming;
   /**
-   * KEDA `pollingInterval`, seconds.
+   * Pods per replica: a LeaderWorkerSet's group size, each pod on a node of its own (left out when 1).
+   */
+  pods_per_replica?: number;
+  /**
+   * KEDA `pollingInterval`, seconds (0 without KEDA).
    */
   polling_interval_seconds: number;
   /**
-   * The query: `default-latency` or the custom text.
+   * The query: `default-latency`, the custom text, or what a metric trace stands for.
    */
   query: string;
   /**
-   * Replicas per node.
+   * Replicas per node (pods per node for a group's pods).
    */
   replicas_per_node: number;
   /**
@@ -2066,7 +2120,7 @@ export interface SimulationSettings {
    */
   serving_basis: ServingBasis | null;
   /**
-   * Where the serving model comes from: `scenario`, `calibrated` (derived from the recipe's model, GPU and
+   * Where the serving model comes from: `scenario`, `calibrated` (derived from the pod's model, GPU and
    * vLLM release: see `serving_basis`) or `a10-default` (a GPU without datasheet figures here).
    */
   serving_source: "scenario" | "calibrated" | "a10-default";
@@ -2074,8 +2128,9 @@ export interface SimulationSettings {
    * The node shape.
    */
   shape: string;
+  target: Target;
   /**
-   * The trigger threshold.
+   * The trigger threshold (the metric's target without KEDA).
    */
   threshold: number;
   /**
@@ -2179,6 +2234,14 @@ export interface ServingBasis {
    * The vLLM release the image tag names, if it names one.
    */
   vllm_version: string | null;
+}
+/**
+ * The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
+ * runs); an unknown field is refused.
+ */
+export interface Target {
+  keda?: KedaVersion;
+  kubernetes?: KubernetesVersion;
 }
 /**
  * Figures over the whole run.

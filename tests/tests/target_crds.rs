@@ -106,10 +106,8 @@ fn walk(value: &Value, schema: &Value, path: &str, problems: &mut Vec<String>) {
             }
             None => problems.push(format!("{path}: {value} is not an array")),
         },
-        Some("string") => {
-            if !value.is_string() {
-                problems.push(format!("{path}: {value} is not a string"));
-            }
+        Some("string") if !value.is_string() => {
+            problems.push(format!("{path}: {value} is not a string"));
         }
         Some("integer") => match value.as_i64() {
             Some(n) => {
@@ -121,11 +119,10 @@ fn walk(value: &Value, schema: &Value, path: &str, problems: &mut Vec<String>) {
             }
             None => problems.push(format!("{path}: {value} is not an integer")),
         },
-        Some("boolean") => {
-            if !value.is_boolean() {
-                problems.push(format!("{path}: {value} is not a boolean"));
-            }
+        Some("boolean") if !value.is_boolean() => {
+            problems.push(format!("{path}: {value} is not a boolean"));
         }
+        Some("string" | "boolean") => {}
         Some(other) => problems.push(format!("{path}: the walk does not know type `{other}`")),
         None => {}
     }

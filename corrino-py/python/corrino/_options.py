@@ -6,7 +6,15 @@ Generated from fixtures/api.schema.json (corrino-core's ``RenderOptions``) by to
 from collections.abc import Mapping
 from typing import Literal, Optional, Tuple, TypedDict, Union
 
-__all__ = ["AutoscalerTiming", "Discovery", "FileSystemExport", "KedaVersion", "KubernetesVersion", "RenderOptions", "ScrapeMode"]
+__all__ = [
+    "AutoscalerTiming",
+    "Discovery",
+    "FileSystemExport",
+    "KedaVersion",
+    "KubernetesVersion",
+    "RenderOptions",
+    "ScrapeMode",
+]
 
 
 #: How Prometheus finds vLLM's `/metrics`, which also decides the labels the default query selects by.
@@ -44,7 +52,24 @@ class AutoscalerTiming(TypedDict, total=False):
 
 
 #: A KEDA release, 2.17.0 to 2.20.2, as text (`v` in front is also read).
-KedaVersion = Literal["2.17.0", "2.17.1", "2.17.2", "2.17.3", "2.18.0", "2.18.1", "2.18.2", "2.18.3", "2.19.0", "2.20.0", "2.20.1", "2.20.2", "2.17", "2.18", "2.19", "2.20"]
+KedaVersion = Literal[
+    "2.17.0",
+    "2.17.1",
+    "2.17.2",
+    "2.17.3",
+    "2.18.0",
+    "2.18.1",
+    "2.18.2",
+    "2.18.3",
+    "2.19.0",
+    "2.20.0",
+    "2.20.1",
+    "2.20.2",
+    "2.17",
+    "2.18",
+    "2.19",
+    "2.20",
+]
 
 
 #: A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).

@@ -59,6 +59,7 @@ __all__ = [
     "SimulationSample",
     "SimulationSettings",
     "SimulationSummary",
+    "Target",
     "TracePoint",
     "TuneEvaluation",
     "TuneRecord",
@@ -284,6 +285,12 @@ class Scenario(TypedDict, total=False):
     #: {"mean_input_tokens": 512.0, "mean_output_tokens": 512.0, "stddev_input_tokens": 10.0, "stddev_output_tokens":
     #: 10.0}, "think_time_seconds": 0.0}``.
     load: Load
+    #: The most nodes of the pool, for input without a node pool document (see `min_nodes`; 0 when only this is given).
+    max_nodes: Optional[int]
+    #: The fewest nodes of the pool, for Kubernetes input without a node pool document (a recipe on a shared pool has
+    #: none either). With `max_nodes`, the Cluster Autoscaler scales the pool between the two; alone, the pool has this
+    #: many nodes. Neither: the pool holds exactly the nodes `maxReplicas` needs.
+    min_nodes: Optional[int]
     #: Node provisioning, seconds; `None` uses the cold-start budget's, the default for the shape's class.
     node_provisioning_seconds: Optional[int]
     #: Pod startup to Ready, seconds; `None` uses the model's cold-start budget (`corrino plan` shows it), or the
@@ -367,12 +374,22 @@ class ServingBasis(TypedDict, total=True):
     vllm_version: Optional[str]
 
 
-class SimulationSettings(TypedDict, total=True):
-    """The values the simulation ran with, defaults resolved."""
+class Target(TypedDict, total=False):
+    """The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
+    runs); an unknown field is refused."""
 
+    #: The KEDA release that admits and runs the ScaledObject (2.17.0, as OCI AI Blueprints installs it). Default:
+    #: ``"2.17.0"``.
+    keda: KedaVersion
+    #: The Kubernetes minor release of the cluster, whose API server and HPA controller act on what KEDA writes (1.34,
+    #: the newest OKE offers). Default: ``"1.34"``.
+    kubernetes: KubernetesVersion
+
+
+class _SimulationSettingsRequired(TypedDict, total=True):
     #: The Cluster Autoscaler's parameters (including the provisioning delay).
     cluster_autoscaler: ClusterAutoscalerConfig
-    #: KEDA `cooldownPeriod`, seconds.
+    #: KEDA `cooldownPeriod`, seconds (0 without KEDA).
     cooldown_seconds: int
     #: GPUs per node.
     gpus_per_node: int
@@ -384,19 +401,19 @@ class SimulationSettings(TypedDict, total=True):
     initial_replicas: int
     #: The latency bound, seconds.
     latency_bound_seconds: float
-    #: KEDA `maxReplicaCount`.
+    #: KEDA `maxReplicaCount` (the HPA's `maxReplicas` without KEDA).
     max_replicas: int
     #: `Value` or `AverageValue`.
     metric_type: MetricType
-    #: KEDA `minReplicaCount`.
+    #: KEDA `minReplicaCount` (the HPA's `minReplicas` without KEDA).
     min_replicas: int
     #: Pod startup.
     pod_timing: PodTiming
-    #: KEDA `pollingInterval`, seconds.
+    #: KEDA `pollingInterval`, seconds (0 without KEDA).
     polling_interval_seconds: int
-    #: The query: `default-latency` or the custom text.
+    #: The query: `default-latency`, the custom text, or what a metric trace stands for.
     query: str
-    #: Replicas per node.
+    #: Replicas per node (pods per node for a group's pods).
     replicas_per_node: int
     #: Prometheus scrape interval, seconds.
     scrape_interval_seconds: int
@@ -404,15 +421,26 @@ class SimulationSettings(TypedDict, total=True):
     serving: ServingModel
     #: What the calibrated serving model was derived from (also when the scenario gives its own).
     serving_basis: Optional[ServingBasis]
-    #: Where the serving model comes from: `scenario`, `calibrated` (derived from the recipe's model, GPU and vLLM
+    #: Where the serving model comes from: `scenario`, `calibrated` (derived from the pod's model, GPU and vLLM
     #: release: see `serving_basis`) or `a10-default` (a GPU without datasheet figures here).
     serving_source: Literal["scenario", "calibrated", "a10-default"]
     #: The node shape.
     shape: str
-    #: The trigger threshold.
+    #: The KEDA and Kubernetes releases simulated: the plan's target.
+    target: Target
+    #: The trigger threshold (the metric's target without KEDA).
     threshold: float
     #: The threshold in milli-units, as the HPA receives it.
     threshold_milli: int
+
+
+class SimulationSettings(_SimulationSettingsRequired, total=False):
+    """The values the simulation ran with, defaults resolved."""
+
+    #: `hpa` when a plain HorizontalPodAutoscaler scales the workload, without KEDA (left out for KEDA).
+    autoscaler: str
+    #: Pods per replica: a LeaderWorkerSet's group size, each pod on a node of its own (left out when 1).
+    pods_per_replica: int
 
 
 class SimulationSample(TypedDict, total=True):
