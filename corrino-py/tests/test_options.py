@@ -28,13 +28,17 @@ def test_the_typed_dictionaries_are_current_with_the_rust_types() -> None:
     # Every field of the Rust struct is a key of the typed dictionary.
     assert set(corrino.RenderOptions.__annotations__) >= {"namespace", "file_systems", "autoscaler_timing"}
     # The simulator's values too: a scenario with every key of its typed dictionary (at the defaults the schema
-    # states) is read, and a simulation's parts hold exactly the keys of their typed dictionaries.
+    # states; None for an optional field written only when set) is read, and a simulation's parts hold exactly the
+    # keys of their typed dictionaries.
     schema = json.loads((ROOT / "fixtures" / "api.schema.json").read_text())["$defs"]["Scenario"]["properties"]
-    scenario = {key: schema[key]["default"] for key in corrino.Scenario.__annotations__}
+    scenario = {key: schema[key].get("default") for key in corrino.Scenario.__annotations__}
     assert corrino.simulate(EXAMPLE, {**scenario, "duration_seconds": 900}) == corrino.simulate(EXAMPLE, {"duration_seconds": 900})
     run = corrino.simulate(EXAMPLE, {"duration_seconds": 900})
     assert set(run.summary) == set(corrino.SimulationSummary.__annotations__)
-    assert set(run.settings) == set(corrino.SimulationSettings.__annotations__)
+    # Settings written only when they differ from the usual (a plain HPA, a group of pods) are optional keys.
+    settings = corrino.SimulationSettings
+    assert settings.__required_keys__ <= set(run.settings) <= set(settings.__annotations__)
+    assert settings.__optional_keys__ == {"autoscaler", "pods_per_replica"}
     assert all(set(sample) == set(corrino.SimulationSample.__annotations__) for sample in run.samples)
     assert all(set(decision) == set(corrino.ScalingDecision.__annotations__) for decision in run.decisions)
     forms = {typing.get_args(form.__annotations__["kind"])[0]: form for form in typing.get_args(corrino.SimulationEvent)}

@@ -47,10 +47,12 @@ OPTIONS = Module(
         "AutoscalerTiming",
         "KedaVersion",
         "KubernetesVersion",
+        "Target",
         "RenderOptions",
     ],
     docstring=[
-        "The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``.",
+        "The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``, and the",
+        "target (``keda``, ``kubernetes``) that every function takes.",
         "",
         "Generated from fixtures/api.schema.json (corrino-core's ``RenderOptions``) by tools/api_types.py: do not edit.",
     ],
@@ -78,7 +80,7 @@ SIMULATION = Module(
         "Generated from fixtures/api.schema.json (corrino-core's ``sim`` and ``tune`` types) by tools/api_types.py: do",
         "not edit.",
     ],
-    imports=["from ._options import AutoscalerTiming"],
+    imports=["from ._options import AutoscalerTiming, Target"],
 )
 
 MODULES = [OPTIONS, SIMULATION]

@@ -42,6 +42,7 @@ from ._options import (
     KubernetesVersion,
     RenderOptions,
     ScrapeMode,
+    Target,
 )
 from ._simulation import (
     ClusterAutoscalerConfig,
@@ -174,6 +175,7 @@ __all__ = [
     "SimulationSample",
     "SimulationSettings",
     "SimulationSummary",
+    "Target",
     "TracePoint",
     "TuneEvaluation",
     "TuneRecord",

@@ -1,4 +1,5 @@
-"""The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``.
+"""The render options as typed dictionaries: the keywords of ``render``, ``render_oci`` and ``render_yaml``, and the
+target (``keda``, ``kubernetes``) that every function takes.
 
 Generated from fixtures/api.schema.json (corrino-core's ``RenderOptions``) by tools/api_types.py: do not edit.
 """
@@ -14,6 +15,7 @@ __all__ = [
     "KubernetesVersion",
     "RenderOptions",
     "ScrapeMode",
+    "Target",
 ]
 
 
@@ -74,6 +76,18 @@ KedaVersion = Literal[
 
 #: A Kubernetes minor release, 1.33 to 1.37, as text (a patch level, `1.34.2`, and `v` in front are also read).
 KubernetesVersion = Literal["1.33", "1.34", "1.35", "1.36", "1.37"]
+
+
+class Target(TypedDict, total=False):
+    """The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
+    runs); an unknown field is refused."""
+
+    #: The KEDA release that admits and runs the ScaledObject (2.17.0, as OCI AI Blueprints installs it). Default:
+    #: ``"2.17.0"``.
+    keda: KedaVersion
+    #: The Kubernetes minor release of the cluster, whose API server and HPA controller act on what KEDA writes (1.34,
+    #: the newest OKE offers). Default: ``"1.34"``.
+    kubernetes: KubernetesVersion
 
 
 class RenderOptions(TypedDict, total=False):

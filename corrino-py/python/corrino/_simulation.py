@@ -8,7 +8,7 @@ not edit.
 
 from typing import List, Literal, Optional, TypedDict, Union
 
-from ._options import AutoscalerTiming
+from ._options import AutoscalerTiming, Target
 
 __all__ = [
     "ClusterAutoscalerConfig",
@@ -59,7 +59,6 @@ __all__ = [
     "SimulationSample",
     "SimulationSettings",
     "SimulationSummary",
-    "Target",
     "TracePoint",
     "TuneEvaluation",
     "TuneRecord",
@@ -372,18 +371,6 @@ class ServingBasis(TypedDict, total=True):
     tensor_parallel: int
     #: The vLLM release the image tag names, if it names one.
     vllm_version: Optional[str]
-
-
-class Target(TypedDict, total=False):
-    """The releases a recipe is planned, rendered and simulated for. Every field has a default (what OCI AI Blueprints
-    runs); an unknown field is refused."""
-
-    #: The KEDA release that admits and runs the ScaledObject (2.17.0, as OCI AI Blueprints installs it). Default:
-    #: ``"2.17.0"``.
-    keda: KedaVersion
-    #: The Kubernetes minor release of the cluster, whose API server and HPA controller act on what KEDA writes (1.34,
-    #: the newest OKE offers). Default: ``"1.34"``.
-    kubernetes: KubernetesVersion
 
 
 class _SimulationSettingsRequired(TypedDict, total=True):
