@@ -3,6 +3,7 @@
 //! none.
 
 mod common;
+use corrino_test_support as support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,7 +38,7 @@ impl Drop for Scratch {
 
 /// The example recipe with an environment value holding DEL (0x7f) and an escape character.
 fn recipe_with_control_characters(dir: &Scratch) -> String {
-    let text = std::fs::read_to_string(common::workspace().join(EXAMPLE)).expect("example");
+    let text = std::fs::read_to_string(support::workspace().join(EXAMPLE)).expect("example");
     let mut recipe: serde_json::Value = serde_json::from_str(&text).expect("json");
     recipe["recipe_container_env"] =
         serde_json::json!([{"key": "MARKER", "value": "a\u{7f}b\u{1b}[31mc"}]);
@@ -49,7 +50,7 @@ fn recipe_with_control_characters(dir: &Scratch) -> String {
 fn stdout_bytes(args: &[&str]) -> Vec<u8> {
     let output = Command::new(env!("CARGO_BIN_EXE_corrino"))
         .args(args)
-        .current_dir(common::workspace())
+        .current_dir(support::workspace())
         .env("NO_COLOR", "1")
         .output()
         .expect("run corrino");
@@ -162,7 +163,7 @@ fn a_day_of_json_is_a_few_writes() {
         .arg(&log)
         .arg(env!("CARGO_BIN_EXE_corrino"))
         .args(["simulate", EXAMPLE, "--format", "json", "--duration", "1d"])
-        .current_dir(common::workspace())
+        .current_dir(support::workspace())
         .stdout(std::process::Stdio::null())
         .status()
         .expect("strace");

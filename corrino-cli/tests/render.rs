@@ -1,6 +1,7 @@
 //! `corrino render`: YAML on standard output (warnings on standard error), files with `--out`, JSON, refusals.
 
 mod common;
+use corrino_test_support as support;
 
 fn corrino(args: &[&str]) -> (i32, String, String) {
     common::run(args, &[])
@@ -146,9 +147,10 @@ fn plan_shows_the_models_fit_and_cold_start_with_its_parts() {
     }
     // A 70B model on two A10s: refused before render, with the numbers and what would fit.
     let recipe = std::env::temp_dir().join(format!("corrino-70b-{}.json", std::process::id()));
-    let mut json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(common::workspace().join(EXAMPLE)).expect("example"))
-            .expect("json");
+    let mut json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(support::workspace().join(EXAMPLE)).expect("example"),
+    )
+    .expect("json");
     json["recipe_container_command_args"] = serde_json::json!([
         "--model",
         "meta-llama/Llama-3.3-70B-Instruct",

@@ -1,6 +1,7 @@
 //! `corrino simulate`: a summary for people, JSON for machines, the timeline as CSV and a chart as SVG.
 
 mod common;
+use corrino_test_support as support;
 
 const EXAMPLE: &str = "fixtures/recipes/autoscaling-example.json";
 
@@ -231,8 +232,8 @@ const FOUR_NODES: &str = "fixtures/recipes/node-autoscaling-a10-four-nodes.json"
 fn two_inputs_compare_side_by_side() {
     let (code, text, stderr) = common::run(&["simulate", EXAMPLE, "--compare", FOUR_NODES], &[]);
     assert_eq!(code, 0, "{stderr}");
-    let expected = common::workspace().join("fixtures/expected");
-    common::golden(&expected.join("autoscaling-example.compare.txt"), &text);
+    let expected = support::workspace().join("fixtures/expected");
+    support::golden(&expected.join("autoscaling-example.compare.txt"), &text);
     let dir = std::env::temp_dir().join(format!("corrino-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let chart = dir.join("both.svg");
@@ -250,7 +251,7 @@ fn two_inputs_compare_side_by_side() {
         &[],
     );
     assert_eq!(code, 0, "{stderr}");
-    common::golden(&expected.join("autoscaling-example.compare.json"), &json);
+    support::golden(&expected.join("autoscaling-example.compare.json"), &json);
     let svg = std::fs::read_to_string(&chart).expect("svg");
     assert!(svg.starts_with("<svg") && svg.contains("autoscaling-example.json (blue)"));
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");

@@ -2,6 +2,7 @@
 //! written recipe and patch, and the claim that the choice does better than the recipe's own settings.
 
 mod common;
+use corrino_test_support as support;
 
 use std::path::Path;
 
@@ -18,13 +19,13 @@ fn tune(extra: &[&str]) -> String {
 #[test]
 fn the_report_matches_its_goldens_and_the_readme_quotes_it() {
     let text = tune(&[]);
-    common::golden(
-        &common::workspace().join("fixtures/expected/autoscaling-example.tune.txt"),
+    support::golden(
+        &support::workspace().join("fixtures/expected/autoscaling-example.tune.txt"),
         &text,
     );
     let json = tune(&["--format", "json", "--jobs", "1"]);
-    common::golden(
-        &common::workspace().join("fixtures/expected/autoscaling-example.tune.json"),
+    support::golden(
+        &support::workspace().join("fixtures/expected/autoscaling-example.tune.json"),
         &json,
     );
     // The same search on one thread and on several gives the same result.
@@ -35,7 +36,7 @@ fn the_report_matches_its_goldens_and_the_readme_quotes_it() {
     // The README shows the comparison table exactly as the command prints it.
     let table_start = text.find("| | the recipe's").expect("a comparison table");
     let readme =
-        std::fs::read_to_string(common::workspace().join("README.md")).expect("the README");
+        std::fs::read_to_string(support::workspace().join("README.md")).expect("the README");
     assert!(
         readme.contains(&text[table_start..]),
         "the README's tuning table is stale: paste\n{}",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::{golden, workspace};
+use corrino_test_support::{golden, workspace};
 
 fn corrino(args: &[&str]) -> (i32, String, String) {
     common::run(args, &[])

@@ -3,15 +3,15 @@
 
 use std::path::Path;
 
-mod common;
-use common::{golden, json_recipes, workspace};
+use corrino_test_support as support;
+use support::{golden, json_recipes, workspace};
 
 use corrino_core::apply::{ApplyOptions, ApplyPlan, apply_plan, delete_plan};
 use corrino_core::manifest::{self, RenderOptions, ScrapeMode};
 use corrino_core::{PlanOptions, plan_bytes};
 
 fn options() -> RenderOptions {
-    common::fixture_render_options()
+    support::fixture_render_options()
 }
 
 /// The plan as reviewable JSON: bodies parsed, so the golden shows objects rather than escaped strings.

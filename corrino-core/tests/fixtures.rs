@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use corrino_core::{Code, Diagnostics, PlanOptions, Severity, plan_bytes, validate_bytes};
 
-mod common;
-use common::{golden, workspace};
+use corrino_test_support as support;
+use support::{golden, workspace};
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("fixtures").join(dir))

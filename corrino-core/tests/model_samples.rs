@@ -12,11 +12,10 @@ use corrino_core::model::{Engine, ModelCatalog, Recognition, Scaling, assess};
 use corrino_core::recipe::{self, Recipe, RecipeMode};
 use corrino_core::{Format, Severity, ShapeCatalog};
 
-#[path = "common/mod.rs"]
-mod common;
+use corrino_test_support as support;
 
 fn samples_dir() -> Option<PathBuf> {
-    let root = std::fs::canonicalize(common::workspace()).ok()?;
+    let root = std::fs::canonicalize(support::workspace()).ok()?;
     root.ancestors()
         .take(3)
         .map(|a| a.join("shared/reference/oci-ai-blueprints/samples"))

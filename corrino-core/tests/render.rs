@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod common;
-use common::{golden, json_recipes, lands_on, workspace};
+use corrino_test_support as support;
+use support::{golden, json_recipes, lands_on, workspace};
 
 use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
 use corrino_core::{Code, Plan, PlanOptions, RecipeMode, plan_bytes};
 
 fn options() -> RenderOptions {
-    common::fixture_render_options()
+    support::fixture_render_options()
 }
 
 /// Compares with the golden file, or, when there is nothing to compare, checks that no stale golden is left.

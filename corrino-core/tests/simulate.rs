@@ -4,8 +4,8 @@
 //! the bindings compare their own output with the same files. Regenerate with `UPDATE_GOLDEN=1 cargo test` and
 //! review the diff.
 
-mod common;
-use common::{golden, json_recipes, workspace};
+use corrino_test_support as support;
+use support::{golden, json_recipes, workspace};
 
 use corrino_core::manifest;
 use corrino_core::sim::{self, Scenario, SimError};

@@ -2,7 +2,7 @@
 //! scenario of scans over time, run against `corrino_core::sim::cluster_autoscaler`. Every case cites the FAQ section
 //! and lines it comes from; the test prints how many there are and fails listing every step that does not match.
 
-mod common;
+use corrino_test_support as support;
 
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -253,7 +253,7 @@ fn check_defaults(expect: &Json) -> Result<usize, String> {
 
 #[test]
 fn cluster_autoscaler_faq_timing_rules() {
-    let path = common::workspace().join("fixtures/upstream-cases/cluster-autoscaler/faq.json");
+    let path = support::workspace().join("fixtures/upstream-cases/cluster-autoscaler/faq.json");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file: CaseFile =
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

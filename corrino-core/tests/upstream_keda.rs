@@ -7,7 +7,7 @@
 //! The test prints how many cases and (case, release) runs each file holds, and fails listing every case that
 //! does not pass.
 
-mod common;
+use corrino_test_support as support;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -48,7 +48,7 @@ struct Case {
 }
 
 fn case_files() -> Vec<PathBuf> {
-    let dir = common::workspace().join("fixtures/upstream-cases/keda");
+    let dir = support::workspace().join("fixtures/upstream-cases/keda");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("entry").path())

@@ -7,12 +7,11 @@ use std::process::Command;
 
 use corrino_core::{Code, PlanOptions, plan_bytes};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::workspace;
+use corrino_test_support as support;
+use support::workspace;
 
 fn ready() -> bool {
-    common::schema_package_ready("ajv")
+    support::schema_package_ready("ajv")
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {

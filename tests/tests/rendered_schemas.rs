@@ -18,9 +18,8 @@ use corrino_core::{PlanOptions, plan_bytes};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::{fixture_render_options, json_recipes, workspace};
+use corrino_test_support as support;
+use support::{fixture_render_options, json_recipes, workspace};
 
 fn reference() -> Option<PathBuf> {
     let dir = workspace().join("../shared/reference");
@@ -29,7 +28,7 @@ fn reference() -> Option<PathBuf> {
 
 /// Whether the validator can run; fails the test when it must.
 fn validator_ready() -> bool {
-    common::schema_package_ready("kubernetes-models")
+    support::schema_package_ready("kubernetes-models")
 }
 
 /// Renders `recipe` with `options` into `dir/<stem>.yaml`; returns whether it rendered Kubernetes objects (a recipe

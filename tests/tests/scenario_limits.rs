@@ -10,9 +10,8 @@ use corrino_core::sim::{self, Load, MetricTrace, RateProfile, RequestShape, Scen
 use corrino_core::{Code, Plan, PlanOptions, plan_bytes, plan_json};
 use serde_json::{Value, json};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::{golden, workspace};
+use corrino_test_support as support;
+use support::{golden, workspace};
 
 fn example() -> Value {
     let text =

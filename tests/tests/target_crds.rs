@@ -22,9 +22,8 @@ use corrino_core::manifest::{self, Manifest, RenderOptions, ScrapeMode};
 use corrino_core::{KedaVersion, KubernetesVersion, PlanOptions, Target, plan_bytes};
 use serde_json::Value;
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::{fixture_render_options, json_recipes, workspace};
+use corrino_test_support as support;
+use support::{fixture_render_options, json_recipes, workspace};
 
 const REQUIRE: &str = "CORRINO_REQUIRE_KEDA_CRDS";
 

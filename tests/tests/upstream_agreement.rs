@@ -22,9 +22,8 @@ use corrino_core::sim::load::Rng;
 use corrino_core::{Code, Diagnostic, PlanOptions, Severity, plan_bytes};
 use serde_json::{Value, json};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::workspace;
+use corrino_test_support as support;
+use support::workspace;
 
 const REQUIRE: &str = "CORRINO_REQUIRE_AGREEMENT";
 

@@ -10,9 +10,8 @@ use std::path::PathBuf;
 use corrino_core::manifest;
 use corrino_core::{Code, Plan, PlanOptions, plan_bytes};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::{lands_on, workspace};
+use corrino_test_support as support;
+use support::{lands_on, workspace};
 
 fn samples_dir() -> Option<PathBuf> {
     let dir = workspace().join("../shared/reference/oci-ai-blueprints/samples");
@@ -163,7 +162,7 @@ fn upstream_services_on_shared_pools_land_on_an_upstream_shared_pool() {
     if all.is_empty() {
         return;
     }
-    let options = common::fixture_render_options();
+    let options = support::fixture_render_options();
     let mut pools = Vec::new();
     let mut services = Vec::new();
     for (name, bytes) in &all {
@@ -219,7 +218,7 @@ fn the_upstream_deployment_group_renders_with_its_references_resolved() {
     let manifests = manifest::render_bytes(
         bytes,
         &PlanOptions::default(),
-        &common::fixture_render_options(),
+        &support::fixture_render_options(),
     )
     .unwrap_or_else(|d| panic!("{d}"))
     .manifests;
@@ -275,7 +274,7 @@ fn every_valid_upstream_sample_renders() {
             continue;
         };
         valid += 1;
-        let mut options = common::fixture_render_options();
+        let mut options = support::fixture_render_options();
         for ocid in std::str::from_utf8(bytes)
             .unwrap_or_default()
             .split('"')

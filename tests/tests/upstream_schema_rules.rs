@@ -9,9 +9,8 @@
 use corrino_core::{Code, Diagnostic, PlanOptions, Severity, plan_bytes};
 use serde_json::{Value, json};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::workspace;
+use corrino_test_support as support;
+use support::workspace;
 
 fn example() -> Value {
     let text =

@@ -14,9 +14,8 @@ use std::process::Command;
 
 use serde_json::{Map, Value, json};
 
-#[path = "../../corrino-core/tests/common/mod.rs"]
-mod common;
-use common::workspace;
+use corrino_test_support as support;
+use support::workspace;
 
 const PIECES: &[&str] = &[
     "0",
@@ -243,7 +242,7 @@ fn pyyaml_reads_what_corrino_writes() {
 
 #[test]
 fn js_yaml_reads_what_corrino_writes() {
-    if !common::schema_package_ready("js-yaml") {
+    if !support::schema_package_ready("js-yaml") {
         assert!(
             !required(),
             "npm ci --prefix tests/schema is required (CORRINO_REQUIRE_YAML_READERS)"

@@ -1,14 +1,10 @@
-//! What the CLI tests share: running the `corrino` binary, and what every integration test shares.
+//! What the CLI tests share: running the `corrino` binary (what every crate's tests share is
+//! `corrino_test_support`).
 
 use std::path::Path;
 use std::process::Command;
 
-#[path = "../../../corrino-core/tests/common/mod.rs"]
-mod shared;
-
-// Each test file uses a part of it.
-#[allow(unused_imports)]
-pub use shared::{golden, workspace};
+use corrino_test_support::workspace;
 
 /// Runs `corrino` in the workspace root without colours, with extra environment variables; returns the exit code,
 /// standard output and standard error.

@@ -1,8 +1,7 @@
-//! What the integration tests share: the workspace root, the fixture recipes, golden-file comparison, the render
-//! options the goldens are made with, whether a service lands on a shared pool's nodes, and whether the schema checks
-//! can run. The CLI's tests and the cross-crate tests include this file too (`#[path]`); each test crate uses a part
-//! of it.
-#![allow(dead_code)]
+//! What the integration tests of every crate share: the workspace root, the fixture recipes, golden-file comparison,
+//! the render options the goldens are made with, whether a service lands on a shared pool's nodes, and whether the
+//! schema checks can run. A crate of its own, a dev-dependency of each crate with integration tests, so that each
+//! test uses what it needs and nothing is compiled into a test as unused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
