@@ -18,7 +18,7 @@ fn colour(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "\x1b[1;31m",
         Severity::Warning => "\x1b[1;33m",
-        Severity::Info => "\x1b[1;36m",
+        Severity::Note => "\x1b[1;36m",
     }
 }
 
@@ -117,7 +117,7 @@ fn write_with_summary<W: Write>(
         "{}, {}, {}",
         count(Severity::Error, "error"),
         count(Severity::Warning, "warning"),
-        count(Severity::Info, "note")
+        count(Severity::Note, "note")
     );
     if diagnostics.has_errors() {
         writeln!(
@@ -137,7 +137,7 @@ pub fn write_json<W: Write>(out: &mut W, file: &str, diagnostics: &Diagnostics) 
         "valid": !diagnostics.has_errors(),
         "errors": diagnostics.count(Severity::Error),
         "warnings": diagnostics.count(Severity::Warning),
-        "notes": diagnostics.count(Severity::Info),
+        "notes": diagnostics.count(Severity::Note),
         "diagnostics": diagnostics,
     });
     let json = serde_json::to_string_pretty(&report)?;
@@ -368,7 +368,7 @@ pub fn write_plan<W: Write>(
         "{} errors, {} warnings, {} notes",
         plan.diagnostics.count(Severity::Error),
         plan.diagnostics.count(Severity::Warning),
-        plan.diagnostics.count(Severity::Info)
+        plan.diagnostics.count(Severity::Note)
     );
     writeln!(
         out,

@@ -180,7 +180,7 @@ fn rows_past_the_duration_are_noted_and_unserved_requests_reported() {
     std::fs::remove_file(&trace).ok();
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("info[points-past-end]: 2 rows of the metric trace (from t = 3600 s) lie past the end of the run (3600 s) and are never used"),
+        stderr.contains("note[points-past-end]: 2 rows of the metric trace (from t = 3600 s) lie past the end of the run (3600 s) and are never used"),
         "{stderr}"
     );
     assert!(stderr.contains("--metric-trace"), "{stderr}");

@@ -1011,7 +1011,7 @@ mod tests {
             .filter(|d| d.code == Code::PollingInterval)
             .collect();
         assert_eq!(said.len(), 1);
-        assert_eq!(said[0].severity, crate::Severity::Info);
+        assert_eq!(said[0].severity, crate::Severity::Note);
         assert!(
             said[0]
                 .message

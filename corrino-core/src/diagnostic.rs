@@ -21,18 +21,20 @@ pub enum Severity {
     Error,
     /// The recipe renders, but very likely does not do what its author wants.
     Warning,
-    /// Something the author should know: a default applied, a field moved, a setting that has no effect.
-    Info,
+    /// Something the author should know: a default applied, a field moved, a setting that has no effect. Written
+    /// `note` everywhere (JSON, text, counts); `info`, an earlier name, is still read.
+    #[serde(alias = "info")]
+    Note,
 }
 
 impl Severity {
-    /// The lowercase name used in output (`error`, `warning`, `info`).
+    /// The lowercase name used in output (`error`, `warning`, `note`).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
-            Severity::Info => "info",
+            Severity::Note => "note",
         }
     }
 }
@@ -371,7 +373,7 @@ impl Diagnostic {
 
     /// A note at `path`.
     pub fn info(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
-        Self::new(Severity::Info, path, code, message)
+        Self::new(Severity::Note, path, code, message)
     }
 
     fn new(

@@ -15,7 +15,7 @@ fn colour(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "#c62828",
         Severity::Warning => "#b26a00",
-        Severity::Info => "#1565c0",
+        Severity::Note => "#1565c0",
     }
 }
 

@@ -77,7 +77,7 @@ impl Diagnostic {
         self.0.code.as_str()
     }
 
-    /// `"error"`, `"warning"` or `"info"`.
+    /// `"error"`, `"warning"` or `"note"`.
     #[getter]
     fn severity(&self) -> &'static str {
         self.0.severity.as_str()
@@ -285,7 +285,7 @@ impl Plan {
             quoted(self.0.shape.as_ref().map(|s| &*s.name))?,
             d.count(Severity::Error),
             d.count(Severity::Warning),
-            d.count(Severity::Info),
+            d.count(Severity::Note),
         ))
     }
 

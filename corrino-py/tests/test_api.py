@@ -98,7 +98,7 @@ def test_validate_returns_a_diagnostics_list() -> None:
     assert [(d.severity, d.code, d.path) for d in found] == [
         ("error", "unknown-field", "/recipe_node_shap"),
         ("error", "missing-field", "/recipe_node_shape"),
-        ("info", "name-canonicalised", "/deployment_name"),
+        ("note", "name-canonicalised", "/deployment_name"),
     ]
     assert found[0].hint == "did you mean `recipe_node_shape`?"
     assert found.to_dicts() == [d.to_dict() for d in found]

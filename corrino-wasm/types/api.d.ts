@@ -93,7 +93,7 @@ export type Code =
 /**
  * How serious a problem is.
  */
-export type Severity = "error" | "warning" | "info";
+export type Severity = "error" | "warning" | "note";
 /**
  * Where the node count's upper bound comes from.
  */

@@ -14,7 +14,7 @@ const marks = $('marks');
 const status = $('status');
 const LINE_HEIGHT = 20;
 const PAD_TOP = 10;
-const SEVERITY_ORDER = { info: 0, warning: 1, error: 2 };
+const SEVERITY_ORDER = { note: 0, warning: 1, error: 2 };
 const SOURCES = { recipe: 'recipe', 'node-params': 'moved from node params', default: 'default' };
 
 // The recipe's JSON Schema, for what each field named by a diagnostic is; the page works without it.
@@ -140,7 +140,7 @@ function showDiagnostics(diagnostics) {
   shown = diagnostics.map((d) => ({ d, span: locate(d) }));
   const list = $('diagnostics');
   const count = (s) => diagnostics.filter((d) => d.severity === s).length;
-  const [errors, warnings, notes] = [count('error'), count('warning'), count('info')];
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('note')];
   $('counts').textContent = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')}`;
   list.innerHTML = diagnostics.length
     ? shown.map(({ d, span }) => diagnosticItem(d, span)).join('')
@@ -292,7 +292,7 @@ function showManifests(text, plan, options) {
   $('oci').innerHTML = docs.length
     ? `<h3>OCI documents</h3>${
         out.placeholders.length
-          ? `<p class="note">Fill in before use: ${out.placeholders.map((p) => `<code>${escapeHtml(p)}</code>`).join(' ')}</p>`
+          ? `<p class="remark">Fill in before use: ${out.placeholders.map((p) => `<code>${escapeHtml(p)}</code>`).join(' ')}</p>`
           : ''
       }${docs.map(([name, json]) => `<details${objects ? '' : ' open'}><summary>${escapeHtml(name)}</summary><pre class="yaml">${escapeHtml(json)}</pre></details>`).join('')}`
     : '';
@@ -355,7 +355,7 @@ function showSimulated({ simulation }, custom) {
       ${figure('flapping', s.flapping_count, s.flapping_count, 'flapping (reversals within 5 min)', s.flapping_count > 0)}
       ${figure('latency-p95', s.latency_p95, s.latency_p95 === null ? '–' : `${s.latency_p95} s`, 'p95 latency')}
     </div>
-    <p class="note">${plural(s.requests_completed, 'request')} answered, ${s.requests_failed} failed, over ${seconds(
+    <p class="remark">${plural(s.requests_completed, 'request')} answered, ${s.requests_failed} failed, over ${seconds(
       s.duration_seconds,
     )}; serving model: ${escapeHtml(settings.serving_source)}${
       custom ? '; the recipe’s own query, evaluated by the query module' : ''
@@ -381,7 +381,7 @@ async function simulate(text, plan) {
       say('<p class="muted">Not simulated: the recipe has errors (see Problems).</p>', 'none');
     } else if (!plan.pod_autoscaling) {
       say(
-        '<p class="note">This recipe has no pod autoscaling (<code>recipe_pod_autoscaling_params</code>): there is nothing to simulate.</p>',
+        '<p class="remark">This recipe has no pod autoscaling (<code>recipe_pod_autoscaling_params</code>): there is nothing to simulate.</p>',
         'no-autoscaling',
       );
     } else {
@@ -400,7 +400,7 @@ async function simulate(text, plan) {
       }
     }
   } catch (e) {
-    if (run === simulationRun) say(`<p class="note">Not simulated: ${richText(e.message)}</p>`, 'error');
+    if (run === simulationRun) say(`<p class="remark">Not simulated: ${richText(e.message)}</p>`, 'error');
   } finally {
     if (run === simulationRun) card.dataset.busy = 'false';
   }
@@ -432,7 +432,7 @@ function showTuned(result) {
     `<tr data-row="${label}"><th>${label}</th><td>${e.gpu_hours.toFixed(2)}</td><td>${e.seconds_over_slo}</td><td>${e.flaps}</td><td>${escapeHtml(settingsText(e.knobs))}</td></tr>`;
   $('tune').innerHTML = `<table class="tune-table"><tr><th></th><th>GPU-hours</th><th>s over ${escapeHtml(result.slo)}</th><th>flaps</th><th>settings</th></tr>
     ${row("the recipe's", result.recipe)}${row('chosen', result.chosen)}</table>
-    <p class="note">${escapeHtml(result.reason)} (${plural(result.evaluated, 'setting')} simulated; <code>corrino tune</code> writes the recipe).</p>`;
+    <p class="remark">${escapeHtml(result.reason)} (${plural(result.evaluated, 'setting')} simulated; <code>corrino tune</code> writes the recipe).</p>`;
   $('tune-chart').replaceChildren(tuneChart(result));
 }
 
@@ -454,7 +454,7 @@ $('tune-form').addEventListener('submit', async (event) => {
     showTuned(out.result);
     card.dataset.state = 'tuned';
   } catch (e) {
-    $('tune').innerHTML = `<p class="note">Not tuned: ${richText(e.message)}</p>`;
+    $('tune').innerHTML = `<p class="remark">Not tuned: ${richText(e.message)}</p>`;
     $('tune-chart').replaceChildren();
     card.dataset.state = 'error';
   } finally {

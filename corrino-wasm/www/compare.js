@@ -75,7 +75,7 @@ export function installCompare(card, { recipe, scenario, modules }) {
       const problems = (e.diagnostics ?? [])
         .map((d) => `<li><code>${escapeHtml(d.path || '/')}</code> ${richText(d.message)}</li>`)
         .join('');
-      out.innerHTML = `<p class="note">Not compared: ${richText(e.message)}</p>${problems ? `<ul>${problems}</ul>` : ''}`;
+      out.innerHTML = `<p class="remark">Not compared: ${richText(e.message)}</p>${problems ? `<ul>${problems}</ul>` : ''}`;
       box.dataset.state = 'error';
     } finally {
       box.dataset.busy = 'false';

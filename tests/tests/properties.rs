@@ -117,7 +117,7 @@ proptest! {
     fn generated_valid_recipes_validate_clean(recipe in valid_recipe()) {
         let bytes = serde_json::to_vec(&recipe).expect("serialize");
         let planning = plan_bytes(&bytes, &PlanOptions::default());
-        let problems: Vec<_> = planning.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
+        let problems: Vec<_> = planning.diagnostics.iter().filter(|d| d.severity != Severity::Note).collect();
         prop_assert!(problems.is_empty(), "{problems:#?}\n{recipe:#}");
         prop_assert!(planning.plan.is_some());
     }

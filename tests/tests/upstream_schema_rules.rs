@@ -80,12 +80,12 @@ fn numbers_where_the_schema_wants_strings_are_read_with_a_warning_that_the_serve
 #[test]
 fn integers_in_json_schemas_sense_are_environment_values() {
     for (literal, container_gets, severity) in [
-        ("8.0", "8", Severity::Info),
-        ("9223372036854775808", "9223372036854775808", Severity::Info),
+        ("8.0", "8", Severity::Note),
+        ("9223372036854775808", "9223372036854775808", Severity::Note),
         (
             "18446744073709551615",
             "18446744073709551615",
-            Severity::Info,
+            Severity::Note,
         ),
         (
             "18446744073709551616",
@@ -98,7 +98,7 @@ fn integers_in_json_schemas_sense_are_environment_values() {
             "-9223372036854775809",
             Severity::Warning,
         ),
-        ("1e3", "1000", Severity::Info),
+        ("1e3", "1000", Severity::Note),
     ] {
         let mut recipe = example();
         recipe["recipe_container_env"] = json!([{"key": "N", "value": "__N__"}]);

@@ -65,7 +65,7 @@ fn an_8b_model_fits_one_a10() {
     assert_eq!(a.weights_bytes, Some(16_060_522_496));
     let c = of(&d, Code::KvCacheConcurrency);
     assert_eq!(c.len(), 1);
-    assert_eq!(c[0].severity, Severity::Info);
+    assert_eq!(c[0].severity, Severity::Note);
     assert!(
         c[0].message
             .contains("15 sequences of 1024 tokens at once, fewer than the 30"),
@@ -326,7 +326,7 @@ fn unknown_models_are_said_to_be_unknown() {
     let (a, d) = plan_like(&service("VM.GPU.A10.1", 1, r#""--model", "/weights""#, ""));
     let n = of(&d, Code::ModelUnrecognised);
     assert_eq!(n.len(), 1);
-    assert_eq!(n[0].severity, Severity::Info);
+    assert_eq!(n[0].severity, Severity::Note);
     assert!(a.unwrap().memory.is_none());
     // A size in the name checks the weights: 34 B in bf16 does not fit one A10.
     let (_, d) = plan_like(&service(

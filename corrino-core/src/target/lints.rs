@@ -373,7 +373,7 @@ mod tests {
             KedaVersion::V2_17_0,
             Code::ThresholdPrecision,
         );
-        assert_eq!(binary[0].severity, Severity::Info);
+        assert_eq!(binary[0].severity, Severity::Note);
         assert!(
             binary[0]
                 .message

@@ -80,7 +80,7 @@ class Diagnostic:
 
     @property
     def severity(self) -> Severity:
-        """``"error"``, ``"warning"`` or ``"info"``."""
+        """``"error"``, ``"warning"`` or ``"note"``."""
 
     @property
     def message(self) -> str:

@@ -21,7 +21,7 @@ RecipeInput = Union[Mapping[str, Any], str, bytes, bytearray, os.PathLike[str]]
 ScenarioInput = Union[Scenario, Mapping[str, Any], str, bytes, bytearray]
 
 #: How serious a diagnostic is.
-Severity = Literal["error", "warning", "info"]
+Severity = Literal["error", "warning", "note"]
 
 #: A JSON object, as ``json.loads`` makes it.
 JsonObject = dict[str, Any]

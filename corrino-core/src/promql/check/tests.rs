@@ -380,7 +380,7 @@ fn each_check_fires_only_when_it_should() {
             "sum(http_requests_total)",
             "sum(rate(http_requests_total[5m]))",
             "looks like a counter",
-            Severity::Info,
+            Severity::Note,
         ),
         (
             r#"sum(vllm:num_requests_waiting{model_name="$model_name"})"#,
