@@ -273,13 +273,6 @@ test('the target is an argument of validate and plan, and two render options', (
   assert.equal(warned(corrino.validate(recipe, { keda: '2.20' })), 1);
   assert.equal(warned(corrino.plan(recipe, { keda: '2.20.2', kubernetes: '1.36' }).diagnostics), 1);
   assert.equal(warned(query.validate(recipe, { keda: '2.20' })), 1);
-  // The same target as CLI flags gives the same diagnostics.
-  const file = join(recipesDir, 'autoscaling-custom-query.json');
-  const flags = ['--keda', '2.20.2', '--kubernetes', '1.37'];
-  assert.deepStrictEqual(
-    query.validate(readFileSync(file), { keda: '2.20.2', kubernetes: '1.37' }),
-    JSON.parse(cli(['validate', '--format', 'json', ...flags, file])).diagnostics,
-  );
   const scaled = (options) =>
     corrino.render(read(recipesDir, 'autoscaling-example.json'), options).objects.find((o) => o.kind === 'ScaledObject');
   assert.equal(scaled(renderOptions()).spec.pollingInterval, 15);
