@@ -313,11 +313,7 @@ pub fn write_plan<W: Write>(
         writeln!(
             out,
             "  team              {} (priority {}): ClusterQueue {}, LocalQueue {} in {}",
-            team.name,
-            team.priority,
-            team.cluster_queue(),
-            team.local_queue(),
-            team.namespace()
+            team.name, team.priority, team.cluster_queue, team.local_queue, team.namespace
         )?;
         for q in &team.quotas {
             let limits = |r: &corrino_core::validate::ResourceQuota| {

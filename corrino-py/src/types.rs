@@ -229,7 +229,8 @@ impl Plan {
         to_py(py, &self.0.queue)
     }
 
-    /// A `team` recipe's team as Kueue gets it: name, priority and quotas per shape.
+    /// A `team` recipe's team as Kueue gets it: name, its objects' names (namespace, queues, priority class, cohort),
+    /// priority and quotas per shape.
     #[getter]
     fn team<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0.team)

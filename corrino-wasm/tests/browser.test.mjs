@@ -209,6 +209,171 @@ test('the page shows the plan with sources and the rendered manifests (screensho
   await page.close();
 });
 
+/** A fixture's plan, as `corrino plan --format json` gives it (the golden the API tests compare with). */
+const goldenPlan = (name) =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/expected/${name}.plan.json`, import.meta.url), 'utf8'));
+
+test('the page shows each mode its own section, and renders every mode (screenshot)', async () => {
+  const { page, problems } = await openPage();
+  const show = async (name) => {
+    await page.selectOption('#example', name);
+    await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
+    assert.notEqual(await page.getAttribute('#status', 'data-state'), 'invalid', name);
+  };
+  const fact = (key, within = '#plan') => page.textContent(`${within} [data-fact="${key}"]`);
+  const sectionText = (key, within = '#plan') => page.textContent(`${within} [data-section="${key}"]`);
+  // The top-level kinds of the rendered YAML, in order and without repeats.
+  const kinds = async () =>
+    (await page.isVisible('#yaml'))
+      ? [...new Set([...(await page.textContent('#yaml')).matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]))]
+      : [];
+  const sections = () => page.$$eval('#plan > [data-section]', (items) => items.map((item) => item.dataset.section));
+
+  // A job: how it runs (as rendered: the render options' backoff limit, no TTL), no queue, its output bucket.
+  await show('fine-tuning-job');
+  let plan = goldenPlan('fine-tuning-job');
+  const options = await page.evaluate(async () => (await import('../pkg/corrino_wasm.js')).defaultRenderOptions());
+  assert.deepStrictEqual(await sections(), ['job']);
+  assert.equal(await fact('mode'), 'job');
+  assert.equal(await fact('restart-policy'), 'OnFailure');
+  assert.equal(await fact('backoff-limit'), `${options.job_backoff_limit} retries`);
+  const ttl = options.job_ttl_seconds_after_finished;
+  if (ttl === null) assert.equal(await fact('ttl'), 'kept until deleted');
+  else assert.match(await fact('ttl'), /^deleted after \d/);
+  assert.match(await fact('queue'), /^none/);
+  const output = plan.recipe.output_object_storage[0];
+  assert.match(await fact('outputs'), new RegExp(`${output.mount_location} → bucket ${output.bucket_name} \\(${output.volume_size_in_gbs} GB`));
+  assert.deepStrictEqual(await kinds(), ['PersistentVolumeClaim', 'Job']);
+
+  // A queued job: its team's LocalQueue, in the team's Namespace, where the Job is rendered.
+  await show('job-with-team');
+  plan = goldenPlan('job-with-team');
+  assert.match(await fact('queue'), new RegExp(`LocalQueue ${plan.queue.local_queue} of the team ${plan.queue.team}, priority class ${plan.queue.priority_class}`));
+  assert.match(await fact('namespace'), new RegExp(`^${plan.queue.namespace}`));
+  assert.ok((await kinds()).includes('Job'));
+  assert.match(await page.textContent('#yaml'), new RegExp(`kueue.x-k8s.io/queue-name: ${plan.queue.local_queue}`));
+  assert.match(await page.textContent('#yaml'), new RegExp(`namespace: ${plan.queue.namespace}`));
+
+  // A team: its Kueue names, priority, and each shape's quotas with what it may borrow and lend.
+  await show('team-two-shapes');
+  plan = goldenPlan('team-two-shapes');
+  assert.deepStrictEqual(await sections(), ['team']);
+  assert.equal(await fact('namespace'), plan.team.namespace);
+  assert.equal(await fact('cluster-queue'), plan.team.cluster_queue);
+  assert.match(await fact('cohort'), new RegExp(`^${plan.team.cohort}`));
+  assert.match(await fact('priority'), new RegExp(`^${plan.team.priority} \\(WorkloadPriorityClass ${plan.team.priority_class}\\)`));
+  for (const q of plan.team.quotas) {
+    for (const resource of ['cpu', 'memory', 'gpus']) {
+      const cells = await page.$$eval(`#plan tr[data-quota="${q.shape}/${resource}"] td`, (tds) => tds.map((td) => td.textContent));
+      const { nominal, borrowing, lending } = q[resource];
+      assert.deepStrictEqual(cells.slice(1), [nominal, borrowing ?? '–', lending ?? '–'], `${q.shape} ${resource}`);
+    }
+  }
+  assert.deepStrictEqual((await kinds()).sort(), ['ClusterQueue', 'Cohort', 'LocalQueue', 'Namespace', 'ResourceFlavor', 'WorkloadPriorityClass']);
+
+  // An update of one node: a Node patch with the MIG layout's label.
+  await show('update-node-mig');
+  plan = goldenPlan('update-node-mig');
+  assert.deepStrictEqual(await sections(), ['update']);
+  assert.equal(await fact('target'), `the node ${plan.update.target.name}`);
+  for (const [key, value] of Object.entries(plan.update.labels)) {
+    assert.equal(await page.textContent(`#plan tr[data-label="${key}"] td:last-child`), value);
+  }
+  assert.deepStrictEqual(await kinds(), ['Node']);
+  assert.match(await page.textContent('#yaml'), new RegExp(`name: "${plan.update.target.name}"`));
+
+  // An update of a pool's nodes: no object, its labels' document instead, and said so.
+  await show('update-pool-rdma');
+  plan = goldenPlan('update-pool-rdma');
+  const { label, value } = plan.update.target;
+  assert.match(await fact('target'), new RegExp(`every node with ${label}=${value}`));
+  assert.equal(await page.locator('#plan [data-section="update"] tr[data-label]').count(), Object.keys(plan.update.labels).length);
+  assert.deepStrictEqual(await kinds(), []);
+  assert.match(await page.textContent('#render-problems'), /No Kubernetes objects: a pool’s nodes are not known/);
+  assert.match(await page.textContent('#oci details[open]'), new RegExp(`"selector": "${label}=${value}"`));
+
+  // A multinode service: its group of whole nodes, its parallelism, as a LeaderWorkerSet; and its model.
+  await show('multinode-rdma-autoscaling');
+  plan = goldenPlan('multinode-rdma-autoscaling');
+  assert.deepStrictEqual(await sections(), ['multinode', 'model']);
+  const group = await page.$$eval('#plan [data-section="multinode"] .stat', (items) =>
+    Object.fromEntries(items.map((i) => [i.querySelector('.label').textContent, i.querySelector('.value').textContent])),
+  );
+  assert.equal(group['nodes per group'], String(plan.multinode.nodes));
+  assert.equal(group['GPUs per node'], String(plan.capacity.gpus_per_node));
+  assert.equal(group['GPUs per group'], String(plan.capacity.gpus_per_node * plan.multinode.nodes));
+  assert.equal(group['nodes needed'], String(plan.capacity.nodes_needed));
+  assert.equal(await fact('roles'), `1 leader (serves the port) + ${plan.multinode.nodes - 1} worker per group`);
+  const { tensor, pipeline } = plan.model.parallelism;
+  assert.equal(await fact('parallelism', '#plan [data-section="multinode"]'), `tensor ${tensor} × pipeline ${pipeline}`);
+  assert.match(await fact('network'), /^RDMA/);
+  assert.deepStrictEqual((await kinds()).sort(), ['Ingress', 'LeaderWorkerSet', 'ScaledObject', 'Service']);
+
+  // A shared pool: its nodes, selector and MIG layout; rendered to its node pool document alone.
+  await show('mig-shared-node-pool-h100');
+  plan = goldenPlan('mig-shared-node-pool-h100');
+  assert.deepStrictEqual(await sections(), ['shared-pool']);
+  assert.equal(await fact('size'), `${plan.recipe.shared_node_pool_size} (${plan.recipe.shared_node_pool_size * plan.shape.gpus.count} GPUs)`);
+  assert.equal(await fact('selector'), plan.recipe.shared_node_pool_selector);
+  assert.equal(await fact('mig'), plan.recipe.shared_node_pool_mig_config);
+  assert.match(await fact('name'), /^H100_pool_mig/);
+  assert.deepStrictEqual(await kinds(), []);
+  assert.match(await page.textContent('#render-problems'), /a shared pool is its node pool document/);
+
+  // A deployment group: its members with their modes, each with its own sections. Its UI reaches its model server
+  // by a public host, which needs a base domain to render.
+  await page.fill('#base-domain', 'apps.example.com');
+  await page.waitForFunction(() => document.getElementById('status').dataset.busy === 'false');
+  await show('deployment-group-chat');
+  plan = goldenPlan('deployment-group-chat');
+  assert.deepStrictEqual(await sections(), ['members']);
+  const members = await page.$$eval('#plan table.members tbody tr', (rows) =>
+    rows.map((row) => [...row.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+  );
+  assert.deepStrictEqual(members, plan.members.map((m) => [m.member, m.mode]));
+  const vllm = plan.members.find((m) => m.member === 'vllm');
+  assert.match(await sectionText('model', '#plan details[data-member="vllm"]'), new RegExp(vllm.model.model.recognition.name));
+  assert.deepStrictEqual((await kinds()).sort(), ['Deployment', 'Ingress', 'ScaledObject', 'Service']);
+
+  // A service's model: what it is, whether it fits, its KV cache and its cold start with each part.
+  await show('autoscaling-example');
+  plan = goldenPlan('autoscaling-example');
+  const model = plan.model;
+  const within = '#plan [data-section="model"]';
+  const r = model.model.recognition;
+  assert.equal(await fact('model', within), `${r.name} ${r.id} ${r.confirmed ? 'confirmed' : 'unconfirmed'}`);
+  const gib = (bytes) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  assert.equal(await fact('weights', within), `${gib(model.weights_bytes)} (${model.weight_format})`);
+  const memory = await page.$$eval(`${within} .stat`, (items) =>
+    Object.fromEntries(items.map((i) => [i.querySelector('.label').textContent, i.querySelector('.value').textContent])),
+  );
+  const m = model.memory;
+  assert.equal(memory['weights in GPU memory'], m.weights_fit ? 'fits' : 'does not fit');
+  assert.equal(memory[`weights per GPU (of ${m.gpus})`], gib(m.weights_bytes_per_gpu));
+  assert.equal(memory[`usable per GPU (${Math.round(m.gpu_memory_utilization * 100)} %)`], gib(m.usable_bytes_per_gpu));
+  assert.equal(memory['KV cache tokens'], m.kv.tokens.toLocaleString('en'));
+  assert.equal(memory[`sequences of ${m.kv.max_model_len} tokens`], String(m.kv.sequences_at_max_model_len));
+  assert.match(
+    await fact('concurrency', within),
+    new RegExp(`^${m.kv.sequences_at_expected_length} sequences of ${m.kv.expected.tokens_per_sequence} tokens fit; expected ${m.kv.expected.concurrency}`),
+  );
+  const total = model.startup.cold_start_seconds;
+  assert.equal(await fact('cold-start', within), `${Math.floor(total / 60)} min${total % 60 ? ` ${total % 60} s` : ''}`);
+  const parts = await page.$$eval(`${within} table.startup tr`, (rows) => rows.map((row) => row.dataset.phase));
+  assert.deepStrictEqual(parts, model.startup.parts.map((p) => p.phase));
+  for (const part of model.startup.parts) {
+    const row = await page.textContent(`${within} tr[data-phase="${part.phase}"]`);
+    assert.ok(row.includes(part.source) && row.includes(part.assumption.replaceAll('`', '')), row);
+  }
+  assert.ok((await kinds()).includes('Deployment'));
+  mkdirSync(targetDir, { recursive: true });
+  const shot = join(targetDir, 'corrino-wasm-validator-modes.png');
+  await page.locator('#plan-card').screenshot({ path: shot });
+  console.log(`screenshot: ${shot}`);
+  assert.deepStrictEqual(problems, []);
+  await page.close();
+});
+
 test('the page simulates the autoscaling, and again when the scenario changes (screenshot)', async () => {
   const { page, problems } = await openPage();
   await page.selectOption('#example', 'autoscaling-example');

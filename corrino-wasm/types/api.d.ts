@@ -1520,17 +1520,38 @@ export interface MigProfile {
   per_gpu: number;
 }
 /**
- * A team as Kueue gets it: checked names, priority and quotas.
+ * A team as Kueue gets it: checked names, priority and quotas. The names of its Kueue objects are fields rather
+ * than computed where they are used, so that a plan shows them as the manifests have them.
  */
 export interface TeamSpec {
+  /**
+   * The ClusterQueue that holds the quotas.
+   */
+  cluster_queue: string;
+  /**
+   * The Cohort the ClusterQueue lends to and borrows from (every team's).
+   */
+  cohort: string;
+  /**
+   * The LocalQueue in the Namespace, which a job's `kueue.x-k8s.io/queue-name` label names.
+   */
+  local_queue: string;
   /**
    * The canonical team name.
    */
   name: string;
   /**
+   * The team's Namespace, where its jobs run.
+   */
+  namespace: string;
+  /**
    * The priority of the team's workloads (a WorkloadPriorityClass value).
    */
   priority: number;
+  /**
+   * The WorkloadPriorityClass of the team's workloads.
+   */
+  priority_class: string;
   /**
    * One quota per shape, each a Kueue ResourceFlavor.
    */

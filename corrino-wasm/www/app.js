@@ -189,68 +189,382 @@ function planQuery(plan, options) {
   }
 }
 
-function showPlan(plan, options) {
+const MODES = { service: 'service', job: 'job', shared_node_pool: 'shared node pool', update: 'update', team: 'team' };
+const PHASES = {
+  'node-provisioning': 'node provisioning',
+  'image-pull': 'image pull',
+  'weights-download': 'weights download',
+  'weights-load': 'weights load',
+  'engine-start': 'engine start',
+};
+const WEIGHTS_SOURCES = {
+  'hugging-face': 'Hugging Face',
+  'hugging-face-cache': 'the Hugging Face cache',
+  ngc: 'NGC',
+  'object-storage': 'Object Storage',
+  'file-storage': 'File Storage',
+  'node-disk': 'the node’s disk',
+  unknown: 'unknown',
+};
+const modeName = (mode) => (mode === null ? 'deployment group' : (MODES[mode] ?? mode));
+const gib = (bytes) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+const billions = (n) => `${(n / 1e9).toFixed(n < 1e10 ? 2 : 1)} B`;
+const code = (s) => `<code>${escapeHtml(s)}</code>`;
+const none = (what = 'none') => `<span class="muted">${escapeHtml(what)}</span>`;
+const badge = (text, kind = '') => `<span class="badge${kind ? ` ${kind}` : ''}">${escapeHtml(text)}</span>`;
+
+/** A list of facts: `[key, label, html]` rows, each value findable by its `data-fact` key. */
+function facts(rows) {
+  return `<dl class="facts">${rows
+    .filter(Boolean)
+    .map(([key, label, html]) => `<dt>${escapeHtml(label)}</dt><dd data-fact="${key}">${html}</dd>`)
+    .join('')}</dl>`;
+}
+
+/** One mode's section of the plan, findable by its `data-section` key. */
+const section = (key, title, note, body) =>
+  `<section class="plan-section" data-section="${key}"><h3>${title}${note ? ` <span class="muted">(${note})</span>` : ''}</h3>${body}</section>`;
+
+function shapeText(shape) {
+  const gpus = shape.gpus;
+  return `${code(shape.name)} · ${
+    gpus ? `${gpus.count} × ${gpus.vendor === 'amd' ? 'AMD' : 'NVIDIA'} ${escapeHtml(gpus.model)} (${gpus.memory_gb} GB)` : 'no GPU'
+  } · ${shape.ocpus} OCPUs · ${shape.memory_gb} GB`;
+}
+
+function summaryFacts(plan) {
+  // Pools, updates and teams name no workload: their deployment name is a label, shown as written.
+  const workload = plan.mode === 'service' || plan.mode === 'job';
+  const name = plan.name
+    ? code(plan.name)
+    : !workload && plan.recipe.deployment_name
+      ? `${code(plan.recipe.deployment_name)} <span class="muted">(a label)</span>`
+      : plan.mode === null
+        ? none('none: a group')
+        : '<span class="muted">invalid</span>';
+  return facts([
+    plan.member != null && ['member', 'Member', code(plan.member)],
+    ['name', 'Name', name],
+    ['mode', 'Mode', escapeHtml(modeName(plan.mode))],
+    (plan.shape || workload || plan.mode === 'shared_node_pool') && [
+      'shape',
+      'Shape',
+      plan.shape ? shapeText(plan.shape) : '<span class="muted">unknown</span>',
+    ],
+    plan.mode === 'service' && ['port', 'Port', plan.container_port ?? none()],
+  ]);
+}
+
+function capacitySection(c) {
+  const unit = c.unit.kind === 'gpus' ? plural(c.unit.per_replica, 'GPU') : `a ${escapeHtml(c.unit.profile)} MIG slice`;
+  const multinode = (c.nodes_per_replica ?? 1) > 1;
+  return `<h3>Capacity <span class="muted">(${unit} per ${multinode ? 'pod' : 'replica'})</span></h3>
+    <div class="stats">
+      ${multinode ? stat(c.nodes_per_replica, 'nodes per replica') : stat(c.replicas_per_node, 'replicas per node')}
+      ${stat(c.max_replicas, 'max replicas')}
+      ${stat(c.nodes_needed, 'nodes needed')}
+      ${stat(c.max_nodes ?? '?', `max nodes (${c.node_bound.replace('-', ' ')})`)}
+      ${stat(c.pending_replicas, 'pending replicas', c.pending_replicas > 0)}
+      ${stat(c.idle_per_node, c.unit.kind === 'gpus' ? 'idle GPUs per node' : 'idle slices per node')}
+    </div>`;
+}
+
+/** A job: how it runs (as its rendered Job has it, when the recipe renders), where it queues, what it uploads. */
+function jobSection(plan, job) {
+  const spec = job?.spec;
+  const rendered = (value, text) => (spec ? text(value) : none('not rendered'));
+  const q = plan.queue;
+  const outputs = plan.recipe.output_object_storage ?? [];
+  return section(
+    'job',
+    'Job',
+    'batch/v1 Job: runs to completion',
+    facts([
+      ['restart-policy', 'Restart policy', rendered(spec?.template?.spec?.restartPolicy, (v) => code(v ?? 'Always'))],
+      ['backoff-limit', 'Backoff limit', rendered(spec?.backoffLimit, (v) => (v === undefined ? '6 (Kubernetes’ default)' : `${v} ${v === 1 ? 'retry' : 'retries'}`))],
+      [
+        'ttl',
+        'After it finishes',
+        rendered(spec?.ttlSecondsAfterFinished, (v) => (v === undefined ? 'kept until deleted' : `deleted after ${seconds(v)}`)),
+      ],
+      [
+        'queue',
+        'Queue',
+        q
+          ? `Kueue LocalQueue ${code(q.local_queue)} of the team ${code(q.team)}, priority class ${code(q.priority_class)}`
+          : 'none: scheduled at once',
+      ],
+      ['namespace', 'Namespace', q ? `${code(q.namespace)} <span class="muted">(the team’s)</span>` : none('the render options’')],
+      [
+        'outputs',
+        'Outputs',
+        outputs.length
+          ? `<ul class="plain">${outputs
+              .map(
+                (o) =>
+                  `<li>${code(o.mount_location ?? '?')} → bucket ${code(o.bucket_name ?? '?')}${
+                    o.volume_size_in_gbs ? ` <span class="muted">(${o.volume_size_in_gbs} GB volume)</span>` : ''
+                  }</li>`,
+              )
+              .join('')}</ul>`
+          : none('none: nothing is uploaded'),
+      ],
+    ]),
+  );
+}
+
+function multinodeSection(plan) {
+  const m = plan.multinode;
+  const c = plan.capacity;
+  const p = plan.model?.parallelism;
+  const gpusPerNode = c?.gpus_per_node ?? p?.gpus_per_node;
+  return section(
+    'multinode',
+    'Multinode',
+    'a LeaderWorkerSet: each replica a group of whole nodes',
+    `<div class="stats">
+      ${stat(m.nodes, 'nodes per group')}
+      ${stat(gpusPerNode ?? '?', 'GPUs per node')}
+      ${stat(gpusPerNode === undefined ? '?' : gpusPerNode * m.nodes, 'GPUs per group')}
+      ${stat(c?.max_replicas ?? '?', 'groups (max replicas)')}
+      ${stat(c?.nodes_needed ?? '?', 'nodes needed')}
+    </div>${facts([
+      ['roles', 'Roles', `1 leader (serves the port) + ${plural(m.nodes - 1, 'worker')} per group`],
+      p && ['parallelism', 'Parallelism', `tensor ${p.tensor} × pipeline ${p.pipeline}`],
+      ['network', 'Network', m.rdma ? 'RDMA: the shared pool’s cluster network' : 'the pod network (no RDMA)'],
+    ])}`,
+  );
+}
+
+function recognitionText(model) {
+  const r = model.model.recognition;
+  if (r.kind === 'catalog') {
+    return `${escapeHtml(r.name)} ${code(r.id)} ${badge(r.confirmed ? 'confirmed' : 'unconfirmed', r.confirmed ? 'ok' : 'estimate')}`;
+  }
+  if (r.kind === 'size') return `about ${billions(r.parameters)} parameters ${badge('from its name', 'estimate')}`;
+  return `<span class="muted">not recognised: ${richText(r.reason)}</span>`;
+}
+
+/** A service's model: which it is, whether it fits its GPUs, its KV cache and its cold start, as assessed. */
+function modelSection(model) {
+  const m = model.memory;
+  const kv = m?.kv;
+  const spec = model.spec;
+  const p = model.parallelism;
+  const s = model.startup;
+  const rows = [
+    ['model', 'Model', recognitionText(model)],
+    model.model.model != null && [
+      'named',
+      'Named',
+      `${code(model.model.model)} <span class="muted">from ${escapeHtml(WEIGHTS_SOURCES[model.model.weights_source] ?? model.model.weights_source)}</span>`,
+    ],
+    spec && [
+      'parameters',
+      'Parameters',
+      `${billions(spec.parameters)}${spec.active_parameters ? ` (${billions(spec.active_parameters)} active)` : ''} · ${spec.layers} layers · context ${spec.max_context}`,
+    ],
+    model.weights_bytes != null && ['weights', 'Weights', `${gib(model.weights_bytes)} (${escapeHtml(model.weight_format ?? '?')})`],
+    [
+      'parallelism',
+      'Parallelism',
+      `tensor ${p.tensor} × pipeline ${p.pipeline}${p.mig_profile ? ` on ${code(p.mig_profile)} slices` : ''}${p.nodes > 1 ? ` over ${plural(p.nodes, 'node')}` : ''}`,
+    ],
+    m && [
+      'device',
+      'GPU memory',
+      `${escapeHtml(m.device.name)}: ${gib(m.device.memory_bytes)} ${m.device.estimate ? badge('estimate', 'estimate') : ''}<span class="muted"> (${escapeHtml(m.device.source)})</span>`,
+    ],
+  ];
+  const fit = m
+    ? `<div class="stats">
+        ${stat(m.weights_fit ? 'fits' : 'does not fit', 'weights in GPU memory', !m.weights_fit)}
+        ${stat(gib(m.weights_bytes_per_gpu), `weights per GPU (of ${m.gpus})`)}
+        ${stat(gib(m.usable_bytes_per_gpu), `usable per GPU (${Math.round(m.gpu_memory_utilization * 100)} %)`)}
+        ${stat(gib(m.overhead_bytes_per_gpu), 'overhead per GPU (estimated)')}
+        ${kv ? stat(kv.tokens.toLocaleString('en'), 'KV cache tokens') : ''}
+        ${kv ? stat(kv.sequences_at_max_model_len, `sequences of ${kv.max_model_len} tokens`, kv.sequences_at_max_model_len < 1) : ''}
+      </div>`
+    : '<p class="note">The memory is not checked: the model’s size or the GPU is unknown.</p>';
+  const kvFacts = kv
+    ? facts([
+        ['context', 'Context checked', `${kv.max_model_len} tokens <span class="muted">(${escapeHtml(kv.max_model_len_source)})</span>`],
+        ['longest', 'Longest sequence', `${kv.longest_sequence.toLocaleString('en')} tokens (at best ${kv.longest_sequence_best_case.toLocaleString('en')})`],
+        [
+          'concurrency',
+          'Concurrency',
+          `${kv.sequences_at_expected_length} sequences of ${kv.expected.tokens_per_sequence} tokens fit; expected ${kv.expected.concurrency} <span class="muted">(${
+            kv.expected.from_max_num_seqs ? 'the recipe’s --max-num-seqs' : 'the guide’s load'
+          })</span>${kv.sequences_at_expected_length < kv.expected.concurrency ? ` ${badge('too few', 'alert')}` : ''}`,
+        ],
+      ])
+    : '';
+  const parts = s.parts
+    .map(
+      (part) => `<tr data-phase="${part.phase}"><th>${escapeHtml(PHASES[part.phase] ?? part.phase)}</th><td>${seconds(part.seconds)}</td><td>${
+        part.in_container ? 'in the container' : 'before it'
+      }</td><td>${richText(part.assumption)}<br><span class="muted">${escapeHtml(part.source)}</span></td></tr>`,
+    )
+    .join('');
+  const startup = `<h4>Cold start: <span data-fact="cold-start">${seconds(s.cold_start_seconds)}</span> <span class="muted">(a replica on a new node; the startup probe allows ${seconds(
+    s.container_start_seconds,
+  )})</span></h4>
+    <table class="plan-table startup"><tbody>${parts}</tbody></table>
+    ${s.weights_counted ? '' : '<p class="note">The weights’ download and load are not counted: their size is unknown.</p>'}`;
+  const unchecked = (model.unchecked ?? []).length
+    ? `<ul class="plain note" data-fact="unchecked">${model.unchecked.map((u) => `<li>not checked: ${richText(u)}</li>`).join('')}</ul>`
+    : '';
+  return section('model', 'Model', `engine ${escapeHtml(model.engine)}`, `${facts(rows)}${fit}${kvFacts}${startup}${unchecked}`);
+}
+
+function podAutoscalingSection(plan, options, top) {
+  const pod = plan.pod_autoscaling;
+  const bound = { value: pod.max_replicas, source: 'recipe' };
+  const q = planQuery(plan, options);
+  return `<h3>Pod autoscaling <span class="muted">(KEDA, metric type ${pod.metric_type})</span></h3>
+    <table class="resolved"><tbody>
+      ${resolvedRow('min replicas', pod.min_replicas)}
+      ${resolvedRow('max replicas', bound)}
+      ${resolvedRow('threshold', pod.threshold)}
+      ${resolvedRow('query window', pod.window_seconds, ' s')}
+      ${resolvedRow('polling interval', pod.polling_interval_seconds, ' s')}
+      ${resolvedRow('cooldown (to zero)', pod.cooldown_seconds, ' s')}
+      ${resolvedRow('scale-up stabilization', pod.stabilization_window_up_seconds, ' s')}
+      ${resolvedRow('scale-up period', pod.scaling_period_up_seconds, ' s')}
+      ${resolvedRow('scale-down stabilization', pod.stabilization_window_down_seconds, ' s')}
+      ${resolvedRow('scale-down period', pod.scaling_period_down_seconds, ' s')}
+    </tbody></table>
+    <h4>Query: ${q.label}</h4>${q.text ? `<pre class="query"${top ? ' id="query"' : ''}>${escapeHtml(q.text)}</pre>` : ''}`;
+}
+
+function teamSection(team) {
+  const limit = (v) => (v === null ? none('–') : escapeHtml(v));
+  const resources = [
+    ['cpu', 'CPU'],
+    ['memory', 'memory'],
+    ['gpus', 'GPUs'],
+  ];
+  const rows = team.quotas
+    .flatMap((q) =>
+      resources.map(
+        ([key, label], i) => `<tr data-quota="${escapeHtml(q.shape)}/${key}">${
+          i === 0 ? `<th rowspan="3">${code(q.shape)}</th>` : ''
+        }<td>${label}</td><td>${escapeHtml(q[key].nominal)}</td><td>${limit(q[key].borrowing)}</td><td>${limit(q[key].lending)}</td></tr>`,
+      ),
+    )
+    .join('');
+  return section(
+    'team',
+    'Team',
+    'Kueue: a ResourceFlavor per shape, a ClusterQueue, a LocalQueue',
+    `${facts([
+      ['team', 'Team', code(team.name)],
+      ['namespace', 'Namespace', code(team.namespace)],
+      ['cluster-queue', 'ClusterQueue', code(team.cluster_queue)],
+      ['local-queue', 'LocalQueue', code(team.local_queue)],
+      ['cohort', 'Cohort', `${code(team.cohort)} <span class="muted">(every team’s: quota is lent and borrowed there)</span>`],
+      ['priority', 'Priority', `${team.priority} <span class="muted">(WorkloadPriorityClass ${code(team.priority_class)})</span>`],
+    ])}
+    <table class="plan-table quotas"><thead><tr><th>flavor (shape)</th><th>resource</th><th>nominal</th><th>may borrow</th><th>may lend</th></tr></thead>
+      <tbody>${rows}</tbody></table>`,
+  );
+}
+
+function updateSection(update) {
+  const t = update.target;
+  const target =
+    t.kind === 'node' ? `the node ${code(t.name)}` : `every node with ${code(`${t.label}=${t.value}`)} <span class="muted">(a pool’s nodes)</span>`;
+  const labels = Object.entries(update.labels);
+  return section(
+    'update',
+    'Update',
+    'labels patched onto existing nodes',
+    `${facts([['target', 'Nodes', target]])}
+    <table class="plan-table labels"><thead><tr><th>label</th><th>value</th></tr></thead><tbody>${labels
+      .map(([k, v]) => `<tr data-label="${escapeHtml(k)}"><td>${code(k)}</td><td>${code(v)}</td></tr>`)
+      .join('')}</tbody></table>`,
+  );
+}
+
+function sharedPoolSection(plan) {
+  const r = plan.recipe;
+  const size = r.shared_node_pool_size;
+  const gpus = plan.shape?.gpus;
+  return section(
+    'shared-pool',
+    'Shared node pool',
+    'an OCI node pool that services and jobs select',
+    facts([
+      ['size', 'Nodes', size === undefined ? none('unknown') : `${size}${gpus ? ` <span class="muted">(${size * gpus.count} GPUs)</span>` : ''}`],
+      ['selector', 'Selector', r.shared_node_pool_selector ? code(r.shared_node_pool_selector) : none('none: any recipe of its shape')],
+      ['mig', 'MIG layout', r.shared_node_pool_mig_config ? code(r.shared_node_pool_mig_config) : none()],
+      r.shared_node_pool_boot_volume_size_in_gbs && ['boot-volume', 'Boot volume', `${r.shared_node_pool_boot_volume_size_in_gbs} GB`],
+    ]),
+  );
+}
+
+function membersSection(plan, options, rendered) {
+  const rows = plan.members
+    .map(
+      (m) => `<tr data-member="${escapeHtml(m.member ?? '')}"><td>${code(m.member ?? '?')}</td><td>${escapeHtml(modeName(m.mode))}</td><td>${
+        m.name ? code(m.name) : none('–')
+      }</td><td>${m.shape ? code(m.shape.name) : none('–')}</td></tr>`,
+    )
+    .join('');
+  const details = plan.members
+    .map(
+      (m) => `<details class="member" data-member="${escapeHtml(m.member ?? '')}"><summary>${escapeHtml(m.member ?? '?')} · ${escapeHtml(
+        modeName(m.mode),
+      )}</summary>${planSections(m, options, rendered, false)}</details>`,
+    )
+    .join('');
+  return section(
+    'members',
+    'Group members',
+    'deployed together, each after those it depends on',
+    `<table class="plan-table members"><thead><tr><th>member</th><th>mode</th><th>name</th><th>shape</th></tr></thead><tbody>${rows}</tbody></table>${details}`,
+  );
+}
+
+/** The plan's sections: the facts, then what the recipe's mode has. `rendered` holds the rendered objects, if any. */
+function planSections(plan, options, rendered, top) {
+  const parts = [summaryFacts(plan)];
+  if (plan.capacity) parts.push(capacitySection(plan.capacity));
+  if (plan.mode === 'job') {
+    const job = rendered?.find((o) => o.kind === 'Job' && o.metadata.name === plan.name);
+    parts.push(jobSection(plan, job));
+  }
+  if (plan.multinode) parts.push(multinodeSection(plan));
+  if (plan.model) parts.push(modelSection(plan.model));
+  if (plan.pod_autoscaling) parts.push(podAutoscalingSection(plan, options, top));
+  if (plan.node_autoscaling) {
+    parts.push(`<h3>Node autoscaling</h3><p>${plan.node_autoscaling.min_nodes} to ${plan.node_autoscaling.max_nodes} nodes (Cluster Autoscaler)</p>`);
+  }
+  if (plan.team) parts.push(teamSection(plan.team));
+  if (plan.update) parts.push(updateSection(plan.update));
+  if (plan.mode === 'shared_node_pool') parts.push(sharedPoolSection(plan));
+  if (plan.members?.length) parts.push(membersSection(plan, options, rendered));
+  return parts.join('');
+}
+
+const hasJob = (plan) => plan.mode === 'job' || (plan.members ?? []).some(hasJob);
+
+function showPlan(text, plan, options) {
   const box = $('plan');
   if (!plan) {
     box.innerHTML = '<p class="muted">The text is not a recipe yet.</p>';
     return;
   }
-  const parts = [];
-  const shape = plan.shape;
-  const gpus = shape?.gpus;
-  parts.push(`<dl class="facts">
-    <dt>Name</dt><dd>${plan.name ? `<code>${escapeHtml(plan.name)}</code>` : '<span class="muted">invalid</span>'}</dd>
-    <dt>Mode</dt><dd>${escapeHtml(plan.mode ?? 'deployment group')}</dd>
-    <dt>Shape</dt><dd>${
-      shape
-        ? `<code>${escapeHtml(shape.name)}</code> · ${
-            gpus ? `${gpus.count} × ${gpus.vendor === 'amd' ? 'AMD' : 'NVIDIA'} ${escapeHtml(gpus.model)} (${gpus.memory_gb} GB)` : 'no GPU'
-          } · ${shape.ocpus} OCPUs · ${shape.memory_gb} GB`
-        : '<span class="muted">unknown</span>'
-    }</dd>
-    <dt>Port</dt><dd>${plan.container_port ?? '<span class="muted">none</span>'}</dd>
-  </dl>`);
-
-  const c = plan.capacity;
-  if (c) {
-    const unit = c.unit.kind === 'gpus' ? plural(c.unit.per_replica, 'GPU') : `a ${escapeHtml(c.unit.profile)} MIG slice`;
-    parts.push(`<h3>Capacity <span class="muted">(${unit} per replica)</span></h3>
-      <div class="stats">
-        ${stat(c.replicas_per_node, 'replicas per node')}
-        ${stat(c.max_replicas, 'max replicas')}
-        ${stat(c.nodes_needed, 'nodes needed')}
-        ${stat(c.max_nodes ?? '?', `max nodes (${c.node_bound.replace('-', ' ')})`)}
-        ${stat(c.pending_replicas, 'pending replicas', c.pending_replicas > 0)}
-        ${stat(c.idle_per_node, c.unit.kind === 'gpus' ? 'idle GPUs per node' : 'idle slices per node')}
-      </div>`);
+  // A job's restart policy, retries and lifetime are the rendered Job's (the render options decide two of them).
+  let rendered = null;
+  if (hasJob(plan) && !plan.diagnostics.some((d) => d.severity === 'error')) {
+    try {
+      rendered = corrino.render(text, options).objects;
+    } catch {
+      rendered = null;
+    }
   }
-
-  const pod = plan.pod_autoscaling;
-  if (pod) {
-    const bound = { value: pod.max_replicas, source: 'recipe' };
-    parts.push(`<h3>Pod autoscaling <span class="muted">(KEDA, metric type ${pod.metric_type})</span></h3>
-      <table class="resolved"><tbody>
-        ${resolvedRow('min replicas', pod.min_replicas)}
-        ${resolvedRow('max replicas', bound)}
-        ${resolvedRow('threshold', pod.threshold)}
-        ${resolvedRow('query window', pod.window_seconds, ' s')}
-        ${resolvedRow('polling interval', pod.polling_interval_seconds, ' s')}
-        ${resolvedRow('cooldown (to zero)', pod.cooldown_seconds, ' s')}
-        ${resolvedRow('scale-up stabilization', pod.stabilization_window_up_seconds, ' s')}
-        ${resolvedRow('scale-up period', pod.scaling_period_up_seconds, ' s')}
-        ${resolvedRow('scale-down stabilization', pod.stabilization_window_down_seconds, ' s')}
-        ${resolvedRow('scale-down period', pod.scaling_period_down_seconds, ' s')}
-      </tbody></table>`);
-    const q = planQuery(plan, options);
-    parts.push(`<h4>Query: ${q.label}</h4>${q.text ? `<pre class="query" id="query">${escapeHtml(q.text)}</pre>` : ''}`);
-  }
-  if (plan.node_autoscaling) {
-    parts.push(`<h3>Node autoscaling</h3><p>${plan.node_autoscaling.min_nodes} to ${plan.node_autoscaling.max_nodes} nodes (Cluster Autoscaler)</p>`);
-  }
-  if (plan.members?.length) {
-    parts.push(`<h3>Group members</h3><p>${plan.members.map((m) => `<code>${escapeHtml(m.name ?? '?')}</code>`).join(', ')}</p>`);
-  }
-  box.innerHTML = parts.join('');
+  box.innerHTML = planSections(plan, options, rendered, true);
 }
 
 // ---- manifests ----
@@ -269,12 +583,22 @@ function highlightYaml(text) {
     .join('\n');
 }
 
+/** Why a recipe that renders has no Kubernetes object: what it is instead. */
+function noObjects(plan) {
+  if (plan?.mode === 'shared_node_pool') return 'No Kubernetes objects: a shared pool is its node pool document, below.';
+  if (plan?.update) {
+    return 'No Kubernetes objects: a pool’s nodes are not known before the cluster is asked, so the labels are a document, below, that <code>corrino apply</code> patches onto every node the selector finds.';
+  }
+  return 'No Kubernetes objects: only the OCI documents below.';
+}
+
 function showManifests(text, plan, options) {
   const out = corrino.renderYaml(text, options);
   const problems = $('render-problems');
   const planHasErrors = plan?.diagnostics.some((d) => d.severity === 'error') ?? true;
   yamlText = out.yaml ?? '';
-  // A shared pool renders to its node pool document alone: an empty stream.
+  // A shared pool renders to its node pool document alone, and an update of a pool's nodes to its labels' document:
+  // an empty stream.
   const objects = yamlText !== '';
   $('copy').disabled = !objects;
   $('yaml').querySelector('code').innerHTML = objects ? highlightYaml(yamlText) : '';
@@ -284,7 +608,7 @@ function showManifests(text, plan, options) {
       ? '<li class="empty">Not rendered: the recipe has errors (see Problems).</li>'
       : out.diagnostics.map((d) => diagnosticItem(d, null)).join('');
   } else if (!objects) {
-    problems.innerHTML = '<li class="empty">No Kubernetes objects: a shared pool is its node pool document, below.</li>';
+    problems.innerHTML = `<li class="empty">${noObjects(plan)}</li>`;
   } else {
     problems.innerHTML = '';
   }
@@ -477,7 +801,7 @@ async function update() {
     showDiagnostics([]);
     status.dataset.state = 'empty';
     status.textContent = 'empty';
-    showPlan(null, options);
+    showPlan(text, null, options);
     yamlText = '';
     $('copy').disabled = true;
     $('yaml').hidden = true;
@@ -491,7 +815,7 @@ async function update() {
   }
   const plan = corrino.plan(text);
   showDiagnostics(plan ? plan.diagnostics : corrino.validate(text));
-  showPlan(plan, options);
+  showPlan(text, plan, options);
   showManifests(text, plan, options);
   shownRecipe = { text, plan };
   clearTimeout(simulationTimer);

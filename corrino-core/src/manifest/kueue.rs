@@ -23,9 +23,6 @@ use crate::plan::TeamPlan;
 use crate::shape::GpuVendor;
 use crate::validate::{ResourceQuota, TeamSpec};
 
-/// The Cohort all teams share.
-pub const COHORT: &str = "corrino";
-
 /// The label on objects that several recipes share (flavors, the cohort): `corrino delete` leaves them.
 pub const SHARED_LABEL: &str = "corrino.oci/shared";
 
@@ -320,16 +317,21 @@ pub fn team_objects(plan: &TeamPlan, options: &RenderOptions) -> TeamObjects {
                 .collect(),
         })
         .collect();
-    let namespace = team.namespace();
+    let namespace = team.namespace.clone();
     TeamObjects {
         flavors,
         cohort: Cohort {
-            metadata: meta(COHORT.to_owned(), None, shared_labels, &options.annotations),
+            metadata: meta(
+                team.cohort.clone(),
+                None,
+                shared_labels,
+                &options.annotations,
+            ),
             spec: CohortSpec {},
         },
         priority: WorkloadPriorityClass {
             metadata: meta(
-                team.priority_class(),
+                team.priority_class.clone(),
                 None,
                 labels.clone(),
                 &options.annotations,
@@ -339,13 +341,13 @@ pub fn team_objects(plan: &TeamPlan, options: &RenderOptions) -> TeamObjects {
         },
         cluster_queue: ClusterQueue {
             metadata: meta(
-                team.cluster_queue(),
+                team.cluster_queue.clone(),
                 None,
                 labels.clone(),
                 &options.annotations,
             ),
             spec: ClusterQueueSpec {
-                cohort_name: COHORT.to_owned(),
+                cohort_name: team.cohort.clone(),
                 namespace_selector: k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
                     match_labels: Some(BTreeMap::from([(
                         "kubernetes.io/metadata.name".to_owned(),
@@ -374,13 +376,13 @@ pub fn team_objects(plan: &TeamPlan, options: &RenderOptions) -> TeamObjects {
         },
         local_queue: LocalQueue {
             metadata: meta(
-                team.local_queue(),
+                team.local_queue.clone(),
                 Some(&namespace),
                 labels,
                 &options.annotations,
             ),
             spec: LocalQueueSpec {
-                cluster_queue: team.cluster_queue(),
+                cluster_queue: team.cluster_queue.clone(),
             },
         },
     }

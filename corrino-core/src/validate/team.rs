@@ -16,12 +16,23 @@ use crate::shape::{GpuVendor, Shape, ShapeCatalog};
 /// The longest canonical team name: the Namespace `<team>-namespace` is a DNS-1123 label of at most 63 characters.
 pub const MAX_TEAM_NAME_LEN: usize = 63 - "-namespace".len();
 
-/// A team as Kueue gets it: checked names, priority and quotas.
+/// A team as Kueue gets it: checked names, priority and quotas. The names of its Kueue objects are fields rather
+/// than computed where they are used, so that a plan shows them as the manifests have them.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TeamSpec {
     /// The canonical team name.
     pub name: String,
+    /// The team's Namespace, where its jobs run.
+    pub namespace: String,
+    /// The ClusterQueue that holds the quotas.
+    pub cluster_queue: String,
+    /// The LocalQueue in the Namespace, which a job's `kueue.x-k8s.io/queue-name` label names.
+    pub local_queue: String,
+    /// The WorkloadPriorityClass of the team's workloads.
+    pub priority_class: String,
+    /// The Cohort the ClusterQueue lends to and borrows from (every team's).
+    pub cohort: String,
     /// The priority of the team's workloads (a WorkloadPriorityClass value).
     pub priority: i32,
     /// One quota per shape, each a Kueue ResourceFlavor.
@@ -56,30 +67,13 @@ pub struct ResourceQuota {
     pub lending: Option<Quantity>,
 }
 
-impl TeamSpec {
-    /// The ClusterQueue's name.
-    #[must_use]
-    pub fn cluster_queue(&self) -> String {
-        format!("{}-cluster-queue", self.name)
-    }
+/// The Cohort all teams share.
+pub const COHORT: &str = "corrino";
 
-    /// The LocalQueue's name, which a job's `kueue.x-k8s.io/queue-name` label names.
-    #[must_use]
-    pub fn local_queue(&self) -> String {
-        local_queue(&self.name)
-    }
-
-    /// The team's Namespace.
-    #[must_use]
-    pub fn namespace(&self) -> String {
-        namespace(&self.name)
-    }
-
-    /// The WorkloadPriorityClass of the team's workloads.
-    #[must_use]
-    pub fn priority_class(&self) -> String {
-        priority_class(&self.name)
-    }
+/// The ClusterQueue of the team `name` (canonical).
+#[must_use]
+pub fn cluster_queue(name: &str) -> String {
+    format!("{name}-cluster-queue")
 }
 
 /// The LocalQueue of the team `name` (canonical).
@@ -186,8 +180,14 @@ pub fn team(recipe: &Recipe, catalog: &ShapeCatalog, sink: &mut Sink) -> Option<
             None => complete = false,
         }
     }
+    let name = name?;
     Some(TeamSpec {
-        name: name?,
+        namespace: namespace(&name),
+        cluster_queue: cluster_queue(&name),
+        local_queue: local_queue(&name),
+        priority_class: priority_class(&name),
+        cohort: COHORT.to_owned(),
+        name,
         priority: priority?,
         quotas: complete.then_some(quotas)?,
     })
@@ -411,7 +411,8 @@ mod tests {
         }));
         let spec = spec.expect("a team");
         assert_eq!(spec.name, "randomteam");
-        assert_eq!(spec.cluster_queue(), "randomteam-cluster-queue");
+        assert_eq!(spec.cluster_queue, "randomteam-cluster-queue");
+        assert_eq!(spec.namespace, "randomteam-namespace");
         assert_eq!(spec.quotas[0].memory.nominal.text, "10Gi");
         assert_eq!(spec.quotas[0].vendor, Some(GpuVendor::Nvidia));
         assert_eq!(

@@ -163,7 +163,8 @@ class Plan:
 
     @property
     def team(self) -> JsonObject | None:
-        """A ``team`` recipe's team as Kueue gets it: name, priority and quotas per shape."""
+        """A ``team`` recipe's team as Kueue gets it: name, its objects' names (namespace, queues, priority class,
+        cohort), priority and quotas per shape."""
 
     @property
     def update(self) -> JsonObject | None:
