@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,22 +33,6 @@ const renderOptions = () => ({
   tls_issuer: 'letsencrypt-prod',
   file_systems: { [FILE_SYSTEM]: { mount_target_ip: '10.0.10.20', export_path: '/models' } },
 });
-
-// The CLI, built from the same sources, for what has no golden (the target's flags).
-const targetDir = process.env.CORRINO_TARGET_DIR ?? join(root, 'target');
-const cliPath = join(targetDir, 'debug', 'corrino');
-function cli(args) {
-  if (!existsSync(cliPath)) {
-    execFileSync('cargo', ['build', '-q', '-p', 'corrino-cli'], { cwd: root, stdio: 'inherit' });
-  }
-  try {
-    return execFileSync(cliPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    // `validate` exits 1 for recipes with errors; its report is still on standard output.
-    if (e.status === 1 && e.stdout) return e.stdout;
-    throw e;
-  }
-}
 
 // The goldens of the Rust tests, as data: a broken recipe's diagnostics, a valid one's (in its plan), the objects a
 // recipe renders (the bodies of its apply plan, in apply order).

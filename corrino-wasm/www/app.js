@@ -385,7 +385,7 @@ function modelSection(model) {
         ${kv ? stat(kv.tokens.toLocaleString('en'), 'KV cache tokens') : ''}
         ${kv ? stat(kv.sequences_at_max_model_len, `sequences of ${kv.max_model_len} tokens`, kv.sequences_at_max_model_len < 1) : ''}
       </div>`
-    : '<p class="note">The memory is not checked: the model’s size or the GPU is unknown.</p>';
+    : '<p class="remark">The memory is not checked: the model’s size or the GPU is unknown.</p>';
   const kvFacts = kv
     ? facts([
         ['context', 'Context checked', `${kv.max_model_len} tokens <span class="muted">(${escapeHtml(kv.max_model_len_source)})</span>`],
@@ -410,7 +410,7 @@ function modelSection(model) {
     s.container_start_seconds,
   )})</span></h4>
     <table class="plan-table startup"><tbody>${parts}</tbody></table>
-    ${s.weights_counted ? '' : '<p class="note">The weights’ download and load are not counted: their size is unknown.</p>'}`;
+    ${s.weights_counted ? '' : '<p class="remark">The weights’ download and load are not counted: their size is unknown.</p>'}`;
   const unchecked = (model.unchecked ?? []).length
     ? `<ul class="plain note" data-fact="unchecked">${model.unchecked.map((u) => `<li>not checked: ${richText(u)}</li>`).join('')}</ul>`
     : '';
