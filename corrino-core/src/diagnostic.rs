@@ -349,15 +349,15 @@ pub struct Diagnostic {
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
-    pub input: Option<serde_json::Value>,
+    pub input: Option<Box<serde_json::Value>>,
 }
 
 /// A field that is there, `null` included: serde would read `"input": null` as an absent input, where it is the
 /// value `null` the recipe holds.
 fn present<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
-) -> Result<Option<serde_json::Value>, D::Error> {
-    serde_json::Value::deserialize(deserializer).map(Some)
+) -> Result<Option<Box<serde_json::Value>>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(|value| Some(Box::new(value)))
 }
 
 impl Diagnostic {
@@ -600,6 +600,21 @@ impl Pointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A pointer from its text, `None` when the text is not one (RFC 6901: empty, or `/`-separated tokens in which
+    /// every `~` is followed by `0` or `1`). Kept as written, so that a pointer's own text reads back as itself.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let escapes_valid = bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| *b != b'~' || matches!(bytes.get(i + 1), Some(b'0' | b'1')));
+        (text.is_empty() || text.starts_with('/'))
+            .then_some(())
+            .filter(|()| escapes_valid)
+            .map(|()| Pointer(text.to_owned()))
+    }
 }
 
 /// A place in a document being walked: the parent and the step to it. It is written out as a [`Pointer`] only when a
@@ -800,12 +815,12 @@ mod tests {
             Some(serde_json::json!([1])),
         ] {
             let d = Diagnostic {
-                input: input.clone(),
+                input: input.clone().map(Box::new),
                 ..d.clone()
             };
             let back: Diagnostic =
                 serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
-            assert_eq!(back.input, input);
+            assert_eq!(back.input.map(|v| *v), input);
         }
     }
 }

@@ -27,12 +27,27 @@ pub const MAX_INPUT_DEPTH: usize = 2;
 /// diagnostics in one large object (every unknown field of a hostile recipe) cost linear time, not quadratic.
 const INDEXED_MEMBERS: usize = 16;
 
+/// The most diagnostics of one planning that get their input: a hostile recipe has hundreds of thousands of problems
+/// (every key of a megabyte repeated), and an input for each would take more memory than the recipe's own tree. A
+/// deployment group's members count against the same budget. Past it, `input` is absent.
+pub const MAX_INPUTS: usize = 1000;
+
 /// Sets the `input` of every diagnostic whose path points at a value of `document`, and leaves it absent for the
-/// others (a missing field, a path into another document).
-pub fn attach<'d>(document: &Node<'_>, diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>) {
+/// others (a missing field, a path into another document), while `budget` (taken from [`MAX_INPUTS`]) lasts.
+pub fn attach<'d>(
+    document: &Node<'_>,
+    diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>,
+    budget: &mut usize,
+) {
     let mut lookup = Lookup::new(document);
     for diagnostic in diagnostics {
-        diagnostic.input = lookup.find(&diagnostic.path).map(|node| summary(node, 0));
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        diagnostic.input = lookup
+            .find(&diagnostic.path)
+            .map(|node| Box::new(summary(node, 0)));
     }
 }
 
@@ -184,8 +199,12 @@ mod tests {
             .iter()
             .map(|p| Diagnostic::error(*p, Code::WrongType, "m"))
             .collect();
-        attach(&node, diagnostics.iter_mut());
-        diagnostics.into_iter().map(|d| d.input).collect()
+        let mut budget = usize::MAX;
+        attach(&node, diagnostics.iter_mut(), &mut budget);
+        diagnostics
+            .into_iter()
+            .map(|d| d.input.map(|v| *v))
+            .collect()
     }
 
     #[test]
@@ -258,8 +277,12 @@ mod tests {
             .iter()
             .map(|p| Diagnostic::error(*p, Code::WrongType, "m"))
             .collect();
-        attach(&node, diagnostics.iter_mut());
-        let found: Vec<_> = diagnostics.into_iter().map(|d| d.input).collect();
+        let mut budget = usize::MAX;
+        attach(&node, diagnostics.iter_mut(), &mut budget);
+        let found: Vec<_> = diagnostics
+            .into_iter()
+            .map(|d| d.input.map(|v| *v))
+            .collect();
         assert_eq!(
             found,
             [
@@ -285,5 +308,23 @@ mod tests {
         let found = inputs(&text, &paths);
         assert_eq!(found[19_999], Some(json!(19_999)));
         assert!(found.iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn inputs_stop_when_the_budget_is_spent() {
+        let (node, _) = read(br#"{"a": 1, "b": 2, "c": 3}"#, Format::Json);
+        let node = node.expect("a document");
+        let mut diagnostics: Vec<Diagnostic> = ["/a", "/b", "/c"]
+            .iter()
+            .map(|p| Diagnostic::error(*p, Code::WrongType, "m"))
+            .collect();
+        let mut budget = 2;
+        attach(&node, diagnostics.iter_mut(), &mut budget);
+        let found: Vec<_> = diagnostics
+            .into_iter()
+            .map(|d| d.input.map(|v| *v))
+            .collect();
+        assert_eq!(found, [Some(json!(1)), Some(json!(2)), None]);
+        assert_eq!(budget, 0);
     }
 }

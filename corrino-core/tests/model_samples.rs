@@ -197,7 +197,7 @@ fn every_vllm_service_of_the_samples_names_a_catalog_model() {
                 .deployment_group
                 .iter()
                 .flat_map(|g| g.deployments.iter().flatten())
-                .filter_map(|m| m.recipe.clone()),
+                .filter_map(|m| m.recipe.as_deref().cloned()),
         );
         for r in all {
             let mut sink = recipe::convert::Sink::default();

@@ -52,7 +52,7 @@ impl Diagnostic {
             severity: parse_name::<Severity>("severity", &severity)?,
             message,
             hint,
-            input: input.map(json_value).transpose()?,
+            input: input.map(json_value).transpose()?.map(Box::new),
         }))
     }
 

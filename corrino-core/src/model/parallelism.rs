@@ -165,17 +165,10 @@ pub fn resolve(
     parallelism
 }
 
-/// A JSON pointer from its text (the paths `args` records are pointers already).
+/// A JSON pointer from its text (the paths `args` records are pointers' texts, so this never falls back to the
+/// whole document).
 pub(crate) fn pointer(path: &str) -> Pointer {
-    let mut p = Pointer::root();
-    for step in path.split('/').skip(1) {
-        let step = step.replace("~1", "/").replace("~0", "~");
-        p = match step.parse::<usize>() {
-            Ok(i) => p.index(i),
-            Err(_) => p.key(&step),
-        };
-    }
-    p
+    Pointer::parse(path).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -277,7 +270,11 @@ mod tests {
 
     #[test]
     fn pointers_round_trip() {
-        let p = Pointer::root().key("a/b").index(3);
+        let p = Pointer::root().key("a/b~c").index(3);
         assert_eq!(pointer(p.as_str()), p);
+        assert_eq!(Pointer::parse(""), Some(Pointer::root()));
+        for not_one in ["a/b", "/a~2", "/a~"] {
+            assert_eq!(Pointer::parse(not_one), None, "{not_one}");
+        }
     }
 }

@@ -121,18 +121,24 @@ pub fn validate_bytes(input: &[u8], options: &PlanOptions) -> Diagnostics {
 /// Every diagnostic's `input`, looked up in the document as read, once every rule has run: the planning's list,
 /// the preview's, and each deployment group member's (whose paths are relative to its own recipe).
 fn attach_inputs(planning: &mut Planning, document: &Node) {
+    let mut budget = input::MAX_INPUTS;
     match &mut planning.preview {
         Some(preview) => {
-            preview_inputs(preview, document);
-            // The planning's list is the preview's (see `finish`).
+            // The planning's list is the preview's (see `finish`): let go of it first, so that the preview's is
+            // changed in place rather than copied.
+            planning.diagnostics = Diagnostics::new();
+            preview_inputs(preview, document, &mut budget);
             planning.diagnostics.clone_from(&preview.diagnostics);
         }
-        None => input::attach(document, planning.diagnostics.iter_mut()),
+        None => input::attach(document, planning.diagnostics.iter_mut(), &mut budget),
     }
 }
 
-fn preview_inputs(preview: &mut Preview, document: &Node) {
-    input::attach(document, preview.diagnostics.iter_mut());
+fn preview_inputs(preview: &mut Preview, document: &Node, budget: &mut usize) {
+    if *budget == 0 {
+        return;
+    }
+    input::attach(document, preview.diagnostics.iter_mut(), budget);
     if preview.members.is_empty() {
         return;
     }
@@ -156,7 +162,7 @@ fn preview_inputs(preview: &mut Preview, document: &Node) {
         });
     for (member, node) in preview.members.iter_mut().zip(member_nodes) {
         if let Some(node) = node {
-            preview_inputs(member, node);
+            preview_inputs(member, node, budget);
         }
     }
 }
@@ -348,7 +354,7 @@ fn resolve_group(
             continue;
         };
         let (mut preview, plan) = resolve_in(
-            member_recipe.clone(),
+            (**member_recipe).clone(),
             Sink::default(),
             options,
             checked,

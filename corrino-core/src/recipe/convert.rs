@@ -285,6 +285,18 @@ impl FromNode for f64 {
     }
 }
 
+/// A boxed value reads as the value: a group member's recipe is boxed, so that a member without one costs a pointer
+/// rather than a whole recipe's room.
+impl<T: FromNode> FromNode for Box<T> {
+    fn expected() -> String {
+        T::expected()
+    }
+
+    fn from_node(node: &Node, at: &At<'_>, sink: &mut Sink) -> Option<Self> {
+        T::from_node(node, at, sink).map(Box::new)
+    }
+}
+
 impl<T: FromNode> FromNode for Vec<T> {
     fn expected() -> String {
         format!("an array of {}", strip_article(&T::expected()))

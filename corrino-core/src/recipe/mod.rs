@@ -548,7 +548,7 @@ recipe_object! {
         /// The member's name inside the group.
         name: String,
         /// The member's recipe.
-        recipe: Recipe,
+        recipe: Box<Recipe>,
         /// Members that must be deployed first.
         depends_on: Vec<String>,
         /// Values other members may reference (`service_url`, `internal_dns_name`).
