@@ -443,7 +443,7 @@ fn replica_bounds(
         defaults::MIN_REPLICAS,
     );
     if params.min_replicas.is_none() && !sink.was_invalid(&pod_at.key("min_replicas")) {
-        sink.note(Diagnostic::info(
+        sink.note(Diagnostic::note(
             pod_at.key("min_replicas"),
             Code::MissingField,
             format!(
@@ -556,7 +556,7 @@ fn query_and_threshold(
             }
         }
         if params.scaling_metric.is_some() {
-            sink.note(Diagnostic::info(
+            sink.note(Diagnostic::note(
                 pod_at.key("scaling_metric"),
                 Code::IgnoredField,
                 "`scaling_metric` has no effect when `query` is given",
@@ -668,7 +668,7 @@ fn timing(
     );
     if params.scaling_cooldown.is_some() && min_replicas >= 1 {
         sink.note(
-            Diagnostic::info(
+            Diagnostic::note(
                 written.at(Param::ScalingCooldown),
                 Code::CooldownNoEffect,
                 "`scaling_cooldown` becomes KEDA's cooldownPeriod, which only delays scaling to zero; with `min_replicas` ≥ 1 it has no effect",
@@ -820,7 +820,7 @@ fn check_polling(
         );
     } else if polling.source != Source::Default {
         sink.note(
-            Diagnostic::info(
+            Diagnostic::note(
                 at,
                 Code::PollingInterval,
                 format!(
@@ -877,7 +877,7 @@ fn check_threshold(
                 .with_hint("use a value between 0 and 1, such as 0.5"),
             );
         } else if t < 0.05 && max_replicas > 1 {
-            sink.note(Diagnostic::info(
+            sink.note(Diagnostic::note(
                 at,
                 Code::Threshold,
                 format!(
@@ -955,7 +955,7 @@ fn resolve_node(
         ));
     }
     if recipe.recipe_pod_autoscaling_params.is_none() {
-        sink.note(Diagnostic::info(
+        sink.note(Diagnostic::note(
             at,
             Code::AutoscalingNotApplicable,
             "without pod autoscaling the replica count is fixed, so the Cluster Autoscaler only adds nodes for replicas that do not fit at deploy time",

@@ -261,6 +261,8 @@ codes! {
     /// Points of a rate table or metric trace at or after the end of the scenario: the simulation never reaches
     /// them.
     PointsPastEnd = "points-past-end",
+    /// A run that made more HPA decisions or events than a simulation keeps: the first are kept, the rest counted.
+    RecordsTruncated = "records-truncated",
 
     // Simulating Kubernetes objects.
     /// What an input was read as (a recipe, or Kubernetes objects), when it holds the marks of both.
@@ -372,7 +374,7 @@ impl Diagnostic {
     }
 
     /// A note at `path`.
-    pub fn info(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+    pub fn note(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, path, code, message)
     }
 

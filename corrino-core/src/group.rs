@@ -362,7 +362,7 @@ fn deployments_name(members: &[(usize, &Preview)], index: usize) -> String {
 /// The note of a job whose team nothing in sight creates: Kueue holds the job until the team's LocalQueue exists.
 #[must_use]
 pub fn team_must_exist(team: &str) -> Diagnostic {
-    Diagnostic::info(
+    Diagnostic::note(
         Pointer::root().key("recipe_team_info").key("team_name"),
         Code::TeamNotCreated,
         format!(

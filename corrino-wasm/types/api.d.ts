@@ -82,6 +82,7 @@ export type Code =
   | "render-unsupported"
   | "placeholder"
   | "points-past-end"
+  | "records-truncated"
   | "input-kind"
   | "no-autoscaler"
   | "several-autoscalers"
@@ -1945,11 +1946,11 @@ export interface SearchSpace {
  */
 export interface Simulation {
   /**
-   * The HPA's decisions, each time they changed.
+   * The HPA's decisions, each time they changed (the first `MAX_RECORDS`).
    */
   decisions: ScalingDecision[];
   /**
-   * What happened when.
+   * What happened when (the first `MAX_RECORDS`).
    */
   events: SimulationEvent[];
   notes: Diagnostics;

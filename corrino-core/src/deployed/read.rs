@@ -87,7 +87,7 @@ pub fn detect(documents: &[Node<'_>]) -> (InputKind, Option<Diagnostic>) {
             (
                 kind,
                 Some(
-                    Diagnostic::info(
+                    Diagnostic::note(
                         "",
                         Code::InputKind,
                         format!("the input has both a recipe's fields and Kubernetes' `apiVersion`/`kind`; it is read as {read_as}"),

@@ -345,7 +345,7 @@ pub(crate) fn report(fit: &MemoryFit, workload: &Workload<'_>, ctx: &Context<'_>
         let d = if expected.from_max_num_seqs {
             Diagnostic::warning(at, Code::KvCacheConcurrency, message)
         } else {
-            Diagnostic::info(at, Code::KvCacheConcurrency, message)
+            Diagnostic::note(at, Code::KvCacheConcurrency, message)
         };
         sink.note(d.with_hint(hints.join("; or ")));
     }

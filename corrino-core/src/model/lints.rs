@@ -99,7 +99,7 @@ fn probes(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) 
         if let Some(probe) = &recipe.recipe_startup_probe_params {
             let (allowed, formula) = probe_allowance(probe);
             if allowed < SHORT_STARTUP_PROBE_SECONDS {
-                sink.note(Diagnostic::info(
+                sink.note(Diagnostic::note(
                     Pointer::root().key("recipe_startup_probe_params"),
                     Code::Probe,
                     format!("the startup probe gives the server {allowed} s ({formula}) to start; loading a model usually takes longer, after which Kubernetes restarts the container"),
@@ -162,7 +162,7 @@ fn probes(recipe: &Recipe, budget: &StartupBudget, name: &str, sink: &mut Sink) 
     let d = if certain {
         Diagnostic::error(Pointer::root().key(key), code, message)
     } else if close {
-        Diagnostic::info(Pointer::root().key(key), code, message)
+        Diagnostic::note(Pointer::root().key(key), code, message)
     } else {
         Diagnostic::warning(Pointer::root().key(key), code, message)
     };

@@ -275,7 +275,7 @@ fn recognition_notes(model: &Identification, at: &Pointer, sink: &mut Sink) {
             parameters,
             matched,
         } => sink.note(
-            Diagnostic::info(
+            Diagnostic::note(
                 at,
                 Code::ModelUnrecognised,
                 format!(
@@ -286,7 +286,7 @@ fn recognition_notes(model: &Identification, at: &Pointer, sink: &mut Sink) {
             .with_hint("name the model by its Hugging Face id, or the directory after it, to check the KV cache too"),
         ),
         Recognition::Unknown { reason } => sink.note(
-            Diagnostic::info(
+            Diagnostic::note(
                 at,
                 Code::ModelUnrecognised,
                 format!("cannot tell whether the model fits: {reason}"),

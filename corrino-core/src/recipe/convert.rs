@@ -48,7 +48,7 @@ impl Sink {
     /// Says, once the whole recipe is converted, how many unknown fields went without hints.
     pub fn summarize_unknown_fields(&mut self) {
         if self.unknown_fields > SUGGESTED_UNKNOWN_FIELDS {
-            self.note(Diagnostic::info(
+            self.note(Diagnostic::note(
                 "",
                 Code::UnknownField,
                 format!(

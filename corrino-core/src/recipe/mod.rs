@@ -202,7 +202,7 @@ impl FromNode for EnvValue {
                     beyond_a_double(&text, at, sink);
                 } else {
                     sink.note(
-                        Diagnostic::info(
+                        Diagnostic::note(
                             at,
                             Code::CoercedType,
                             format!(

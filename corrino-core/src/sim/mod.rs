@@ -40,8 +40,8 @@ pub use scenario::Scenario;
 pub use serving::ServingModel;
 pub use settings::Settings;
 pub use simulation::{
-    Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
-    samples_csv,
+    Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, MAX_RECORDS, Sample,
+    Simulation, Summary, samples_csv,
 };
 pub use timeline::{render_for_simulation, simulate, simulate_deployed};
 pub use versions::{

@@ -193,6 +193,11 @@ pub struct Summary {
     pub latency_p95: Option<f64>,
 }
 
+/// The most HPA decisions, and the most events, a simulation keeps: a month at 1 s steps whose HPA changes its mind
+/// every sync would otherwise record millions (hundreds of megabytes). Past it the run goes on, and a note
+/// (`records-truncated`) says how many were not kept; the samples and the summary cover the whole run.
+pub const MAX_RECORDS: usize = 10_000;
+
 /// A finished simulation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -201,14 +206,14 @@ pub struct Simulation {
     pub settings: Settings,
     /// One row per sample interval.
     pub samples: Vec<Sample>,
-    /// The HPA's decisions, each time they changed.
+    /// The HPA's decisions, each time they changed (the first [`MAX_RECORDS`]).
     pub decisions: Vec<Decision>,
-    /// What happened when.
+    /// What happened when (the first [`MAX_RECORDS`]).
     pub events: Vec<Event>,
     /// Figures over the run.
     pub summary: Summary,
     /// What the caller should know about the scenario as it ran (`points-past-end`: table rows the run never
-    /// reached), with paths into the scenario.
+    /// reached; `records-truncated`: decisions or events past [`MAX_RECORDS`]), with paths into the scenario.
     pub notes: Diagnostics,
 }
 

@@ -37,7 +37,8 @@ use super::settings::{
     Controllers, Settings, build_query, controllers, resolve_settings, to_i32, to_i64,
 };
 use super::simulation::{
-    Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, Sample, Simulation, Summary,
+    Controller, Decision, Event, EventKind, FLAPPING_WINDOW_SECONDS, MAX_RECORDS, Sample,
+    Simulation, Summary,
 };
 use super::versions::KedaVersion;
 use crate::deployed::Deployed;
@@ -255,7 +256,7 @@ fn scenario_notes(scenario: &Scenario) -> Diagnostics {
         .unwrap_or(first);
         let rows = if count == 1 { "row" } else { "rows" };
         notes.push(
-            Diagnostic::info(
+            Diagnostic::note(
                 path,
                 Code::PointsPastEnd,
                 format!(
@@ -318,6 +319,9 @@ struct World {
     samples: Vec<Sample>,
     decisions: Vec<Decision>,
     events: Vec<Event>,
+    /// Decisions and events past [`MAX_RECORDS`], counted rather than kept.
+    dropped_decisions: u64,
+    dropped_events: u64,
     summary: Summary,
     digest: LatencyDigest,
     // Per-interval accumulators.
@@ -409,6 +413,8 @@ impl World {
             samples: Vec::new(),
             decisions: Vec::new(),
             events: Vec::new(),
+            dropped_decisions: 0,
+            dropped_events: 0,
             summary: Summary::default(),
             digest: LatencyDigest::new(),
             interval_latencies: Vec::new(),
@@ -437,6 +443,10 @@ impl World {
     }
 
     fn event(&mut self, t: i64, kind: EventKind) {
+        if self.events.len() >= MAX_RECORDS {
+            self.dropped_events += 1;
+            return;
+        }
         self.events.push(Event { t, kind });
     }
 
@@ -654,8 +664,14 @@ impl World {
         let outcome = self.hpa.reconcile(target, &[metric], t);
         self.hpa_desired = outcome.desired_replicas;
         let reason = outcome.reason.as_str();
-        if outcome.rescaled || self.last_decision != Some((outcome.desired_replicas, reason)) {
+        let changed =
+            outcome.rescaled || self.last_decision != Some((outcome.desired_replicas, reason));
+        if changed {
             self.last_decision = Some((outcome.desired_replicas, reason));
+        }
+        if changed && self.decisions.len() >= MAX_RECORDS {
+            self.dropped_decisions += 1;
+        } else if changed {
             self.decisions.push(Decision {
                 t,
                 current_replicas: current,
@@ -833,7 +849,26 @@ impl World {
         }
     }
 
-    fn finish(mut self, notes: Diagnostics) -> Simulation {
+    fn finish(mut self, mut notes: Diagnostics) -> Simulation {
+        for (dropped, what) in [
+            (self.dropped_decisions, "HPA decisions"),
+            (self.dropped_events, "events"),
+        ] {
+            if dropped > 0 {
+                notes.push(
+                    Diagnostic::note(
+                        "/duration_seconds",
+                        Code::RecordsTruncated,
+                        format!(
+                            "the run kept its first {MAX_RECORDS} {what} and left out {dropped} more; the samples and the summary cover the whole run"
+                        ),
+                    )
+                    .with_hint(
+                        "simulate a shorter span (`duration_seconds`, `--duration`) to see every one",
+                    ),
+                );
+            }
+        }
         self.summary.gpu_hours = self.gpu_seconds / 3600.0;
         self.summary.requests_sent = self.source.sent;
         self.summary.requests_in_flight = self.engines.iter().map(Engine::in_flight).sum();
@@ -1343,5 +1378,36 @@ mod tests {
             first.samples, other_seed.samples,
             "the seed drives the arrivals"
         );
+    }
+
+    /// A week of a metric that swings every 30 s makes the HPA change its mind about 20,000 times: the first
+    /// `MAX_RECORDS` decisions are kept, the rest counted in a note, and the summary still covers the week.
+    #[test]
+    fn decisions_past_the_cap_are_counted_not_kept() {
+        let week = 7 * 86_400;
+        let mut csv = String::from("t,value\n");
+        for t in (0..week).step_by(15) {
+            let value = if (t / 30) % 2 == 1 { 10 } else { 0 };
+            csv.push_str(&format!("{t},{value}\n"));
+        }
+        let run = simulate(&example_plan(), &trace(&csv, week)).expect("simulates");
+        assert_eq!(run.decisions.len(), MAX_RECORDS);
+        let note = run
+            .notes
+            .iter()
+            .find(|d| d.code == Code::RecordsTruncated)
+            .expect("a note");
+        assert_eq!(note.path, "/duration_seconds");
+        assert!(
+            note.message
+                .starts_with("the run kept its first 10000 HPA decisions and left out "),
+            "{}",
+            note.message
+        );
+        let week = i64::try_from(week).expect("fits");
+        assert_eq!(run.summary.duration_seconds, week);
+        // The samples run to the last interval of the week.
+        let last = run.samples.last().map_or(0, |s| s.t);
+        assert!(last > week - 60, "{last}");
     }
 }

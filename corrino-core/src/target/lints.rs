@@ -218,7 +218,7 @@ fn threshold(pod: &PodAutoscaling, keda: KedaVersion) -> Option<Diagnostic> {
     let diagnostic = if change.abs() > DEFAULT_TOLERANCE {
         Diagnostic::warning(at, Code::ThresholdPrecision, message)
     } else {
-        Diagnostic::info(at, Code::ThresholdPrecision, message)
+        Diagnostic::note(at, Code::ThresholdPrecision, message)
     };
     Some(diagnostic.with_hint(format!(
         "write {} to say what the HPA compares against",

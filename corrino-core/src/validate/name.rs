@@ -29,7 +29,7 @@ pub fn deployment_name(recipe: &Recipe, sink: &mut Sink) -> Option<CanonicalName
                 format!("`{raw}` canonicalises to `{canonical}`, which is not a valid label value: {problem}"),
             ));
         } else if canonical != raw {
-            sink.note(Diagnostic::info(
+            sink.note(Diagnostic::note(
                 &at,
                 Code::NameCanonicalised,
                 format!("`{raw}` becomes `{canonical}` where it is used as a label"),
@@ -48,7 +48,7 @@ pub fn deployment_name(recipe: &Recipe, sink: &mut Sink) -> Option<CanonicalName
                 } else {
                     "in Kubernetes names".to_owned()
                 };
-                sink.note(Diagnostic::info(
+                sink.note(Diagnostic::note(
                     &at,
                     Code::NameCanonicalised,
                     format!("`{raw}` becomes `{name}` {what}"),

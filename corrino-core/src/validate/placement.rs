@@ -239,7 +239,7 @@ fn pool_fields(recipe: &Recipe, creates_pool: bool, sink: &mut Sink) {
             ),
         ] {
             if present {
-                sink.note(Diagnostic::info(
+                sink.note(Diagnostic::note(
                     root(key),
                     Code::PoolPlacement,
                     format!("`{key}` is ignored: the recipe runs on a shared pool"),

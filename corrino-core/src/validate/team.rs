@@ -113,7 +113,7 @@ pub fn team_name(raw: &str, at: &Pointer, sink: &mut Sink) -> Option<String> {
         return None;
     }
     if canonical != raw {
-        sink.note(Diagnostic::info(
+        sink.note(Diagnostic::note(
             at,
             Code::NameCanonicalised,
             format!("the team `{raw}` becomes `{canonical}` in Kubernetes names (`{canonical}-cluster-queue`, `{canonical}-local-queue`)"),
@@ -301,7 +301,7 @@ fn resource(
             Some(unit)
                 if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
             {
-                sink.note(Diagnostic::info(
+                sink.note(Diagnostic::note(
                     &here,
                     Code::AssumedUnit,
                     format!("`{text}` has no unit: read as {text}{unit}, as the recipe's memory sizes are in GB"),

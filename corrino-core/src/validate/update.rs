@@ -96,7 +96,7 @@ pub fn update(recipe: &Recipe, catalog: &ShapeCatalog, sink: &mut Sink) -> Optio
                 }
                 None => {
                     if canonical != *pool {
-                        sink.note(Diagnostic::info(
+                        sink.note(Diagnostic::note(
                             root("recipe_node_pool_name"),
                             Code::NameCanonicalised,
                             format!("`{pool}` becomes `{canonical}`, the value its pool's nodes carry in `{RECIPE_LABEL}`"),

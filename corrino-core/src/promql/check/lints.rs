@@ -360,7 +360,7 @@ impl Checker<'_> {
                     Some(format!("write rate({name}[5m]) or increase({name}[5m])")),
                 ),
                 None if !is_vllm && name.ends_with("_total") => self.found.push(
-                    Diagnostic::info(
+                    Diagnostic::note(
                         self.at,
                         Code::Query,
                         format!(
