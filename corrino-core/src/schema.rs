@@ -87,7 +87,7 @@ pub const API_SCHEMA_ID: &str = "https://corrino.invalid/api.schema.json";
 /// What the library takes is described as serde reads it (a field with a default may be left out); what it gives,
 /// as serde writes it (a field is always there unless it is skipped when empty, `null` included), so that readers of
 /// a plan or a simulation are told which fields they can count on. A type that is both taken and given (the
-/// serving model) is described as it is read; [`api_definitions`] keeps the two descriptions of such a type apart
+/// serving model) is described as it is read; `api_definitions` keeps the two descriptions of such a type apart
 /// for the test that checks they differ only in which fields are required.
 #[must_use]
 pub fn api_schema() -> serde_json::Value {

@@ -6,7 +6,7 @@
 //! ([`pods`], [`serving`], [`metrics`], [`load`]) models what they act on. [`simulate_deployed`] runs a [`Scenario`]
 //! against what is deployed ([`crate::deployed::Deployed`], read from Kubernetes objects) and returns a
 //! [`Simulation`]: a timeline, the HPA's reasons, events and a summary; [`chart::svg`] draws it. [`simulate`] does
-//! the same for a [`Plan`](crate::Plan), by rendering it and reading the objects back, and [`compare`] sets two
+//! the same for a [`Plan`](crate::Plan), by rendering it and reading the objects back, and [`compare()`] sets two
 //! simulations side by side.
 //!
 //! Everything here is pure: histories with timestamps in seconds, an explicit `now`, seeded randomness, no clock
