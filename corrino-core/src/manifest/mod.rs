@@ -209,19 +209,7 @@ fn render_job(plan: &JobPlan, options: &RenderOptions) -> Result<Vec<Manifest>, 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut out: Vec<Manifest> = Vec::new();
-    out.extend(
-        objects
-            .volumes
-            .into_iter()
-            .map(|v| Manifest::PersistentVolume(Box::new(v))),
-    );
-    out.extend(
-        objects
-            .claims
-            .into_iter()
-            .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
-    );
+    let mut out = storage(objects.volumes, objects.claims);
     out.push(Manifest::Job(Box::new(objects.job)));
     if !plan.workload.recipe.uses_shared_pool() {
         out.push(Manifest::NodePool(Box::new(oci::node_pool(
@@ -231,6 +219,20 @@ fn render_job(plan: &JobPlan, options: &RenderOptions) -> Result<Vec<Manifest>, 
         ))));
     }
     Ok(out)
+}
+
+/// The File Storage volumes and claims a workload mounts, which come first in every render that has them (a claim
+/// binds to its volume, and the pod waits for its claims).
+fn storage(volumes: Vec<PersistentVolume>, claims: Vec<PersistentVolumeClaim>) -> Vec<Manifest> {
+    volumes
+        .into_iter()
+        .map(|v| Manifest::PersistentVolume(Box::new(v)))
+        .chain(
+            claims
+                .into_iter()
+                .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
+        )
+        .collect()
 }
 
 /// A `team` recipe: its Kueue objects and Namespace, cluster-scoped ones first.
@@ -349,19 +351,7 @@ pub(crate) fn render_service(
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let mut out: Vec<Manifest> = Vec::new();
-        out.extend(
-            objects
-                .volumes
-                .into_iter()
-                .map(|v| Manifest::PersistentVolume(Box::new(v))),
-        );
-        out.extend(
-            objects
-                .claims
-                .into_iter()
-                .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
-        );
+        let mut out = storage(objects.volumes, objects.claims);
         out.push(Manifest::LeaderWorkerSet(Box::new(
             objects.leader_worker_set,
         )));
@@ -380,17 +370,7 @@ pub(crate) fn render_service(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut out: Vec<Manifest> = Vec::with_capacity(w.volumes.len() + w.claims.len() + 7);
-    out.extend(
-        w.volumes
-            .into_iter()
-            .map(|v| Manifest::PersistentVolume(Box::new(v))),
-    );
-    out.extend(
-        w.claims
-            .into_iter()
-            .map(|c| Manifest::PersistentVolumeClaim(Box::new(c))),
-    );
+    let mut out = storage(w.volumes, w.claims);
     out.push(Manifest::Deployment(Box::new(w.deployment)));
     out.push(Manifest::Service(Box::new(w.service)));
     out.push(Manifest::Ingress(Box::new(w.ingress)));

@@ -103,7 +103,32 @@ struct Svg {
     out: String,
 }
 
+/// The time axis' unit for a run of `x_max` seconds: hours past four hours, minutes below.
+fn time_unit(x_max: f64) -> (f64, &'static str) {
+    if x_max > 4.0 * 3600.0 {
+        (3600.0, "h")
+    } else {
+        (60.0, "min")
+    }
+}
+
 impl Svg {
+    /// A document of the chart's width and `height` on a white ground.
+    fn begin(height: f64, capacity: usize) -> Self {
+        let mut svg = Svg {
+            out: String::with_capacity(capacity),
+        };
+        let _ = writeln!(
+            svg.out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif">"#
+        );
+        let _ = writeln!(
+            svg.out,
+            r#"<rect width="100%" height="100%" fill="white"/>"#
+        );
+        svg
+    }
+
     fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), style: &str) {
         let _ = writeln!(
             self.out,
@@ -292,23 +317,9 @@ pub fn svg(simulation: &Simulation) -> String {
         .map_or(1.0, |sample| sample.t as f64)
         .max(simulation.summary.duration_seconds as f64)
         .max(1.0);
-    let time_unit = if x_max > 4.0 * 3600.0 {
-        (3600.0, "h")
-    } else {
-        (60.0, "min")
-    };
+    let time_unit = time_unit(x_max);
     let height = TOP + 3.0 * PANEL_HEIGHT + 2.0 * PANEL_GAP + BOTTOM;
-    let mut svg = Svg {
-        out: String::with_capacity(16 * 1024),
-    };
-    let _ = writeln!(
-        svg.out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif">"#
-    );
-    let _ = writeln!(
-        svg.out,
-        r#"<rect width="100%" height="100%" fill="white"/>"#
-    );
+    let mut svg = Svg::begin(height, 16 * 1024);
     svg.text(
         (WIDTH / 2.0, 22.0),
         "middle",
@@ -415,23 +426,9 @@ pub fn compare_svg(first: &Simulation, second: &Simulation, (a, b): (&str, &str)
             ]
         })
         .fold(1.0, f64::max);
-    let time_unit = if x_max > 4.0 * 3600.0 {
-        (3600.0, "h")
-    } else {
-        (60.0, "min")
-    };
+    let time_unit = time_unit(x_max);
     let height = TOP + 3.0 * PANEL_HEIGHT + 2.0 * PANEL_GAP + BOTTOM;
-    let mut svg = Svg {
-        out: String::with_capacity(32 * 1024),
-    };
-    let _ = writeln!(
-        svg.out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif">"#
-    );
-    let _ = writeln!(
-        svg.out,
-        r#"<rect width="100%" height="100%" fill="white"/>"#
-    );
+    let mut svg = Svg::begin(height, 32 * 1024);
     svg.text(
         (WIDTH / 2.0, 22.0),
         "middle",

@@ -85,33 +85,38 @@ pub struct ComparedOutput {
     chart: String,
 }
 
-/// Reads the scenario and simulates both inputs on it, for the target (as `simulated` reads it), then compares them. The outer error is a failure of the call;
-/// the inner one says which input could not be simulated (with its diagnostics when it has errors).
-pub fn compared(
+/// `compare` of both modules (they differ only in which queries corrino-core can evaluate): reads the scenario,
+/// simulates both inputs on it for the target (as [`simulated`] reads them), and compares them. `names` label the two
+/// (`first` and `second` where not given). A refusal names the input and says why ([`cannot_compare`]).
+pub fn compare(
     first: &JsValue,
     second: &JsValue,
     scenario: Option<&JsValue>,
-    names: (&str, &str),
+    names: Option<&[String]>,
     target: Option<&JsValue>,
-) -> Result<Result<ComparedOutput, sim::CompareError>, Error> {
+) -> Result<JsValue, Error> {
+    let label = |i: usize, default: &'static str| {
+        names
+            .and_then(|names| names.get(i))
+            .map_or(default, String::as_str)
+    };
+    let names = (label(0, "first"), label(1, "second"));
     let (first, second) = (recipe_bytes(first)?, recipe_bytes(second)?);
     let plan_options = plan_options(target)?;
     let scenario: Scenario = match scenario.and_then(optional) {
         Some(value) => from_json_text("scenario", value)?,
         None => Scenario::default(),
     };
-    Ok(
-        sim::compare_bytes(&first, &second, names, &plan_options, &scenario).map(|compared| {
-            ComparedOutput {
-                chart: sim::compare_svg(
-                    &compared.first.simulation,
-                    &compared.second.simulation,
-                    names,
-                ),
-                comparison: compared.comparison,
-            }
-        }),
-    )
+    let compared = sim::compare_bytes(&first, &second, names, &plan_options, &scenario)
+        .map_err(|e| cannot_compare(&e))?;
+    to_js(&ComparedOutput {
+        chart: sim::compare_svg(
+            &compared.first.simulation,
+            &compared.second.simulation,
+            names,
+        ),
+        comparison: compared.comparison,
+    })
 }
 
 /// A refusal of `compare` as a JS `Error`: which input, why, and its diagnostics (as `diagnostics`) when it has

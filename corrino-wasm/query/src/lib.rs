@@ -125,17 +125,14 @@ pub fn compare(
     names: Option<Vec<String>>,
     target: Option<TargetInput>,
 ) -> Result<ComparedOutput, Error> {
-    let names = names.unwrap_or_default();
-    let label = |i: usize, default: &'static str| names.get(i).map_or(default, String::as_str);
-    let compared = simulation::compared(
+    let compared = simulation::compare(
         &first,
         &second,
         scenario.as_deref(),
-        (label(0, "first"), label(1, "second")),
+        names.as_deref(),
         target.as_deref(),
-    )?
-    .map_err(|e| simulation::cannot_compare(&e))?;
-    Ok(to_js(&compared)?.unchecked_into())
+    )?;
+    Ok(compared.unchecked_into())
 }
 
 /// `QueryContext` as JS writes it.
